@@ -62,9 +62,10 @@ class Mention:
     """One layoff claim in one document, with the sentence that carries it."""
 
     document_id: str
-    employer_text: str | None
-    company: str | None
+    employer_text: str | None  # exactly as the sentence names it
+    company: str | None  # the fullest name the document gives that employer
     parent: str | None
+    canonical: str | None  # registry name after aliases and parents (Google -> Alphabet)
     kind: str
     headcount_min: int | None
     headcount_max: int | None

@@ -1,0 +1,251 @@
+"""Employer names: normalization, the built-in alias/parent table, and finding names in text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from headcount.extract.places import DEMONYMS, PLACES
+
+# name as written (normalized key) -> (canonical company, parent or None)
+# Parents are the owner a reader would want events rolled up to.
+_ALIASES: dict[str, tuple[str, str | None]] = {}
+
+
+def _alias(canonical: str, *names: str, parent: str | None = None) -> None:
+    for name in (canonical, *names):
+        _ALIASES[normalize_company(name)] = (canonical, parent)
+
+
+LEGAL_SUFFIXES = (
+    "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc",
+    "llc", "llp", "lp", "ag", "sa", "s a", "nv", "n v", "bv", "gmbh", "se", "spa", "s p a",
+    "ab", "asa", "oyj", "kk", "pty", "pte", "group", "holdings", "holding", "cos", "companies",
+)  # fmt: skip
+_SUFFIX_RE = re.compile(r"(?:\s+(?:%s))+$" % "|".join(re.escape(s) for s in LEGAL_SUFFIXES))
+
+
+def normalize_company(name: str) -> str:
+    """Comparable key: case, punctuation, possessive, leading article and legal suffixes go."""
+    key = name.lower().replace("&amp;", "&").replace("’", "'")
+    key = re.sub(r"'s\b|'$", "", key)
+    key = re.sub(r"[.,&()<>\"'!]", " ", key)
+    key = re.sub(r"\band\b", " ", key)
+    key = re.sub(r"\s+", " ", key).strip()
+    key = re.sub(r"^the\s+", "", key)
+    stripped = _SUFFIX_RE.sub("", key).strip()
+    return stripped or key
+
+
+_alias("Alphabet", "Google", "Alphabet Inc", "YouTube", "Fitbit", "DeepMind", "Waymo", "Verily")
+_alias("Amazon", "Amazon.com", "AWS", "Amazon Web Services", "Twitch", "Audible", "Whole Foods",
+       "Whole Foods Market", "Zappos", "Ring", "MGM Studios", "Zoox", "IMDb")
+_alias("Meta", "Meta Platforms", "Facebook", "Instagram", "WhatsApp", "Oculus", "Reality Labs")
+_alias("Microsoft", "LinkedIn", "GitHub", "Activision Blizzard", "Activision", "Blizzard",
+       "Xbox", "Nuance", "Bethesda", "ZeniMax", "Mojang")
+_alias("Apple", "Beats")
+_alias("Salesforce", "Slack", "Tableau", "MuleSoft")
+_alias("Oracle", "Cerner", "PeopleSoft")
+_alias("Cisco", "Splunk", "Webex")
+_alias("IBM", "International Business Machines", "Red Hat")
+_alias("Intel", "Mobileye", "Altera")
+_alias("Dell", "Dell Technologies", "VMware by Dell")
+_alias("Broadcom", "VMware")
+_alias("X", "Twitter", "X Corp")
+_alias("Match Group", "Hinge", "Tinder")
+_alias("Spotify")
+_alias("Netflix")
+_alias("Uber", "Uber Eats")
+_alias("Block", "Square", "Cash App", "Tidal")
+_alias("PayPal", "Venmo", "Braintree")
+_alias("eBay")
+_alias("Snap", "Snapchat")
+_alias("ByteDance", "TikTok")
+_alias("Alibaba", "Alibaba Group", "Taobao")
+_alias("Tencent")
+_alias("Samsung", "Samsung Electronics")
+_alias("SAP")
+_alias("Siemens")
+_alias("Ericsson")
+_alias("Nokia")
+_alias("Tesla")
+_alias("Zoom", "Zoom Video Communications")
+_alias("Disney", "Walt Disney", "Walt Disney Co", "ESPN", "Pixar", "Marvel")
+_alias("Warner Bros. Discovery", "Warner Bros Discovery", "HBO", "CNN")
+_alias("General Motors", "GM", "Chevrolet", "Cadillac", "Buick")
+_alias("Opel", "Adam Opel", "Vauxhall", parent="General Motors")
+_alias("Ford", "Ford Motor", "Ford Motor Co")
+_alias("British Airways", "BA")
+_alias("Hewlett Packard Enterprise", "HPE")
+_alias("HP", "Hewlett-Packard", "HP Inc")
+
+
+@dataclass(frozen=True)
+class Canonical:
+    name: str
+    parent: str | None
+
+
+def canonicalize(name: str) -> Canonical:
+    """The registry identity of an employer name; unknown names are their own canonical."""
+    key = normalize_company(name)
+    hit = _ALIASES.get(key)
+    if hit:
+        canonical, parent = hit
+        # A subsidiary named in the text rolls up to its owner (Twitch -> Amazon).
+        if parent:
+            return Canonical(canonical, parent)
+        return Canonical(canonical, None)
+    return Canonical(name.strip(), None)
+
+
+def owner_key(name: str) -> str:
+    """The normalized key of the top owner: what two names must share to be one employer."""
+    c = canonicalize(name)
+    top = c.parent or c.name
+    return normalize_company(_ALIASES.get(normalize_company(top), (top, None))[0])
+
+
+def _initials(key: str) -> str:
+    return "".join(w[0] for w in key.split() if w not in ("of", "de", "des", "du", "la"))
+
+
+def same_company(a: str, b: str) -> bool:
+    """True when two names denote one employer: equal after normalization and aliases,
+    an acronym of the other ("GM" / "General Motors"), or a leading short form of it
+    ("Delta" / "Delta Air Lines")."""
+    ka, kb = normalize_company(a), normalize_company(b)
+    if not ka or not kb:
+        return False
+    if ka == kb or owner_key(a) == owner_key(b):
+        return True
+    ca, cb = normalize_company(canonicalize(a).name), normalize_company(canonicalize(b).name)
+    if ca == cb:
+        return True
+    short, long_ = sorted((ka, kb), key=len)
+    if " " not in short and len(short) >= 2 and short == _initials(long_):
+        return True
+    sw, lw = short.split(), long_.split()
+    # A leading short form must be a distinctive word, not a generic one like "general".
+    return len(sw) < len(lw) and lw[: len(sw)] == sw and len(short) >= 4 and sw[0] not in _GENERIC
+
+
+_GENERIC = frozenset(
+    """general national international united american british first new royal union
+    central state federal bank department ministry""".split()
+)
+
+# Capitalized words that open sentences or name roles, time or things, never an employer alone.
+_NOT_NAMES = frozenset(
+    """a an the this that these those there their they them he she it its his her we our us you
+    i in on at for from by with as of to and or but if when while after before since during
+    under over about around some many most more several all both each every no not any such
+    however meanwhile also yet still although though because so thus then now today yesterday
+    tomorrow last next earlier later recently already once instead despite among between
+    mr mrs ms dr sir lord chief executive chairman president vice spokesman spokeswoman director
+    chancellor minister secretary analyst analysts officials union unions workers employees
+    staff jobs job company firm group government monday tuesday wednesday thursday friday
+    saturday sunday january february march april may june july august september october
+    november december reuter reuters read shares profits sales net total year quarter
+    according other further another one two three four five six seven eight nine ten
+    what who how why where which while whether his hers per pct dlrs mln bln""".split()
+)
+
+_CONNECTORS = frozenset(["&", "and", "of", "de", "des", "du", "la", "le", "del", "der", "für", "y"])
+# A capitalized run: words starting upper-case (or digit-led like 3M), joined by connectors.
+_CAP_WORD = r"(?:[A-Z][\w'’.&-]*|[0-9][A-Za-z][\w-]*|&)"
+_NAME_RE = re.compile(
+    rf"(?<![\w]){_CAP_WORD}(?:(?:\s+|,\s+(?=(?:Inc|Corp|Co|Ltd|Plc|AG|SA|NV|Roebuck)\b))"
+    rf"(?:(?:of|&|de|des|du|la|del|der|für|y|and(?=\s+(?:Co|Company|Sons)\b))\s+)?{_CAP_WORD})*"
+)
+# Acronyms and words that are capitalized but never an employer on their own.
+_NOT_EMPLOYER_ACRONYMS = frozenset(
+    "AI GDP CEO CFO COO CTO IPO US UK EU UN IT HR PR TV PC GPS API OK AM PM Q1 Q2 Q3 Q4 FY".split()
+)
+_LEGAL_END = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$"
+)
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    start: int
+    end: int
+    text: str
+    certain: bool  # marked as a company by the text itself (legal suffix, Reuters <...> tag)
+
+
+def _trim(words: list[str]) -> list[str]:
+    while words and (words[0].lower() in _NOT_NAMES or words[0] in DEMONYMS or words[0] in _CONNECTORS):
+        words = words[1:]
+    while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in _NOT_NAMES):
+        words = words[:-1]
+    return words
+
+
+def find_names(sentence: str) -> list[NameSpan]:
+    """Candidate employer names in a sentence, with offsets relative to the sentence."""
+    spans: list[NameSpan] = []
+    for m in _NAME_RE.finditer(sentence):
+        raw = m.group(0).rstrip(".,'’")
+        if raw.endswith("'s") or raw.endswith("’s"):
+            raw = raw[:-2]
+        words = raw.split()
+        trimmed = _trim(words)
+        if not trimmed:
+            continue
+        text = " ".join(trimmed)
+        # Re-find the trimmed text inside the match to keep exact offsets.
+        offset = sentence.find(trimmed[0], m.start())
+        end = offset + len(text)
+        if sentence[offset:end] != text:
+            text = sentence[offset:end]
+        if text in PLACES or text.rstrip(".") in PLACES or text + "." in PLACES:
+            continue
+        if text in _NOT_EMPLOYER_ACRONYMS or text.rstrip(".") in _NOT_EMPLOYER_ACRONYMS:
+            continue
+        if _inside_quotes(sentence, offset, end):
+            continue  # a slogan or title ("Year of Efficiency"), not an employer
+        if all(w.isupper() and len(w) > 1 for w in text.split()) and len(text.split()) > 3:
+            continue  # a shouted headline run, not a name
+        certain = bool(_LEGAL_END.search(text)) or sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1):offset] == "<"
+        spans.append(NameSpan(offset, end, text, certain))
+    return spans
+
+
+def _inside_quotes(sentence: str, start: int, end: int) -> bool:
+    before = sentence[:start]
+    for open_q, close_q in (('"', '"'), ("“", "”")):
+        if open_q == close_q:
+            if before.count(open_q) % 2 == 1 and open_q in sentence[end:]:
+                return True
+        elif before.count(open_q) > before.count(close_q):
+            return True
+    return False
+
+
+# Nouns that introduce an employer: "carmaker Renault", "retailer KarstadtQuelle".
+DESCRIPTOR_BEFORE = re.compile(
+    r"\b(?:company|firm|group|maker|carmaker|automaker|retailer|bank|insurer|broker|airline|"
+    r"carrier|giant|chain|operator|producer|manufacturer|publisher|conglomerate|subsidiary|unit|"
+    r"rival|supplier|shipyard|steelmaker|miner|developer|start-?up|corporation|agency|"
+    r"department|ministry|council|utility)\s+$",
+    re.IGNORECASE,
+)
+VERB_AFTER = re.compile(
+    r"^(?:[’']s\b|\s*,\s+(?:which|the|a|an|one)\b|\s+(?:said|says|announced|plans?|planned|will|would|"
+    r"is|was|has|had|have|are|were|cut|cuts|laid|lays|shed|sheds|axed|eliminated|confirmed|"
+    r"reported|employs|told|to\s+(?:cut|close|shed|lay|axe|trim|eliminate|idle)|expects|"
+    r"wants|intends|too|also|itself|management|workers|employees|staff))",
+    re.IGNORECASE,
+)
+
+
+def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
+    """Whether a capitalized run is an employer rather than a slogan, product or stray word:
+    the text marks it (suffix, tag), it is known, it recurs, or grammar treats it as an actor."""
+    if span.certain or doc_count >= 2 or normalize_company(span.text) in _ALIASES:
+        return True
+    before = sentence[max(0, span.start - 30) : span.start]
+    after = sentence[span.end : span.end + 40]
+    return bool(DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after))

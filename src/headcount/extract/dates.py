@@ -1,0 +1,137 @@
+"""Announcement dates resolved against the publication date, with the precision the text gives."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split()
+    )
+}
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+MONTHS["sept"] = 9
+
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+_DATE_RE = re.compile(
+    rf"""
+    (?P<md>\b(?:on\s+)?(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)
+    |(?P<dm>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>(?:19|20)\d\d))?\b)
+    |(?P<my>\b(?:in\s+|since\s+|during\s+)?(?P<m3>{_MONTH})(?:\s+(?P<y3>(?:19|20)\d\d))?\b)
+    |(?P<rel>\b(?P<relword>last|this|next|earlier\s+this|later\s+this|earlier\s+in\s+the|late\s+last|early\s+last)\s+(?P<relunit>year|month|week|quarter)\b)
+    |(?P<day>\b(?:yesterday|today|on\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b)
+    |(?P<year>\b(?:in|since|during|of|for|by|end-|mid-)?\s*(?P<y4>(?:19|20)\d\d)\b)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    value: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    precision: str  # day / month / year
+    start: int
+    end: int
+    past_marker: bool  # the expression places the event before the publication ("last year")
+    future: bool = False
+
+
+def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
+    """Every date expression in the text, resolved where the publication date allows."""
+    found: list[ResolvedDate] = []
+    for m in _DATE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if m.group("md") or m.group("dm"):
+            month = _month_key(m.group("m1") or m.group("m2"))
+            day = int(m.group("d1") or m.group("d2"))
+            year_text = m.group("y1") or m.group("y2")
+            if not 1 <= day <= 31:
+                continue
+            if year_text:
+                year = int(year_text)
+            elif published:
+                year = published.year
+                # "on November 17" read in January refers to the previous November.
+                if (month, day) > (published.month, published.day) and month - published.month > 2:
+                    year -= 1
+            else:
+                continue
+            try:
+                d = date(year, month, day)
+            except ValueError:
+                continue
+            past = published is not None and d < published - timedelta(days=7)
+            future = published is not None and d > published
+            found.append(ResolvedDate(d.isoformat(), "day", s, e, past, future))
+        elif m.group("my"):
+            word = m.group("m3")
+            if word.lower().rstrip(".") == "may" and not m.group("y3") and not re.match(r"(?i)in\s", m.group(0)):
+                continue  # the modal verb, not the month
+            if word[0].islower():
+                continue
+            month = _month_key(word)
+            if m.group("y3"):
+                year = int(m.group("y3"))
+            elif published:
+                year = published.year
+                if month > published.month + 1:
+                    year -= 1
+            else:
+                continue
+            past = published is not None and (year, month) < (published.year, published.month)
+            future = published is not None and (year, month) > (published.year, published.month)
+            found.append(ResolvedDate(f"{year:04d}-{month:02d}", "month", s, e, past, future))
+        elif m.group("rel"):
+            word = re.sub(r"\s+", " ", m.group("relword").lower())
+            unit = m.group("relunit").lower()
+            is_last = word in ("last", "late last", "early last")
+            if published is None:
+                found.append(ResolvedDate("", "", s, e, is_last))
+                continue
+            if unit == "year":
+                year = published.year - 1 if is_last else published.year + (word == "next")
+                found.append(ResolvedDate(f"{year:04d}", "year", s, e, is_last or word.startswith("earlier"), word == "next"))
+            elif unit == "month":
+                delta = -1 if is_last else (1 if word == "next" else 0)
+                y, mo = _month_shift(published.year, published.month, delta)
+                found.append(ResolvedDate(f"{y:04d}-{mo:02d}", "month", s, e, is_last or word.startswith("earlier"), word == "next"))
+            elif unit == "week":
+                delta_days = -7 if is_last else (7 if word == "next" else 0)
+                d = published + timedelta(days=delta_days)
+                found.append(ResolvedDate(f"{d.year:04d}-{d.month:02d}", "month", s, e, is_last, word == "next"))
+            else:
+                found.append(ResolvedDate(f"{published.year:04d}", "year", s, e, is_last, word == "next"))
+        elif m.group("day"):
+            if published is None:
+                continue
+            d = published
+            token = m.group(0).lower()
+            if "yesterday" in token:
+                d = published - timedelta(days=1)
+            elif m.group("wd"):
+                back = (published.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
+                d = published - timedelta(days=back)
+            found.append(ResolvedDate(d.isoformat(), "day", s, e, False))
+        elif m.group("year"):
+            year = int(m.group("y4"))
+            if published and year > published.year + 10:
+                continue
+            past = published is not None and year < published.year
+            future = published is not None and year > published.year
+            found.append(ResolvedDate(f"{year:04d}", "year", s, e, past, future))
+    return found
+
+
+def _month_key(word: str) -> int:
+    w = word.lower().rstrip(".")
+    return MONTHS.get(w, MONTHS.get(w[:3], 1))

@@ -1,0 +1,73 @@
+"""Telling the news apart from its context: new, past, cumulative, rumor (aggregate is decided
+by the employer: a figure with no single employer)."""
+
+from __future__ import annotations
+
+import re
+
+_CUT = r"(?:cut|cuts|cutting|lay|laid|layoffs?|lay-offs?|axe|axed|shed|eliminat\w*|reduc\w*|los\w*|go|sack\w*|slash\w*|trim\w*|job|jobs|redundan\w*|close|closing|shut\w*|idle|dismiss\w*|retrench\w*|further|more)"
+
+RUMOR_RE = re.compile(
+    rf"""\b(?:
+      (?:could|might|may)\s+(?:\w+\s+){{0,2}}?{_CUT}
+    | (?:layoffs|cuts|job\s+cuts|redundancies|job\s+losses|closings)\s+(?:could|might|may)\s+(?:be\s+)?(?:coming|follow|come|result|be\s+announced)
+    | (?:could|may|might)\s+(?:\w+\s+){{0,3}}?(?:lose\s+(?:their\s+)?jobs|be\s+(?:lost|cut|axed|affected|at\s+risk))
+    | threat\w*|consider(?:s|ing)?\s+(?:\w+\s+){{0,2}}?(?:cut|lay|job|redundan|shed)\w*|mull\w*|weighing
+    | at\s+risk|under\s+threat|in\s+jeopardy|fears?\s+(?:of|that)|feared|rumou?r\w*|speculat\w*|reportedly
+    | (?:cannot|can't|could\s+not|not)\s+rule\s+out|possible\s+(?:job|lay|cut)\w*|possibility\s+of
+    | according\s+to\s+(?:newspaper\s+|press\s+|media\s+)?reports|has\s+reported|sources\s+said|people\s+familiar
+    | talks?\s+(?:with\s+\w+\s+)?(?:about|on)\s+(?:\w+\s+){{0,2}}(?:cut|trim|shed|job)\w*
+    | if\s+(?:\w+\s+){{0,8}}?(?:goes\s+ahead|were|are|is)\b
+    | facing\s+redundancy|face\s+(?:the\s+)?(?:axe|redundancy|layoffs?|job\s+losses)
+    | (?:press|seek\w*|ask\w*)\s+(?:\w+\s+){{0,4}}?to\s+(?:slim|cut|reduce)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+CUMULATIVE_RE = re.compile(
+    r"""\b(?:
+      in\s+total|in\s+all|altogether|so\s+far|to\s+date|total(?:\s+number)?\s+(?:of|on)
+    | take\s+the\s+total|bring(?:s|ing)?\s+(?:the\s+)?(?:total|number)|bring(?:s|ing)?\s+to\s+[\d,]+
+    | remain(?:s|ed)?\s+(?:unchanged\s+)?at|remain(?:s|ed)?\s+unchanged|remain\s+on|(?:total|number)\s+\w*\s*(?:on|of)\s+\w*\s*layoff
+    | indefinite(?:ly)?\s+(?:layoff|out\s+of\s+work)|on\s+indefinite\s+layoff|out\s+of\s+work\s+indefinitely
+    | since\s+(?:last\s+\w+|the\s+start|the\s+beginning|\d{4})\s+(?:\w+\s+){0,5}(?:has|have)\s+been
+    | the\s+first\s+[\d,]+\s+\w+\s+(?:\w+\s+)?(?:jobs\s+)?(?:have|had)\s+been
+    | have\s+been\s+(?:axed|cut|shed|eliminated)|has\s+been\s+reduced\s+by
+    | total\s+job\s+losses
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+PAST_RE = re.compile(
+    r"""\b(?:
+      already|previously|earlier\s+(?:this|last|in)|last\s+(?:year|month|week|spring|summer|autumn|fall|winter)
+    | over\s+the\s+(?:past|last)|in\s+recent\s+(?:months|years|weeks)|in\s+the\s+past|since\s+(?:the\s+)?\d|since\s+then
+    | (?:follows|followed|following|after)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|redundancies|round)
+    | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
+    | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in|is\s+(?:in\s+the\s+process\s+of|)cutting
+    | has\s+been\s+shut|protest\w*\s+(?:over|against)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Simple-past verbs of cutting: context unless the claim leads the story.
+SIMPLE_PAST_RE = re.compile(
+    r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated)\b",
+    re.IGNORECASE,
+)
+_PERFECT_RE = re.compile(r"\b(?:has|have|is|are|will|would|to|plans?|said\s+it)\s+(?:\w+\s+){0,2}?(?:laid|cut|slashed|axed|shed|eliminat|reduc|trim|sack|fir|dismiss|lay|announc)", re.IGNORECASE)
+
+
+def classify(sentence: str, *, lead: bool, date_is_past: bool, has_company: bool) -> str:
+    """The kind of a claim from its sentence and its place in the story."""
+    if not has_company:
+        return "aggregate"
+    if CUMULATIVE_RE.search(sentence):
+        return "cumulative"
+    if RUMOR_RE.search(sentence):
+        return "rumor"
+    if date_is_past or PAST_RE.search(sentence):
+        return "past"
+    if not lead and SIMPLE_PAST_RE.search(sentence) and not _PERFECT_RE.search(sentence):
+        return "past"
+    return "new"

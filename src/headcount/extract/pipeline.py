@@ -1,0 +1,497 @@
+"""From a Document to its layoff claims: sentences, triggers, figures, employer, kind, context."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from headcount.extract.attributes import find_locations, find_reason, find_units
+from headcount.extract.companies import (
+    NameSpan,
+    canonicalize,
+    find_names,
+    looks_like_employer,
+    normalize_company,
+    owner_key,
+    same_company,
+)
+from headcount.extract.dates import ResolvedDate, find_dates
+from headcount.extract.kinds import classify
+from headcount.extract.prefilter import may_contain_layoff
+from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
+from headcount.extract.sentences import Sentence, split_sentences
+from headcount.extract.triggers import NEGATIVE_RE, job_quantities, strong_triggers
+from headcount.model import Document, Mention
+
+EXTRACTOR_VERSION = "rules-0.1"
+SUPPORTED_LANGUAGES = frozenset({"en"})
+
+_SPEAKER_AFTER = re.compile(
+    r"^[’']?s?\s*(?:,[^,]{0,60},\s*)?(?:has\s+|had\s+|have\s+)?(?:said|says|told|reported|reports|estimated|estimates|"
+    r"calculates|warned|condemned|argued|believes|noted|added|announced\s+that)\b(?!\s+(?:that\s+)?(?:it|its|the\s+company|they)\b)",
+    re.IGNORECASE,
+)
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady|President|Chancellor|Minister|Senator|Governor|Prince|King|Queen|Judge|CEO|chief\s+executive|chairman|spokesman|spokeswoman|analyst|secretary)\.?\s+)$",
+)
+_PERSON_AFTER = re.compile(
+    r"^,\s+(?:the\s+|a\s+|an\s+|its\s+|\w+[’']s\s+)?(?:\w+\s+){0,2}(?:spokes\w+|chief|president|chairman|vice|director|head|analyst|manager|secretary|minister|leader|official|executive|CEO|founder|economist|chancellor)\b",
+    re.IGNORECASE,
+)
+_NON_EMPLOYER_WORDS = re.compile(
+    r"\b(?:Union|TUC|Congress|Times|Journal|Observer|Post|Reuters|Associated\s+Press|AP|BBC|Agency|"
+    r"Bloomberg|Federation|Confederation|Organisation|Organization|ILO|WTO|IMF|OECD|Aid|Parliament|"
+    r"Commission|Institute|Council|Court|Tribunal|Party|Labour|Conservative|Democrats?|Republicans?|"
+    r"Budget|Christmas|Internet|Web|Olympics|Street|Exchange|Index|Nasdaq|Dow)\b"
+)
+_ANAPHOR = re.compile(
+    r"\b(?:it|its|the\s+(?:\w+[- ])?(?:company|firm|group|plant|facility|factory|airline|bank|carmaker|"
+    r"automaker|maker|manufacturer|retailer|insurer|broker|unit|division|giant|chain|operator|"
+    r"business|corporation|concern|centre|center|mill|store|yard|shipyard|lab|labs|studio|publisher|"
+    r"newspaper|agency|department|producer|supplier|carrier|utility|conglomerate))\b",
+    re.IGNORECASE,
+)
+_AGGREGATE_CUE = re.compile(
+    r"\b(?:industry|industries|sector|sectors|economy|economies|nationwide|countries|nation|"
+    r"manufacturing|companies|firms|employers|across|tech\s+employees|region|public\s+sector|"
+    r"private\s+sector|state\s+corporations|textile|steel\s+workers|garment|farm|country's)\b",
+    re.IGNORECASE,
+)
+_LIST_CUE = re.compile(r"\b(?:including|such\s+as|like|among\s+them)\b", re.IGNORECASE)
+_FOLLOW_UP = re.compile(
+    r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
+    r"changes|closures?|redundancies|plan|plans|restructuring|losses)\b"
+)
+_WORKFORCE_AFTER = re.compile(
+    r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}?(?:workforce|work\s+force|staff|employees|jobs|headcount|workers|total|force)|"
+    r"(?:reduction|cut|cuts)\s+in\s+(?:its\s+|their\s+)?(?:staff|workforce|jobs|headcount)|of\s+(?:its|the|their)\s+\w+)",
+    re.IGNORECASE,
+)
+_WORKFORCE_BEFORE = re.compile(
+    r"(?:workforce|work\s+force|staff|headcount|jobs|employees|payroll)\s+(?:\S+\s+){0,4}?by\s+(?:about\s+|around\s+|almost\s+|nearly\s+|some\s+)?$",
+    re.IGNORECASE,
+)
+_ADDITIVE = re.compile(r"\b(?:another|additional|further|also|in\s+addition|more|other|separately|plus)\b", re.IGNORECASE)
+
+
+@dataclass
+class Extraction:
+    """The outcome for one document: its claims, or why none were looked for."""
+
+    document: Document
+    mentions: list[Mention]
+    status: str  # "extracted", "no layoff terms", or "skipped: ..."
+
+
+@dataclass
+class _Claim:
+    sentence: Sentence
+    anchor: int
+    quantity: Quantity | None
+    percent: float | None
+    employer: NameSpan | None
+    employer_text: str | None
+    kind: str = "new"
+    units: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    reason: str | None = None
+    date: ResolvedDate | None = None
+    confidence: float = 0.5
+    explicit: bool = True  # the sentence names the employer (not "it", "the company")
+
+
+@dataclass
+class _DocNames:
+    """Every employer-like name in the document, grouped when they denote one employer."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+
+    def add(self, name: str) -> int:
+        for i, group in enumerate(self.groups):
+            if any(same_company(name, other) for other in group):
+                if name not in group:
+                    group.append(name)
+                self.counts[i] += 1
+                return i
+        self.groups.append([name])
+        self.counts.append(1)
+        return len(self.groups) - 1
+
+    def find(self, name: str) -> int | None:
+        for i, group in enumerate(self.groups):
+            if any(same_company(name, other) for other in group):
+                return i
+        return None
+
+    def fullest(self, index: int) -> str:
+        # The owner's own name first (Amazon over Audible), then the longest form
+        # ("General Motors Corp" over "GM").
+        group = self.groups[index]
+        owners = [n for n in group if normalize_company(n) == owner_key(n)] or group
+        return max(owners, key=lambda n: (len(n.split()), len(n)))
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _employer_names(sentence: Sentence, doc_names: _DocNames) -> list[NameSpan]:
+    text = sentence.text
+    if _is_upper(text):
+        # Headlines in capitals: look for names the body spells out, and short acronyms.
+        spans: list[NameSpan] = []
+        for group in doc_names.groups:
+            for name in group:
+                pos = text.find(name.upper())
+                if pos >= 0 and (pos == 0 or not text[pos - 1].isalnum()):
+                    spans.append(NameSpan(pos, pos + len(name), text[pos : pos + len(name)], False))
+                    break
+        for m in re.finditer(r"(?<![\w])[A-Z]{2,4}(?=\s+(?:TO|SAYS|SAID|PLANS|WILL|CUTS|LAYS)\b)", text):
+            if not any(s.start <= m.start() < s.end for s in spans):
+                spans.append(NameSpan(m.start(), m.end(), m.group(0), False))
+        return sorted(spans, key=lambda s: s.start)
+    result = []
+    for span in find_names(text):
+        before = text[max(0, span.start - 40) : span.start]
+        after = text[span.end : span.end + 80]
+        if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+            continue
+        if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
+            continue  # "vice president of Alexa and Fire TV" is a title
+        if _NON_EMPLOYER_WORDS.search(span.text) and not span.certain:
+            continue
+        result.append(span)
+    return result
+
+
+def _filter_employers(names: list[NameSpan], text: str, counts: dict[str, int]) -> list[NameSpan]:
+    return [n for n in names if looks_like_employer(n, text, counts.get(owner_key(n.text), 0))]
+
+
+def _lists_employers(text: str, names: list[NameSpan]) -> bool:
+    """A figure over a list of distinct employers ("at tech giants, including Alphabet,
+    Microsoft, Amazon and Meta") is a statistic about many employers, not one layoff."""
+    owners = {owner_key(n.text) for n in names}
+    if len(owners) >= 3:
+        return True
+    cue = _LIST_CUE.search(text)
+    if not cue:
+        return False
+    listed_after = {owner_key(n.text) for n in names if n.start >= cue.end()}
+    return len(listed_after) >= 2
+
+
+def _is_speaker(span: NameSpan, text: str) -> bool:
+    return bool(_SPEAKER_AFTER.match(text[span.end : span.end + 90]))
+
+
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bdespite\b")
+
+
+def _choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan | None:
+    if not names:
+        return None
+    # "jobs at Marsh & McLennan", "employees of CBS News"
+    for span in names:
+        if 0 <= span.start - anchor <= 90:
+            between = text[anchor : span.start]
+            if re.search(r"\b(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", between) and "," not in between[-40:]:
+                return span
+    # "MG Rover's Midlands plant will close", with no comma between owner and figure
+    for span in reversed(names):
+        if span.end <= anchor and anchor - span.end <= 70 and re.match(r"^[’']s\b", text[span.end : span.end + 3]):
+            if "," not in text[span.end : anchor] and not _owns_next_name(span, names, text):
+                return span
+    candidates = [
+        s for s in names
+        if not _is_speaker(s, text) and not _owns_next_name(s, names, text) and not _is_apposition(s, text)
+    ] or names
+    clauses = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, anchor)]
+    clause_start = clauses[-1] if clauses else 0
+    before = [s for s in candidates if clause_start <= s.start and s.end <= anchor + 1]
+    if before:
+        return before[0]  # the subject of the clause that carries the figure
+    earlier = [s for s in candidates if s.end <= anchor + 1]
+    if earlier:
+        return earlier[-1]
+    after = [s for s in candidates if s.start >= anchor]
+    return after[0] if after else None
+
+
+def _owns_next_name(span: NameSpan, names: list[NameSpan], text: str) -> bool:
+    """'Texas Air Corp's Eastern Airlines subsidiary': the owner is context, not the employer."""
+    if not re.match(r"^[’']s\s", text[span.end : span.end + 3]):
+        return False
+    return any(0 < n.start - span.end <= 4 for n in names)
+
+
+def _is_apposition(span: NameSpan, text: str) -> bool:
+    """'Alphabet, Google's parent company, ...': the name inside the commas describes another."""
+    before = text[max(0, span.start - 2) : span.start]
+    after = text[span.end : span.end + 40]
+    return before.endswith(", ") and bool(re.match(r"^[’']s\s+(?:\w+\s+){0,2}(?:parent|owner|unit|subsidiary)", after))
+
+
+def _workforce_percents(text: str) -> list[tuple[int, float]]:
+    found = []
+    for m in PERCENT_RE.finditer(text):
+        value = percent_value(m)
+        if value is None or value > 100:
+            continue
+        after = text[m.end() : m.end() + 60]
+        before = text[max(0, m.start() - 60) : m.start()]
+        if _WORKFORCE_AFTER.match(after) or _WORKFORCE_BEFORE.search(before):
+            found.append((m.start(), value))
+    return found
+
+
+def _focus(doc_names: _DocNames, first_names: list[str]) -> set[int]:
+    keys = {i for name in first_names if (i := doc_names.find(name)) is not None}
+    if keys:
+        return keys
+    if doc_names.counts:
+        best = max(range(len(doc_names.counts)), key=lambda i: doc_names.counts[i])
+        return {best}
+    return set()
+
+
+def _date_for(claim: _Claim, published: date | None) -> tuple[str | None, str | None]:
+    if claim.date and claim.date.value:
+        return claim.date.value, claim.date.precision
+    if claim.kind in ("new", "rumor") and published:
+        return published.isoformat(), "day"
+    return None, None
+
+
+def extract_document(doc: Document) -> Extraction:
+    if doc.language and doc.language not in SUPPORTED_LANGUAGES:
+        return Extraction(doc, [], f"skipped: language {doc.language} is not extracted yet")
+    if not may_contain_layoff(doc.text):
+        return Extraction(doc, [], "no layoff terms")
+    sentences = split_sentences(doc.text)
+    doc_names = _DocNames()
+    raw_names = [[] if _is_upper(s.text) else _employer_names(s, doc_names) for s in sentences]
+    counts: dict[str, int] = {}
+    for names in raw_names:
+        for n in names:
+            key = owner_key(n.text)
+            counts[key] = counts.get(key, 0) + 1
+    sentence_names: list[list[NameSpan]] = []
+    for s, names in zip(sentences, raw_names, strict=True):
+        kept = _filter_employers(names, s.text, counts)
+        for n in kept:
+            doc_names.add(n.text)
+        sentence_names.append(kept)
+    for i, s in enumerate(sentences):
+        if _is_upper(s.text):
+            sentence_names[i] = _employer_names(s, doc_names)
+    first_names = [n.text for names in sentence_names[:2] for n in names]
+    focus = _focus(doc_names, first_names)
+    focus_index = min(focus) if focus else None
+
+    claims: list[_Claim] = []
+    seen_groups: set[int] = set()
+    for s, names in zip(sentences, sentence_names, strict=True):
+        text = s.text
+        triggers = strong_triggers(text)
+        quantities = [
+            jq for jq in job_quantities(text)
+            if triggers and min(abs(jq.anchor - t.start()) for t in triggers) <= 160
+        ]
+        if not quantities and _FOLLOW_UP.match(text):
+            # "The cuts impacted divisions such as ...": more about the claim just made.
+            if claims and claims[-1].sentence.paragraph == s.paragraph:
+                _enrich(claims[-1], text)
+            continue
+        if not triggers:
+            continue
+        if NEGATIVE_RE.search(text) and not quantities:
+            continue
+        percents = _workforce_percents(text)
+        listed = _lists_employers(text, names)
+        pending: list[tuple[int, Quantity | None, float | None]] = []
+        for jq in quantities:
+            pct = next((v for p, v in percents if abs(p - jq.anchor) < 120), None)
+            pending.append((jq.anchor, jq.quantity, pct))
+        if not pending:
+            anchor = percents[0][0] if percents else triggers[0].start()
+            pending.append((anchor, None, percents[0][1] if percents else None))
+        for anchor, quantity, pct in pending:
+            employers: list[NameSpan | None]
+            if listed and quantity is None:
+                employers = [n for n in names if not _is_speaker(n, text)] or [None]
+            elif listed:
+                employers = [None]
+            else:
+                employer_span = _choose_employer(text, anchor, names)
+                if quantity is None and employer_span is not None and employer_span.start > anchor and not re.search(
+                    r"\b(?:at|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", text[anchor : employer_span.start]
+                ):
+                    # A bare mention with a name elsewhere in the sentence is about that name
+                    # only when it is the story's subject ("the news follows similar layoffs").
+                    group_after = doc_names.find(employer_span.text)
+                    if group_after is None or group_after not in focus or "," in text[anchor : employer_span.start]:
+                        employer_span = None
+                employers = [employer_span]
+            for employer in employers:
+                employer_text = employer.text if employer else None
+                if employer is None and not listed:
+                    if _ANAPHOR.search(text) and focus_index is not None:
+                        employer_text = doc_names.fullest(focus_index)
+                    elif quantity is None:
+                        continue  # no figure and no employer: nothing a reader can use
+                    elif not _AGGREGATE_CUE.search(text) and focus_index is not None and s.index > 0:
+                        employer_text = doc_names.fullest(focus_index)
+                claim = _Claim(s, anchor, quantity, pct, employer, employer_text)
+                claim.explicit = employer is not None
+                group = doc_names.find(employer_text) if employer_text else None
+                # The first figure given for the story's subject is the news itself.
+                lead = group is not None and (group in focus and group not in seen_groups)
+                if group is not None and quantity is not None:
+                    seen_groups.add(group)
+                claim.date = _nearest_date(text, anchor, doc.published_at)
+                date_is_past = claim.date is not None and claim.date.past_marker
+                segment = _segment(text, anchor, [q.start for _, q, _ in pending if q is not None])
+                claim.kind = classify(segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None)
+                _enrich(claim, text)
+                claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
+                claims.append(claim)
+    merged = _merge(claims, doc_names)
+    return Extraction(doc, [_to_mention(c, doc, doc_names) for c in merged], "extracted")
+
+
+def _segment(text: str, anchor: int, anchors: list[int]) -> str:
+    """The part of a sentence that belongs to one figure when a sentence carries several
+    ("had already cut 9,000, bringing the total to 27,000")."""
+    if len(anchors) <= 1:
+        return text
+    ordered = sorted(anchors)
+    i = ordered.index(anchor) if anchor in ordered else 0
+    start = 0 if i == 0 else ordered[i - 1] + 1
+    end = ordered[i + 1] if i + 1 < len(ordered) else len(text)
+    comma = text.find(",", anchor)
+    if 0 <= comma < end:
+        end = comma
+    # The words right after the previous figure still describe it ("9,000 employees,").
+    if i > 0:
+        comma = text.find(",", start)
+        start = comma + 1 if 0 <= comma < anchor else start
+    return text[start:end]
+
+
+def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDate | None:
+    dates = [d for d in find_dates(text, published) if not d.future]
+    if not dates:
+        return None
+    return min(dates, key=lambda d: abs(d.start - anchor))
+
+
+def _enrich(claim: _Claim, text: str) -> None:
+    for unit in find_units(text):
+        if unit not in claim.units:
+            claim.units.append(unit)
+    for loc in find_locations(text):
+        if loc not in claim.locations:
+            claim.locations.append(loc)
+    if claim.reason is None:
+        claim.reason = find_reason(text)
+
+
+def _range(c: _Claim) -> tuple[int | None, int | None]:
+    if c.quantity is None:
+        return None, None
+    return c.quantity.minimum, c.quantity.maximum
+
+
+def _overlap(a: _Claim, b: _Claim) -> bool:
+    (alo, ahi), (blo, bhi) = _range(a), _range(b)
+    lo1, hi1 = alo if alo is not None else ahi, ahi if ahi is not None else alo
+    lo2, hi2 = blo if blo is not None else bhi, bhi if bhi is not None else blo
+    if lo1 is None or lo2 is None or hi1 is None or hi2 is None:
+        return False
+    return lo1 <= hi2 and lo2 <= hi1
+
+
+def _merge(claims: list[_Claim], doc_names: _DocNames) -> list[_Claim]:
+    """One claim repeated in several sentences of an article is one claim."""
+    kept: list[_Claim] = []
+    for c in claims:
+        group = doc_names.find(c.employer_text) if c.employer_text else None
+        target: _Claim | None = None
+        for k in kept:
+            kgroup = doc_names.find(k.employer_text) if k.employer_text else None
+            if kgroup != group or (group is None and c.employer_text != k.employer_text):
+                continue
+            if c.quantity and k.quantity and _overlap(c, k):
+                target = k
+                break
+            if k.kind != c.kind:
+                continue
+            if c.quantity is None and (k.quantity is not None or k.sentence.index != c.sentence.index):
+                target = k
+                break
+            if k.quantity is None and c.quantity is not None and (
+                k.sentence.paragraph == c.sentence.paragraph or k.sentence.index <= 1
+            ):
+                k.quantity, k.sentence, k.anchor, k.percent = c.quantity, c.sentence, c.anchor, c.percent or k.percent
+                target = k
+                break
+            if (
+                c.quantity and k.quantity and group is not None and not c.explicit
+                and c.sentence.index != k.sentence.index
+                and (c.quantity.value or 0) < (k.quantity.value or 0)
+                and not _ADDITIVE.search(c.sentence.text)
+            ):
+                target = k  # a breakdown of the figure already given
+                break
+        if target is None:
+            kept.append(c)
+            continue
+        for u in c.units:
+            if u not in target.units:
+                target.units.append(u)
+        for loc in c.locations:
+            if loc not in target.locations:
+                target.locations.append(loc)
+        target.reason = target.reason or c.reason
+        target.percent = target.percent if target.percent is not None else c.percent
+        target.date = target.date or c.date
+    return kept
+
+
+def _to_mention(c: _Claim, doc: Document, doc_names: _DocNames) -> Mention:
+    group = doc_names.find(c.employer_text) if c.employer_text else None
+    company = doc_names.fullest(group) if group is not None else c.employer_text
+    canonical = canonicalize(company) if company else None
+    parent = canonical.parent if canonical and canonical.parent else None
+    if canonical and not parent and normalize_company(canonical.name) != normalize_company(company or ""):
+        parent = canonical.name  # Google -> Alphabet: the registry names the owner
+    lo, hi = _range(c)
+    approx = c.quantity.approx if c.quantity else False
+    date_value, precision = _date_for(c, doc.published_at)
+    return Mention(
+        document_id=doc.id,
+        employer_text=c.employer_text,
+        company=company,
+        parent=parent,
+        canonical=canonical.name if canonical else None,
+        kind=c.kind,
+        headcount_min=lo,
+        headcount_max=hi,
+        approx=approx,
+        percent=c.percent,
+        date=date_value,
+        date_precision=precision,  # type: ignore[arg-type]
+        units=c.units,
+        locations=c.locations,
+        reason=c.reason,
+        evidence=c.sentence.text,
+        evidence_start=c.sentence.start,
+        evidence_end=c.sentence.end,
+        extractor_version=EXTRACTOR_VERSION,
+        confidence=c.confidence,
+        doc=doc.origin,
+    )

@@ -1,0 +1,79 @@
+"""Sentence splitting that keeps character offsets into the original text.
+
+Evidence must be copied exactly from the document, so sentences are spans of the original
+string (hard line wraps included), never a cleaned copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a period does not end a sentence; common in business news
+# (company suffixes, US states, titles, months).
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof st sr jr gen col lt sgt rep sen gov inc corp co ltd plc bros no nos vs
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
+    neb nev okla ore pa tenn tex va vt wash wis wisc wyo approx est dept univ assn intl
+    """.split()
+)
+
+# A boundary is end punctuation (optionally followed by closing quotes/brackets) and then
+# whitespace, or a blank line (paragraph break, also used by headlines).
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n\s*\n")
+_LAST_TOKEN = re.compile(r"(\S+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int  # index of the paragraph, to keep follow-up sentences with their claim
+    index: int
+
+
+def _is_false_boundary(text: str, cut: int, match: re.Match[str]) -> bool:
+    if match.group(0).count("\n") >= 2:
+        return False
+    before = text[:cut].rstrip("\"'”’)]")
+    token_match = _LAST_TOKEN.search(before)
+    if not token_match:
+        return False
+    token = token_match.group(1).rstrip(".!?").lstrip("(\"'“‘")
+    nxt = text[match.end() : match.end() + 1]
+    if nxt and nxt.islower():
+        return True  # a sentence does not start in lower case
+    lowered = token.lower()
+    if lowered in _ABBREVIATIONS:
+        return True
+    # Initials and dotted acronyms (U.S., N.Y., B.F.): only a boundary if next looks like a
+    # sentence opener; we accept the rare miss at "U.S. The ..." for far fewer broken names.
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", token)) and len(token) <= 5
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    paragraph = 0
+    start = 0
+
+    def emit(end: int) -> None:
+        nonlocal start
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            lead = len(chunk) - len(chunk.lstrip())
+            s = start + lead
+            sentences.append(Sentence(s, s + len(stripped), stripped, paragraph, len(sentences)))
+
+    for match in _BOUNDARY.finditer(text):
+        if _is_false_boundary(text, match.start(), match):
+            continue
+        emit(match.start())
+        start = match.end()
+        if match.group(0).count("\n") >= 2:
+            paragraph += 1
+    emit(len(text))
+    return sentences

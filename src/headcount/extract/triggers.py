@@ -1,0 +1,141 @@
+"""Where a sentence says jobs are cut, and which numbers in it count jobs.
+
+A trigger is a phrase that asserts a job cut ("laid off", "job cuts", "jobs will go",
+"cut 200 jobs"). A job quantity is a number tied to jobs by the grammar around it; a number that
+sizes a workforce ("its 19,000 employees"), money, a year or a rate is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from headcount.extract.quantities import Quantity, find_quantities
+
+JOB_NOUN = (
+    r"(?:jobs?|positions?|posts?|roles?|employees?|workers?|staff(?:ers)?|people|personnel|"
+    r"workforce|work\s+force|headcount|redundanc(?:y|ies)|lay-?offs?|job\s+(?:cuts?|losses)|"
+    r"civil\s+servants?|miners|journalists|reporters|engineers|managers|individuals|"
+    r"employes|persons|hands|seats|contractors|crew|pilots|nurses|teachers|officers|agents|"
+    r"dockers|jobholders|members\s+of\s+staff|staff\s+members)"
+)
+_CUT_VERB = (
+    r"(?:cut(?:s|ting)?|slash(?:es|ed|ing)?|ax(?:e|es|ed|ing)|shed(?:s|ding)?|eliminat(?:e|es|ed|ing)|"
+    r"reduc(?:e|es|ed|ing)|trim(?:s|med|ming)?|sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|"
+    r"dismiss(?:es|ed|ing)?|idl(?:e|es|ed|ing)|furlough(?:s|ed|ing)?|los(?:e|es|t|ing)|"
+    r"lay(?:s|ing)?\s+off|laid\s+off|layoff|let\s+go|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
+    r"pare[sd]?|retrench(?:es|ed|ing)?|shrink(?:s|ing)?|shrank|halve[sd]?|halving|"
+    r"(?:make|made|making)\s+redundant|put(?:s|ting)?|throw(?:s|ing|n)?|threw|"
+    r"affect(?:s|ed|ing)?|impact(?:s|ed|ing)?)"
+)
+_PASSIVE_CUT = (
+    r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost|laid\s+off|sacked|fired|dismissed|"
+    r"idled|furloughed|scrapped|made\s+redundant|go|gone|going|disappear|vanish|affected|impacted|"
+    r"threatened|at\s+risk|on\s+the\s+line|let\s+go|out\s+of\s+work|jobless|terminated|hit|"
+    r"on\s+(?:indefinite\s+|temporary\s+)?layoff|displaced|under\s+threat|in\s+jeopardy)"
+)
+
+# Strong triggers assert a cut on their own.
+STRONG_RE = re.compile(
+    rf"""\b(?:
+      lay(?:s|ing)?[\s-]?offs?|laid[\s-]off|lay-?offs?
+    | (?:job|staff|workforce|headcount|employment|manpower|payroll)[\s-](?:cuts?|losses|reductions?|cutbacks?|shedding|slashing)
+    | job[\s-](?:cutting|shedding|losses)
+    | redundanc(?:y|ies)
+    | downsiz(?:e|es|ed|ing)
+    | (?:lose|loses|lost|losing)\s+(?:their\s+|his\s+|her\s+)?(?:jobs?|livelihoods?)
+    | (?:out\s+of\s+work|jobless)
+    | (?:sack|fire|dismiss)(?:ed|es|s|ing)?\s+(?:\S+\s+){{0,4}}?(?:staff|employees|workers)
+    | {_CUT_VERB}\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|[\w,.$'’%-]+)\s+){{0,7}}?{JOB_NOUN}\b
+    | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
+    | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
+    | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Phrases that look like cuts but are about something else: hiring, pay, rates, unemployment.
+NEGATIVE_RE = re.compile(
+    r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
+    r"(?:unemployment|jobless)\s+(?:rate|claims|benefits?|figures?|total|level|queue)|"
+    r"job\s+(?:creation|growth|openings|vacancies)|salar(?:y|ies)|wages?\s+cuts?|pay\s+cuts?)\b",
+    re.IGNORECASE,
+)
+
+_MONEY_BEFORE = re.compile(r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE)
+_AFTER_NOT_JOBS = re.compile(
+    r"^\s*(?:%|pct|per\s?cent|percent|dlrs|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
+    r"euros?|lire|pesos|rupees|crowns|kronor|shares?|tonnes?|tons?|barrels?|bags?|acres|"
+    r"cars|vehicles|units|planes|aircraft|flights|days|weeks|months|years|hours|minutes|"
+    r"miles|km|kilometres|feet|points|stores|shops|branches|plants|factories|offices|outlets|"
+    r"sites|pits|mines|mills|ships|bn|billion|mln|million\s+(?:dlrs|dollars|pounds|marks|yen|shares))\b",
+    re.IGNORECASE,
+)
+_SIZE_BEFORE = re.compile(
+    r"(?:\b(?:its|their|his|her|our|total|entire|whole|remaining|current|combined|present)\s+(?:\S+\s+){0,2}|"
+    r"\b(?:workforce|staff|payroll|employment|work\s+force)\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?|"
+    r"\b(?:employs?|employing|employed|employ)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?|"
+    r"[’']s\s+(?:\S+\s+){0,2}|\bfrom\s+(?:a\s+)?(?:current\s+)?|\bout\s+of\s+(?:a\s+)?(?:total\s+)?(?:of\s+)?|"
+    r"\bto\s+(?:a\s+)?(?:total\s+of\s+)?)$",
+    re.IGNORECASE,
+)
+_SIZE_AFTER = re.compile(r"^(?:-strong|\s+strong|-plus|\s+(?:\S+\s+){0,2}(?:workforce|work\s+force|payroll))", re.IGNORECASE)
+_JOB_AFTER = re.compile(
+    rf"^(?:\s+|-)(?:(?:[\w’'-]+,?|and|or)\s+){{0,7}}?{JOB_NOUN}\b", re.IGNORECASE
+)
+_TRIGGER_BEFORE = re.compile(
+    rf"(?:\b(?:lay(?:s|ing)?\s+off|laid\s+off|layoffs?|lay-offs?|redundancies|cuts?|reductions?|"
+    rf"losses|loss|elimination|cutting|shedding|{_CUT_VERB})\s+(?:of\s+)?(?:another\s+|an?\s+(?:further|additional)\s+|a\s+further\s+|by\s+)?|"
+    rf"\b(?:workforce|staff|headcount|payroll|employment|jobs?)\s+(?:\S+\s+){{0,3}}?by\s+)$",
+    re.IGNORECASE,
+)
+_BARE_PASSIVE_AFTER = re.compile(
+    r"^\s+(?:(?:more|others?|are|is|were|will|would|could|may|might|to|have|has|had|be|been|being|set|expected|likely)\s+){1,3}"
+    r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b",
+    re.IGNORECASE,
+)
+_TOTAL_TO = re.compile(r"\b(?:total|number)\b[^.;]{0,80}\bto\s+(?:a\s+\w+\s+)?$", re.IGNORECASE)
+_SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
+_RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,2}(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class JobQuantity:
+    quantity: Quantity
+    anchor: int  # where the figure sits in the sentence
+
+
+def _is_year(q: Quantity, sentence: str) -> bool:
+    raw = q.text.strip()
+    return bool(re.fullmatch(r"(?:in\s+|by\s+|since\s+)?(?:19|20)\d\d", raw)) and "," not in raw
+
+
+def job_quantities(sentence: str) -> list[JobQuantity]:
+    """Numbers in the sentence that count jobs cut, in order."""
+    found: list[JobQuantity] = []
+    for q in find_quantities(sentence):
+        before = sentence[max(0, q.start - 60) : q.start]
+        after = sentence[q.end : q.end + 90]
+        if _is_year(q, sentence) and not _JOB_AFTER.match(after):
+            continue
+        if _MONEY_BEFORE.search(before) or _AFTER_NOT_JOBS.match(after):
+            continue
+        if re.match(r"^\s*(?:st|nd|rd|th)\b", after) or re.search(r"(?:No\.?|number|#)\s*$", before):
+            continue
+        if re.search(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$", before):
+            continue  # a day of a month
+        if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after):
+            continue
+        job_after = bool(_JOB_AFTER.match(after))
+        trig_before = bool(_TRIGGER_BEFORE.search(before))
+        size = bool(_SIZE_BEFORE.search(before)) or bool(_SIZE_AFTER.match(after))
+        if size and not trig_before:
+            # "20,000 of its 60,000 workforce": the workforce number is context, not a cut.
+            continue
+        if job_after or trig_before or _BARE_PASSIVE_AFTER.match(after) or _TOTAL_TO.search(before):
+            found.append(JobQuantity(q, q.start))
+    return found
+
+
+def strong_triggers(sentence: str) -> list[re.Match[str]]:
+    return list(STRONG_RE.finditer(sentence))

@@ -1,0 +1,498 @@
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from headcount.model import Document, Mention
+from headcount.store import Store, open_store
+from headcount.store.export import (
+    CLAIM_FIELDS,
+    format_headcount,
+    format_table,
+    mentions_to_csv,
+    mentions_to_jsonl,
+)
+from headcount.store.schema import MIGRATIONS, pending
+from headcount.store.sqlite import apply_migrations
+
+FETCHED = datetime(2024, 2, 1, 12, 30, tzinfo=timezone.utc)
+
+
+def make_doc(text: str, origin: str, published_at: date | None = None) -> Document:
+    return Document(
+        id=f"doc-{origin}",
+        text=text,
+        origin=origin,
+        url=f"https://news.example/{origin}",
+        outlet="Example News",
+        title=f"Title of {origin}",
+        published_at=published_at,
+        fetched_at=FETCHED,
+        language="en",
+        source_kind="news",
+    )
+
+
+def make_mention(document_id: str, **overrides: Any) -> Mention:
+    fields: dict[str, Any] = dict(
+        document_id=document_id,
+        employer_text=None,
+        company=None,
+        parent=None,
+        canonical=None,
+        kind="new",
+        headcount_min=None,
+        headcount_max=None,
+        approx=False,
+        percent=None,
+        date=None,
+        date_precision=None,
+        units=[],
+        locations=[],
+        reason=None,
+        evidence="Some sentence about layoffs.",
+        evidence_start=0,
+        evidence_end=28,
+        extractor_version="test-1",
+        confidence=0.5,
+        doc="",
+    )
+    fields.update(overrides)
+    return Mention(**fields)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "headcount.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+# --- schema and migrations ---------------------------------------------------------------
+
+
+def test_open_creates_file_and_schema(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        assert store.migrated == tuple(v for v, _ in MIGRATIONS)
+        assert store.schema_versions() == [v for v, _ in MIGRATIONS]
+    assert db_path.exists()
+    conn = sqlite3.connect(db_path)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"schema_version", "documents", "mentions", "extractions"} <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_extraction("no-such-doc", "test-1", "extracted", None)
+
+
+def test_reopening_applies_no_migration_twice(db_path: Path) -> None:
+    Store.open(db_path).close()
+    with Store.open(db_path) as store:
+        assert store.migrated == ()
+        assert store.schema_versions() == [v for v, _ in MIGRATIONS]
+
+
+def test_only_missing_migrations_run(db_path: Path) -> None:
+    Store.open(db_path).close()
+    later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, ["CREATE TABLE later (x INTEGER)"]))
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    assert apply_migrations(conn, later) == [later[-1][0]]
+    assert apply_migrations(conn, later) == []
+    versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+    assert sorted(versions) == [v for v, _ in later]
+    conn.close()
+
+
+def test_failed_migration_leaves_nothing_behind(db_path: Path) -> None:
+    Store.open(db_path).close()
+    broken = (*MIGRATIONS, (99, ["CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL"]))
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError):
+        apply_migrations(conn, broken)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half" not in tables
+    assert 99 not in {row[0] for row in conn.execute("SELECT version FROM schema_version")}
+    conn.close()
+
+
+def test_pending_rejects_bad_histories() -> None:
+    with pytest.raises(ValueError, match="newer release"):
+        pending({1, 42}, [(1, [])])
+    with pytest.raises(ValueError, match="ascending"):
+        pending(set(), [(2, []), (1, [])])
+
+
+# --- documents, mentions, extractions ------------------------------------------------------
+
+
+def test_same_document_twice_is_stored_once(store: Store) -> None:
+    doc = make_doc("Acme cut 100 jobs.", "a.txt", date(2023, 11, 5))
+    assert store.add_document(doc) is True
+    assert store.add_document(doc) is False
+    assert store.document_count() == 1
+    assert store.get_document(doc.id) == doc
+    assert store.get_document("missing") is None
+
+
+def test_document_with_datetime_published_keeps_the_day(store: Store) -> None:
+    doc = dataclasses.replace(
+        make_doc("t", "b.txt"), published_at=datetime(2023, 11, 5, 23, 0, tzinfo=timezone.utc)
+    )
+    store.add_document(doc)
+    stored = store.get_document(doc.id)
+    assert stored is not None and stored.published_at == date(2023, 11, 5)
+
+
+def test_same_mentions_twice_are_stored_once(store: Store) -> None:
+    doc = make_doc("Acme cut 100 jobs. Beta cut 5%.", "a.txt")
+    store.add_document(doc)
+    first = make_mention(
+        doc.id,
+        employer_text="Acme",
+        company="Acme Corp",
+        parent="Acme Holdings",
+        canonical="Acme Holdings",
+        headcount_min=100,
+        headcount_max=100,
+        approx=True,
+        date="2023-11",
+        date_precision="month",
+        units=["cloud", "ads"],
+        locations=["Dublin"],
+        reason="cost cutting",
+        confidence=0.9,
+    )
+    second = make_mention(doc.id, company="Beta", percent=5.0, evidence_start=19)
+    assert store.add_mentions([first, second, first]) == 2
+    assert store.add_mentions([first, second]) == 0
+    assert store.add_mentions([]) == 0
+    assert store.mention_count() == 2
+    stored = {m.id: m for m in store.claims()}
+    assert stored[first.id] == dataclasses.replace(first, doc="a.txt")
+    assert stored[second.id] == dataclasses.replace(second, doc="a.txt")
+
+
+def test_mentions_of_unknown_document_add_nothing(store: Store) -> None:
+    doc = make_doc("text", "a.txt")
+    store.add_document(doc)
+    good = make_mention(doc.id, company="Acme")
+    orphan = make_mention("not-stored", company="Ghost")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_mentions([good, orphan])
+    assert store.mention_count() == 0
+
+
+def test_transaction_groups_calls_and_inner_failure_is_undone_whole(store: Store) -> None:
+    doc = make_doc("text", "a.txt")
+    with store.transaction():
+        store.add_document(doc)
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add_mentions([make_mention(doc.id), make_mention("not-stored")])
+        store.record_extraction(doc.id, "test-1", "extracted", None)
+    assert store.document_count() == 1
+    assert store.mention_count() == 0
+    assert store.get_extraction(doc.id, "test-1") is not None
+
+    other = make_doc("other", "b.txt")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_document(other)
+        raise RuntimeError("boom")
+    assert store.get_document(other.id) is None
+
+
+def test_record_extraction_upserts(store: Store) -> None:
+    doc = make_doc("Egy szöveg.", "hu.txt")
+    store.add_document(doc)
+    store.record_extraction(doc.id, "v1", "skipped", "language hu not supported yet")
+    store.record_extraction(doc.id, "v1", "extracted", None)
+    store.record_extraction(doc.id, "v2", "skipped", "language hu not supported yet")
+    v1 = store.get_extraction(doc.id, "v1")
+    assert v1 is not None and (v1.status, v1.detail) == ("extracted", None)
+    v2 = store.get_extraction(doc.id, "v2")
+    assert v2 is not None and v2.detail == "language hu not supported yet"
+    assert store.get_extraction(doc.id, "v3") is None
+
+
+# --- claims queries ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def claims_store(store: Store) -> Store:
+    dated = make_doc("dated", "dated.txt", date(2023, 12, 10))
+    undated = make_doc("undated", "undated.txt", None)
+    store.add_document(dated)
+    store.add_document(undated)
+    d, u = dated.id, undated.id
+    store.add_mentions(
+        [
+            make_mention(d, company="Google", date="2023-11", evidence_start=1),
+            make_mention(d, company="Meta", kind="past", date="2023", evidence_start=2),
+            make_mention(d, company="Amazon", date=None, evidence_start=3),
+            make_mention(u, company="Twitter", date=None, evidence_start=4),
+            make_mention(
+                d,
+                company="ŠKODA AUTO",
+                employer_text="Škoda",
+                kind="planned",
+                date="2024-01-15",
+                evidence_start=5,
+            ),
+            make_mention(
+                d,
+                company="YouTube",
+                parent="Alphabet",
+                date="2023-11-20",
+                evidence_start=6,
+            ),
+            make_mention(d, company="100%_Pure", date="2022-05", evidence_start=7),
+        ]
+    )
+    return store
+
+
+def companies(mentions: list[Mention]) -> list[str | None]:
+    return [m.company for m in mentions]
+
+
+def test_claims_newest_first_undated_last(claims_store: Store) -> None:
+    assert companies(claims_store.claims()) == [
+        "ŠKODA AUTO",  # 2024-01-15
+        "Amazon",  # no date of its own: document published 2023-12-10
+        "YouTube",  # 2023-11-20
+        "Google",  # 2023-11
+        "Meta",  # 2023
+        "100%_Pure",  # 2022-05
+        "Twitter",  # no date anywhere
+    ]
+    assert companies(claims_store.claims(limit=2)) == ["ŠKODA AUTO", "Amazon"]
+    assert {m.doc for m in claims_store.claims()} == {"dated.txt", "undated.txt"}
+
+
+def test_claims_company_filter(claims_store: Store) -> None:
+    assert companies(claims_store.claims(company="gOOgle")) == ["Google"]
+    assert companies(claims_store.claims(company="alphabet")) == ["YouTube"]  # parent
+    assert companies(claims_store.claims(company="škoda")) == ["ŠKODA AUTO"]  # beyond ASCII
+    assert companies(claims_store.claims(company="AUTO")) == ["ŠKODA AUTO"]  # substring
+    # LIKE wildcards in the search are literal characters.
+    assert companies(claims_store.claims(company="0%_p")) == ["100%_Pure"]
+    assert claims_store.claims(company="%") == [claims_store.claims(company="100%")[0]]
+    assert claims_store.claims(company="nobody") == []
+
+
+def test_claims_kind_filter(claims_store: Store) -> None:
+    assert companies(claims_store.claims(kind="planned")) == ["ŠKODA AUTO"]
+    assert companies(claims_store.claims(kind="past")) == ["Meta"]
+    assert claims_store.claims(kind="denied") == []
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "expected"),
+    [
+        # A month-precision claim counts from the first of its month...
+        ("2023-11-01", None, {"ŠKODA AUTO", "Amazon", "YouTube", "Google", "Meta"}),
+        # ...and for a range starting inside its month, as does a year-precision one.
+        ("2023-11-15", None, {"ŠKODA AUTO", "Amazon", "YouTube", "Google", "Meta"}),
+        ("2023-12", None, {"ŠKODA AUTO", "Amazon", "Meta"}),
+        ("2024", None, {"ŠKODA AUTO"}),
+        (None, "2023-10-31", {"Meta", "100%_Pure"}),
+        (None, "2022", {"100%_Pure"}),
+        ("2023-11", "2023-11", {"YouTube", "Google", "Meta"}),
+        ("2023-11-21", "2023-11-30", {"Google", "Meta"}),
+        ("2023-12-10", "2023-12-10", {"Amazon", "Meta"}),  # Amazon via published_at
+        ("2025", None, set()),
+    ],
+)
+def test_claims_date_range(
+    claims_store: Store, since: str | None, until: str | None, expected: set[str]
+) -> None:
+    found = claims_store.claims(since=since, until=until)
+    assert set(companies(found)) == expected
+    assert "Twitter" not in companies(found)  # never dated, so outside every range
+
+
+def test_claims_filters_combine(claims_store: Store) -> None:
+    assert companies(claims_store.claims(company="o", kind="new", since="2023-11")) == [
+        "Amazon",
+        "YouTube",
+        "Google",
+    ]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"kind": "layoff"},
+        {"since": "Nov 2023"},
+        {"until": "2023-13"},
+        {"since": "2023-02-30"},
+        {"since": "2024", "until": "2023"},
+        {"company": "  "},
+        {"limit": -1},
+    ],
+)
+def test_claims_rejects_bad_filters(claims_store: Store, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        claims_store.claims(**kwargs)
+
+
+# --- open_store ----------------------------------------------------------------------------
+
+
+def test_open_store_accepts_paths_and_sqlite_urls(tmp_path: Path) -> None:
+    with open_store(str(tmp_path / "plain.db")) as store:
+        store.add_document(make_doc("x", "x.txt"))
+    with open_store(f"sqlite:///{tmp_path / 'plain.db'}") as store:  # sqlite:////abs/path
+        assert store.document_count() == 1
+    with open_store("sqlite://") as store:
+        assert store.document_count() == 0
+
+
+def test_open_store_refuses_postgresql_honestly() -> None:
+    with pytest.raises(ValueError, match="PostgreSQL support is not built yet") as err:
+        open_store("postgresql://user:secret@db.example/headcount")
+    assert "secret" not in str(err.value)
+    with pytest.raises(ValueError, match="unsupported"):
+        open_store("mysql://db.example/headcount")
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def export_sample() -> list[Mention]:
+    return [
+        make_mention(
+            "doc-1",
+            employer_text="Acme",
+            company="Acme Corp",
+            canonical="Acme Holdings",
+            headcount_min=200,
+            headcount_max=900,
+            approx=True,
+            percent=12.5,
+            date="2023-11",
+            date_precision="month",
+            units=["cloud", "ads"],
+            locations=["Dublin", "Zürich"],
+            reason="cost cutting",
+            evidence='Acme said "200 to 900" jobs,\nmaybe more.',
+            confidence=0.8,
+            doc="a.txt",
+        ),
+        make_mention("doc-2", company="Beta", doc="b.txt"),
+    ]
+
+
+def test_claim_fields_cover_the_model() -> None:
+    assert set(CLAIM_FIELDS) == set(export_sample()[0].to_dict())
+
+
+def test_csv_round_trip() -> None:
+    buffer = io.StringIO(newline="")
+    assert mentions_to_csv(export_sample(), buffer) == 2
+    rows = list(csv.DictReader(io.StringIO(buffer.getvalue(), newline="")))
+    assert len(rows) == 2
+    first, second = rows
+    assert list(first) == list(CLAIM_FIELDS)
+    assert first["id"] == export_sample()[0].id
+    assert first["company"] == "Acme Corp"
+    assert first["canonical"] == "Acme Holdings"
+    assert (first["headcount_min"], first["headcount_max"]) == ("200", "900")
+    assert first["approx"] == "true"
+    assert float(first["percent"]) == 12.5
+    assert first["units"] == "cloud; ads"
+    assert first["locations"] == "Dublin; Zürich"
+    assert first["evidence"] == 'Acme said "200 to 900" jobs,\nmaybe more.'
+    assert first["doc"] == "a.txt"
+    assert (second["headcount_min"], second["percent"], second["units"]) == ("", "", "")
+    assert second["approx"] == "false"
+
+
+def test_jsonl_round_trip() -> None:
+    buffer = io.StringIO()
+    assert mentions_to_jsonl(export_sample(), buffer) == 2
+    lines = buffer.getvalue().splitlines()
+    assert len(lines) == 2
+    records = [json.loads(line) for line in lines]
+    for record, mention in zip(records, export_sample(), strict=True):
+        assert record == mention.to_dict()
+        assert list(record) == list(CLAIM_FIELDS)
+    assert records[0]["units"] == ["cloud", "ads"]
+    assert records[0]["approx"] is True
+    assert records[1]["percent"] is None
+
+
+# --- table ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "approx", "expected"),
+    [
+        (1000, 1000, False, "1,000"),
+        (1000, 1000, True, "~1,000"),
+        (200, 900, False, "200–900"),
+        (200, 900, True, "~200–900"),
+        (7500, None, False, "≥7,500"),
+        (None, 2500, False, "≤2,500"),
+        (None, None, False, "—"),
+    ],
+)
+def test_format_headcount(low: int | None, high: int | None, approx: bool, expected: str) -> None:
+    mention = make_mention("d", headcount_min=low, headcount_max=high, approx=approx)
+    assert format_headcount(mention) == expected
+
+
+def test_format_table() -> None:
+    mentions = [
+        *export_sample(),
+        make_mention(
+            "doc-3",
+            company="Initech",
+            headcount_min=12000,
+            headcount_max=12000,
+            approx=True,
+            date="2024-01-15",
+            reason="a very long reason " * 10,
+        ),
+        make_mention("doc-4", employer_text="the retailer", headcount_min=7500),
+    ]
+    table = format_table(mentions)
+    lines = table.splitlines()
+    assert lines[0].split() == [
+        "date",
+        "company",
+        "kind",
+        "headcount",
+        "percent",
+        "units",
+        "locations",
+        "reason",
+    ]
+    assert set(lines[1]) <= {"─", " "}
+    assert len(lines) == 2 + len(mentions)
+    acme, beta, initech, retailer = lines[2:]
+    assert "~200–900" in acme and "12.5%" in acme and "cloud, ads" in acme
+    assert "Dublin, Zürich" in acme and "2023-11" in acme
+    assert beta.startswith("—") and "Beta" in beta
+    assert "~12,000" in initech and initech.endswith("…")
+    assert "the retailer" in retailer and "≥7,500" in retailer
+    # Right-aligned headcounts end in the same column.
+    column_end = lines[0].index("headcount") + len("headcount")
+    for line in lines[2:]:
+        assert line[column_end - 1] in "0123456789—"
+    assert format_table([]).splitlines()[0].startswith("date")
