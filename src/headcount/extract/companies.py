@@ -127,7 +127,7 @@ def same_company(a: str, b: str) -> bool:
         return True
     sw, lw = short.split(), long_.split()
     # A leading short form must be a distinctive word, not a generic one like "general".
-    return len(sw) < len(lw) and lw[: len(sw)] == sw and len(short) >= 4 and sw[0] not in _GENERIC
+    return len(sw) < len(lw) and lw[: len(sw)] == sw and len(short) >= 3 and sw[0] not in _GENERIC
 
 
 _GENERIC = frozenset(
@@ -153,10 +153,10 @@ _NOT_NAMES = frozenset(
 
 _CONNECTORS = frozenset(["&", "and", "of", "de", "des", "du", "la", "le", "del", "der", "für", "y"])
 # A capitalized run: words starting upper-case (or digit-led like 3M), joined by connectors.
-_CAP_WORD = r"(?:[A-Z][\w'’.&-]*|[0-9][A-Za-z][\w-]*|&)"
+_CAP_WORD = r"(?:[A-Z][\w.&-]*(?:['’](?!s\b)\w+)?|[0-9][A-Za-z][\w-]*|&)"
 _NAME_RE = re.compile(
     rf"(?<![\w]){_CAP_WORD}(?:(?:\s+|,\s+(?=(?:Inc|Corp|Co|Ltd|Plc|AG|SA|NV|Roebuck)\b))"
-    rf"(?:(?:of|&|de|des|du|la|del|der|für|y|and(?=\s+(?:Co|Company|Sons)\b))\s+)?{_CAP_WORD})*"
+    rf"(?:(?:of|for|&|de|des|du|la|del|der|für|y|and(?=\s+(?:Co|Company|Sons)\b))\s+)?{_CAP_WORD})*"
 )
 # Acronyms and words that are capitalized but never an employer on their own.
 _NOT_EMPLOYER_ACRONYMS = frozenset(
@@ -183,9 +183,17 @@ def _trim(words: list[str]) -> list[str]:
     return words
 
 
+_UNIT_AFTER = re.compile(
+    r"^\s+(?:assembly\s+)?(?:plant|plants|factory|mill|centre|center|division|facility|site|office|"
+    r"store|operations|works|refinery|smelter|mine|yard|shipyard|headquarters)\b",
+    re.IGNORECASE,
+)
+
+
 def find_names(sentence: str) -> list[NameSpan]:
     """Candidate employer names in a sentence, with offsets relative to the sentence."""
     spans: list[NameSpan] = []
+    lowered_words = set(re.findall(r"\b[a-z]+\b", sentence))
     for m in _NAME_RE.finditer(sentence):
         raw = m.group(0).rstrip(".,'’")
         if raw.endswith("'s") or raw.endswith("’s"):
@@ -206,11 +214,31 @@ def find_names(sentence: str) -> list[NameSpan]:
             continue
         if _inside_quotes(sentence, offset, end):
             continue  # a slogan or title ("Year of Efficiency"), not an employer
+        if _UNIT_AFTER.match(sentence[end : end + 25]) and not sentence[end:].startswith(("'s", "’s")):
+            continue  # "the Arlington Assembly plant" names a site, not its owner
+        if " " not in text and (text.lower() in lowered_words or text.lower() in _COMMON_CAPITALIZED) and not certain_marks(sentence, offset):
+            continue  # an ordinary word that happens to be capitalized
+        words_in = text.split()
+        if words_in[0] in PLACES and len(words_in) == 2 and not _LEGAL_END.search(text):
+            continue  # "Ohio Jeep", "Texas plant": a place and a thing
         if all(w.isupper() and len(w) > 1 for w in text.split()) and len(text.split()) > 3:
             continue  # a shouted headline run, not a name
         certain = bool(_LEGAL_END.search(text)) or sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1):offset] == "<"
         spans.append(NameSpan(offset, end, text, certain))
     return spans
+
+
+_COMMON_CAPITALIZED = frozenset(
+    """plans thousands millions hundreds dozens separately unadjusted public safety factory
+    meanwhile elsewhere overall instead still despite unions union workers staff employees
+    shares profits sales earnings revenue results analysts officials sources critics reports
+    executives managers ministers government parliament tories labour tory east west north south
+    whitehall budget chancellor treasury layoffs layoff jobs cuts redundancies job""".split()
+)
+
+
+def certain_marks(sentence: str, offset: int) -> bool:
+    return sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1) : offset] == "<"
 
 
 def _inside_quotes(sentence: str, start: int, end: int) -> bool:

@@ -21,7 +21,7 @@ from headcount.extract.kinds import classify
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
-from headcount.extract.triggers import NEGATIVE_RE, job_quantities, strong_triggers
+from headcount.extract.triggers import NEGATIVE_RE, job_quantities, negated, strong_triggers
 from headcount.model import Document, Mention
 
 EXTRACTOR_VERSION = "rules-0.1"
@@ -33,8 +33,10 @@ _SPEAKER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PERSON_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady|President|Chancellor|Minister|Senator|Governor|Prince|King|Queen|Judge|CEO|chief\s+executive|chairman|spokesman|spokeswoman|analyst|secretary)\.?\s+)$",
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady|President|Chancellor|Minister|Senator|Governor|Prince|King|Queen|Judge|CEO|chief\s+executive|chairman|spokesman|spokeswoman|analyst|secretary|official|leader|director|manager|head)\.?\s+)$",
+    re.IGNORECASE,
 )
+_PERSON_SPEAKS = re.compile(r"^\s+(?:has\s+|had\s+)?(?:said|says|told|added|believes|thinks|noted|argued|warned)\b")
 _PERSON_AFTER = re.compile(
     r"^,\s+(?:the\s+|a\s+|an\s+|its\s+|\w+[’']s\s+)?(?:\w+\s+){0,2}(?:spokes\w+|chief|president|chairman|vice|director|head|analyst|manager|secretary|minister|leader|official|executive|CEO|founder|economist|chancellor)\b",
     re.IGNORECASE,
@@ -58,6 +60,10 @@ _AGGREGATE_CUE = re.compile(
     r"private\s+sector|state\s+corporations|textile|steel\s+workers|garment|farm|country's)\b",
     re.IGNORECASE,
 )
+_DESCRIPTOR = re.compile(
+    r"\b(?:bank|firm|company|maker|carmaker|automaker|airline|insurer|retailer|group|giant|publisher|broker)\b",
+    re.IGNORECASE,
+)
 _LIST_CUE = re.compile(r"\b(?:including|such\s+as|like|among\s+them)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
@@ -72,7 +78,10 @@ _WORKFORCE_BEFORE = re.compile(
     r"(?:workforce|work\s+force|staff|headcount|jobs|employees|payroll)\s+(?:\S+\s+){0,4}?by\s+(?:about\s+|around\s+|almost\s+|nearly\s+|some\s+)?$",
     re.IGNORECASE,
 )
-_ADDITIVE = re.compile(r"\b(?:another|additional|further|also|in\s+addition|more|other|separately|plus)\b", re.IGNORECASE)
+_ADDITIVE = re.compile(
+    r"\b(?:another|additional|further|also|in\s+addition|more|other|separately|plus|already|earlier|previously|last|before)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -149,7 +158,7 @@ def _employer_names(sentence: Sentence, doc_names: _DocNames) -> list[NameSpan]:
                 if pos >= 0 and (pos == 0 or not text[pos - 1].isalnum()):
                     spans.append(NameSpan(pos, pos + len(name), text[pos : pos + len(name)], False))
                     break
-        for m in re.finditer(r"(?<![\w])[A-Z]{2,4}(?=\s+(?:TO|SAYS|SAID|PLANS|WILL|CUTS|LAYS)\b)", text):
+        for m in re.finditer(r"^[A-Z]{2,4}(?=\s+(?:TO|SAYS|SAID|PLANS|WILL|CUTS|LAYS|LAYING|<))", text):
             if not any(s.start <= m.start() < s.end for s in spans):
                 spans.append(NameSpan(m.start(), m.end(), m.group(0), False))
         return sorted(spans, key=lambda s: s.start)
@@ -163,8 +172,27 @@ def _employer_names(sentence: Sentence, doc_names: _DocNames) -> list[NameSpan]:
             continue  # "vice president of Alexa and Fire TV" is a title
         if _NON_EMPLOYER_WORDS.search(span.text) and not span.certain:
             continue
+        words = span.text.split()
+        if (
+            2 <= len(words) <= 3 and not span.certain and _PERSON_SPEAKS.match(after)
+            and all(w[:1].isupper() and w[1:].islower() for w in words)
+        ):
+            continue  # "Barry Fitzpatrick said": a person speaking
         result.append(span)
-    return result
+    return _join_of_and(result, text)
+
+
+def _join_of_and(spans: list[NameSpan], text: str) -> list[NameSpan]:
+    """'Department of Trade' + 'Industry' -> 'Department of Trade and Industry'."""
+    joined: list[NameSpan] = []
+    for span in spans:
+        if joined:
+            prev = joined[-1]
+            if text[prev.end : span.start] == " and " and re.search(r"\s(?:of|for)\s", prev.text):
+                joined[-1] = NameSpan(prev.start, span.end, text[prev.start : span.end], prev.certain)
+                continue
+        joined.append(span)
+    return joined
 
 
 def _filter_employers(names: list[NameSpan], text: str, counts: dict[str, int]) -> list[NameSpan]:
@@ -208,7 +236,7 @@ def _choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan 
     candidates = [
         s for s in names
         if not _is_speaker(s, text) and not _owns_next_name(s, names, text) and not _is_apposition(s, text)
-    ] or names
+    ]
     clauses = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, anchor)]
     clause_start = clauses[-1] if clauses else 0
     before = [s for s in candidates if clause_start <= s.start and s.end <= anchor + 1]
@@ -294,9 +322,14 @@ def extract_document(doc: Document) -> Extraction:
 
     claims: list[_Claim] = []
     seen_groups: set[int] = set()
+    last_subject: str | None = None
     for s, names in zip(sentences, sentence_names, strict=True):
         text = s.text
-        triggers = strong_triggers(text)
+        previous_subject = last_subject
+        actors = [n for n in names if not _is_speaker(n, text) or re.match(r"^\s+said\s+(?:that\s+)?it", text[n.end:])]
+        if actors:
+            last_subject = actors[0].text
+        triggers = [t for t in strong_triggers(text) if not negated(text, t.start())]
         quantities = [
             jq for jq in job_quantities(text)
             if triggers and min(abs(jq.anchor - t.start()) for t in triggers) <= 160
@@ -339,11 +372,14 @@ def extract_document(doc: Document) -> Extraction:
             for employer in employers:
                 employer_text = employer.text if employer else None
                 if employer is None and not listed:
-                    if _ANAPHOR.search(text) and focus_index is not None:
-                        employer_text = doc_names.fullest(focus_index)
+                    if _ANAPHOR.search(text) and (previous_subject or focus_index is not None):
+                        # "it", "the company": the employer the story was just talking about
+                        employer_text = previous_subject or doc_names.fullest(focus_index or 0)
                     elif quantity is None:
                         continue  # no figure and no employer: nothing a reader can use
-                    elif not _AGGREGATE_CUE.search(text) and focus_index is not None and s.index > 0:
+                    elif not _AGGREGATE_CUE.search(text) and focus_index is not None and (
+                        s.index > 0 or _DESCRIPTOR.search(text)
+                    ):
                         employer_text = doc_names.fullest(focus_index)
                 claim = _Claim(s, anchor, quantity, pct, employer, employer_text)
                 claim.explicit = employer is not None
@@ -383,7 +419,8 @@ def _segment(text: str, anchor: int, anchors: list[int]) -> str:
 
 
 def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDate | None:
-    dates = [d for d in find_dates(text, published) if not d.future]
+    # Only a date near the figure dates it ("cut 850 in 1986", not "its takeover last week").
+    dates = [d for d in find_dates(text, published) if not d.future and anchor - 150 <= d.start <= anchor + 80]
     if not dates:
         return None
     return min(dates, key=lambda d: abs(d.start - anchor))
@@ -437,10 +474,11 @@ def _merge(claims: list[_Claim], doc_names: _DocNames) -> list[_Claim]:
                 k.sentence.paragraph == c.sentence.paragraph or k.sentence.index <= 1
             ):
                 k.quantity, k.sentence, k.anchor, k.percent = c.quantity, c.sentence, c.anchor, c.percent or k.percent
+                k.date, k.employer_text = c.date, c.employer_text
                 target = k
                 break
             if (
-                c.quantity and k.quantity and group is not None and not c.explicit
+                c.quantity and k.quantity and group is not None and c.kind == k.kind
                 and c.sentence.index != k.sentence.index
                 and (c.quantity.value or 0) < (k.quantity.value or 0)
                 and not _ADDITIVE.search(c.sentence.text)
@@ -458,7 +496,6 @@ def _merge(claims: list[_Claim], doc_names: _DocNames) -> list[_Claim]:
                 target.locations.append(loc)
         target.reason = target.reason or c.reason
         target.percent = target.percent if target.percent is not None else c.percent
-        target.date = target.date or c.date
     return kept
 
 

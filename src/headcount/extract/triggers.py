@@ -58,17 +58,19 @@ STRONG_RE = re.compile(
 NEGATIVE_RE = re.compile(
     r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
     r"(?:unemployment|jobless)\s+(?:rate|claims|benefits?|figures?|total|level|queue)|"
-    r"job\s+(?:creation|growth|openings|vacancies)|salar(?:y|ies)|wages?\s+cuts?|pay\s+cuts?)\b",
+    r"job\s+(?:creation|growth|openings|vacancies)|salar(?:y|ies)|wages?\s+cuts?|pay\s+cuts?|"
+    r"in\s+employment|(?:unemployment|out\s+of\s+work|jobless|unemployed)\s+(?:\S+\s+){0,4}(?:rose|fell|rising|falling|increased|decreased|climbed|dropped)|"
+    r"number\s+of\s+(?:people\s+)?(?:unemployed|jobless|out\s+of\s+work))\b",
     re.IGNORECASE,
 )
 
 _MONEY_BEFORE = re.compile(r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE)
 _AFTER_NOT_JOBS = re.compile(
-    r"^\s*(?:%|pct|per\s?cent|percent|dlrs|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
+    r"^\s*(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
     r"euros?|lire|pesos|rupees|crowns|kronor|shares?|tonnes?|tons?|barrels?|bags?|acres|"
     r"cars|vehicles|units|planes|aircraft|flights|days|weeks|months|years|hours|minutes|"
     r"miles|km|kilometres|feet|points|stores|shops|branches|plants|factories|offices|outlets|"
-    r"sites|pits|mines|mills|ships|bn|billion|mln|million\s+(?:dlrs|dollars|pounds|marks|yen|shares))\b",
+    r"sites|pits|mines|mills|ships|bn|billion|mln|million\s+(?:dlrs|dollars|pounds|marks|yen|shares))(?![\w])",
     re.IGNORECASE,
 )
 _SIZE_BEFORE = re.compile(
@@ -80,8 +82,11 @@ _SIZE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SIZE_AFTER = re.compile(r"^(?:-strong|\s+strong|-plus|\s+(?:\S+\s+){0,2}(?:workforce|work\s+force|payroll))", re.IGNORECASE)
+# Up to three modifiers ("5,500 hourly workers"), or a longer comma list of them ("790
+# salaried, production, maintenance and support services employees"), but no verb or figure.
+_MODIFIER = r"(?!(?:it|its|the|a|an|to|will|would|are|is|were|was|be|been|have|has|had|told|said|in|at|of|on|for|by|from)\b)[A-Za-z’'-]+"
 _JOB_AFTER = re.compile(
-    rf"^(?:\s+|-)(?:(?:[\w’'-]+,?|and|or)\s+){{0,7}}?{JOB_NOUN}\b", re.IGNORECASE
+    rf"^(?:\s+|-)(?:(?:{_MODIFIER}\s+){{0,3}}|(?:{_MODIFIER},?\s+(?:and\s+|or\s+)?){{0,7}}){JOB_NOUN}\b", re.IGNORECASE
 )
 _TRIGGER_BEFORE = re.compile(
     rf"(?:\b(?:lay(?:s|ing)?\s+off|laid\s+off|layoffs?|lay-offs?|redundancies|cuts?|reductions?|"
@@ -116,7 +121,7 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
     for q in find_quantities(sentence):
         before = sentence[max(0, q.start - 60) : q.start]
         after = sentence[q.end : q.end + 90]
-        if _is_year(q, sentence) and not _JOB_AFTER.match(after):
+        if _is_year(q, sentence) and not re.match(rf"^\s+(?:\w+\s+)?{JOB_NOUN}\b", after, re.IGNORECASE):
             continue
         if _MONEY_BEFORE.search(before) or _AFTER_NOT_JOBS.match(after):
             continue
@@ -139,3 +144,15 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
 
 def strong_triggers(sentence: str) -> list[re.Match[str]]:
     return list(STRONG_RE.finditer(sentence))
+
+
+# "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
+NEGATION_RE = re.compile(
+    r"\b(?:no|not|never|without|nor|n't|ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than)\b"
+    r"(?:\s+\S+){0,4}\s*$",
+    re.IGNORECASE,
+)
+
+
+def negated(sentence: str, trigger_start: int) -> bool:
+    return bool(NEGATION_RE.search(sentence[max(0, trigger_start - 40) : trigger_start + 1]))

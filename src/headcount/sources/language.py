@@ -16,15 +16,18 @@ DetectorFactory.seed = 0
 # Words that are frequent in any English prose and rare elsewhere. Left out on purpose: "a"
 # (the Hungarian article), "in" (German, Dutch, Italian), "is" (Hungarian "also"), "on"
 # (French), "die", "was", "will" (German words), "of" (Dutch "or").
-_ENGLISH_WORDS = frozenset(
-    """the and to that for with as by at from it its has have had be been are were said which
+_FUNCTION_WORDS = """
+    the and to that for with as by at from it its has have had be been are were said which
     this would an not but or their they he she his her who also after than about into more
-    there could should other our we you when what these those""".split()
-    # Distinctively English words of business news, so that wire tables ("Shr 34 cts vs 1.19
-    # dlrs / Net 807,000 vs 2,858,000") and all-caps headlines are recognised too.
-    + """says year million billion percent company companies shares profit sales revenue
-    quarter vs qtr shr cts dlrs mln inc corp""".split()
-)
+    there could should other our we you when what these those
+"""
+# Distinctively English words of business news, so that wire tables ("Shr 34 cts vs 1.19
+# dlrs / Net 807,000 vs 2,858,000") and all-caps headlines are recognised too.
+_BUSINESS_WORDS = """
+    says year million billion percent company companies shares profit sales revenue quarter
+    vs qtr shr cts dlrs mln inc corp
+"""
+_ENGLISH_WORDS = frozenset(_FUNCTION_WORDS.split() + _BUSINESS_WORDS.split())
 
 # Enough of an article to judge it; reading further only costs time.
 _SAMPLE_CHARS = 1500

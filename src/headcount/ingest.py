@@ -1,0 +1,72 @@
+"""Running the pipeline over inputs: extract only, or extract and store.
+
+Bad inputs never stop a run: each becomes a reported problem and the rest goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from headcount.extract.pipeline import EXTRACTOR_VERSION, Extraction, extract_document
+from headcount.model import Document, SourceError
+from headcount.sources import load
+from headcount.store.sqlite import Store
+
+
+@dataclass
+class RunReport:
+    documents: int = 0
+    new_documents: int = 0
+    claims: int = 0
+    new_claims: int = 0
+    skipped: list[str] = field(default_factory=list)  # documents read but not extracted, why
+    problems: list[SourceError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def sample_paths() -> list[str]:
+    """The articles bundled with the package, for `make run` and first contact."""
+    root = resources.files("headcount") / "sample_data"
+    return sorted(str(Path(str(root)) / p.name) for p in root.iterdir() if p.name.endswith(".txt"))
+
+
+def extract_inputs(
+    inputs: Iterable[str], published: date | None = None, report: RunReport | None = None
+) -> Iterator[Extraction]:
+    """Documents from the inputs with their claims; problems are collected in `report`."""
+    report = report if report is not None else RunReport()
+    for item in load(inputs, published):
+        if isinstance(item, SourceError):
+            report.problems.append(item)
+            continue
+        report.documents += 1
+        extraction = extract_document(item)
+        if extraction.status.startswith("skipped"):
+            report.skipped.append(f"{item.origin}: {extraction.status}")
+        report.claims += len(extraction.mentions)
+        yield extraction
+
+
+def ingest_inputs(
+    store: Store, inputs: Iterable[str], published: date | None = None
+) -> RunReport:
+    """Store documents and their claims; what is already stored is not added again."""
+    report = RunReport()
+    for extraction in extract_inputs(inputs, published, report):
+        _store_one(store, extraction.document, extraction, report)
+    return report
+
+
+def _store_one(store: Store, doc: Document, extraction: Extraction, report: RunReport) -> None:
+    with store.transaction():
+        if store.add_document(doc):
+            report.new_documents += 1
+        report.new_claims += store.add_mentions(extraction.mentions)
+        store.record_extraction(doc.id, EXTRACTOR_VERSION, extraction.status, None)

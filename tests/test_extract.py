@@ -1,0 +1,133 @@
+"""Extraction behaviour a reader of the ledger would notice."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from headcount.extract.dates import find_dates
+from headcount.extract.pipeline import extract_document
+from headcount.extract.quantities import find_quantities
+from headcount.model import Document, Mention
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "headcount" / "sample_data"
+
+
+def claims(text: str, published: date | None = None) -> list[Mention]:
+    return extract_document(Document.create(text, "test", published_at=published, language="en")).mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi", "approx"),
+    [
+        ("about 1,000", 1000, 1000, True),
+        ("around a thousand", 1000, 1000, True),
+        ("several hundred", 200, 900, True),
+        ("hundreds of", 200, 999, True),
+        ("more than 7,500", 7500, None, True),
+        ("up to 2,500", None, 2500, True),
+        ("1,000 to 1,500", 1000, 1500, False),
+        ("between 6,000 and 7,000", 6000, 7000, False),
+        ("1.2 million", 1_200_000, 1_200_000, False),
+        ("10k", 10_000, 10_000, False),
+        ("two thousand five hundred", 2500, 2500, False),
+        ("tens of thousands of", 20_000, 99_999, True),
+        ("a few", 2, 9, True),
+        ("dozens of", 24, 99, True),
+    ],
+)
+def test_quantities_are_faithful_ranges(text: str, lo: int | None, hi: int | None, approx: bool) -> None:
+    q = next(find_quantities(text))
+    assert (q.minimum, q.maximum, q.approx) == (lo, hi, approx)
+
+
+def test_dates_resolve_against_publication() -> None:
+    pub = date(2024, 1, 25)
+    values = {d.value: d.precision for d in find_dates("on November 17 and last month and in January", pub)}
+    assert values == {"2023-11-17": "day", "2023-12": "month", "2024-01": "month"}
+
+
+def _seed_gold() -> dict[str, list[dict[str, object]]]:
+    rows = [json.loads(line) for line in (SHARED / "eval" / "seeds_gold.jsonl").open()]
+    return {r["doc"].removeprefix("seed:"): r["events"] for r in rows}
+
+
+@pytest.mark.skipif(not (SHARED / "eval").exists(), reason="needs ../shared/eval")
+def test_seeds_give_exactly_the_gold_events() -> None:
+    gold = _seed_gold()
+    for name, events in gold.items():
+        found = claims((SAMPLES / name).read_text(encoding="utf-8"))
+        got = sorted((m.canonical or "", m.kind, m.headcount_min or 0, m.headcount_max or 0) for m in found)
+        want = sorted(
+            (str(e["company"] or ""), str(e["kind"]), int(e["headcount_min"] or 0), int(e["headcount_max"] or 0))  # type: ignore[call-overload]
+            for e in events
+        )
+        assert got == want, name
+
+
+def test_alexa_round_has_places_unit_and_ai_reason() -> None:
+    text = (SAMPLES / "004_3a2851b01b194c38.txt").read_text(encoding="utf-8")
+    new = [m for m in claims(text, date(2023, 11, 20)) if m.kind == "new"]
+    assert len(new) == 1
+    alexa = new[0]
+    assert {"U.S.", "Canada", "India"} <= set(alexa.locations)
+    assert any("Alexa" in u for u in alexa.units)
+    assert alexa.reason and "generative AI" in alexa.reason
+    assert "several hundred" in text[alexa.evidence_start : alexa.evidence_end]
+
+
+def test_alphabet_round_is_dated_by_publication() -> None:
+    text = (SAMPLES / "000_eb8277943b39fe59.txt").read_text(encoding="utf-8")
+    alphabet = [m for m in claims(text, date(2024, 1, 25)) if m.canonical == "Alphabet"]
+    assert alphabet and alphabet[0].date is not None and alphabet[0].date.startswith("2024-01")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hinge sought a vice president of AI with a base salary of up to $398,000 a year.",
+        "Acme Corp said it will hire 2,000 engineers next year to expand its cloud unit.",
+        "Walmart cut prices on 1,000 items across its stores.",
+        "The central bank cut interest rates by half a point.",
+        "The unemployment rate rose to 5.2% in March, the government said.",
+        "Globex employs 50,000 people in 30 countries.",
+        "Layoffs are a painful part of business life.",
+    ],
+)
+def test_non_claims_give_nothing(text: str) -> None:
+    assert claims(text, date(2024, 3, 1)) == []
+
+
+def test_company_phrase_resolves_to_employer_named_before() -> None:
+    text = "Initech announced a restructuring on Monday. The company will cut 300 jobs in Texas."
+    found = claims(text, date(2024, 3, 6))
+    assert [(m.company, m.headcount_min, m.kind) for m in found] == [("Initech", 300, "new")]
+    assert found[0].locations == ["Texas"]
+
+
+def test_subsidiary_rolls_up_to_parent() -> None:
+    found = claims("Twitch is laying off 500 employees, the company said.", date(2024, 1, 10))
+    assert [(m.company, m.canonical, m.parent) for m in found] == [("Twitch", "Amazon", "Amazon")]
+
+
+def test_percent_of_workforce() -> None:
+    found = claims("Initrode will cut 10% of its staff, it said on Tuesday.", date(2024, 3, 6))
+    assert [(m.company, m.percent, m.headcount_min) for m in found] == [("Initrode", 10.0, None)]
+
+
+def test_repeated_claim_is_one_claim() -> None:
+    text = (
+        "Umbrella Corp will lay off 1,200 workers.\n\n"
+        "The 1,200 job cuts will fall mostly on its Ohio plant, Umbrella Corp said."
+    )
+    assert len(claims(text, date(2024, 3, 6))) == 1
+
+
+def test_non_english_is_recognised_and_not_extracted() -> None:
+    doc = Document.create("Az Audi 500 dolgozót bocsát el Győrben.", "hu", language="hu")
+    result = extract_document(doc)
+    assert result.mentions == [] and "not extracted" in result.status
