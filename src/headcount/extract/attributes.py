@@ -28,8 +28,7 @@ _INCLUDING_CUTS_RE = re.compile(
     re.IGNORECASE,
 )
 _WEAK_UNITS = frozenset(
-    """the its their this that company business group operations staff unit team line office
-    plant firm units business's""".split()
+    ["the", "its", "their", "this", "that", "company", "business", "group", "operations", "staff", "unit", "team", "line", "office", "plant", "firm", "units", "business's"]
 )
 
 

@@ -22,7 +22,7 @@ LEGAL_SUFFIXES = (
     "llc", "llp", "lp", "ag", "sa", "s a", "nv", "n v", "bv", "gmbh", "se", "spa", "s p a",
     "ab", "asa", "oyj", "kk", "pty", "pte", "group", "holdings", "holding", "cos", "companies",
 )  # fmt: skip
-_SUFFIX_RE = re.compile(r"(?:\s+(?:%s))+$" % "|".join(re.escape(s) for s in LEGAL_SUFFIXES))
+_SUFFIX_RE = re.compile(r"(?:\s+(?:{}))+$".format("|".join(re.escape(s) for s in LEGAL_SUFFIXES)))
 
 
 def normalize_company(name: str) -> str:
@@ -131,24 +131,12 @@ def same_company(a: str, b: str) -> bool:
 
 
 _GENERIC = frozenset(
-    """general national international united american british first new royal union
-    central state federal bank department ministry""".split()
+    ["general", "national", "international", "united", "american", "british", "first", "new", "royal", "union", "central", "state", "federal", "bank", "department", "ministry"]
 )
 
 # Capitalized words that open sentences or name roles, time or things, never an employer alone.
 _NOT_NAMES = frozenset(
-    """a an the this that these those there their they them he she it its his her we our us you
-    i in on at for from by with as of to and or but if when while after before since during
-    under over about around some many most more several all both each every no not any such
-    however meanwhile also yet still although though because so thus then now today yesterday
-    tomorrow last next earlier later recently already once instead despite among between
-    mr mrs ms dr sir lord chief executive chairman president vice spokesman spokeswoman director
-    chancellor minister secretary analyst analysts officials union unions workers employees
-    staff jobs job company firm group government monday tuesday wednesday thursday friday
-    saturday sunday january february march april may june july august september october
-    november december reuter reuters read shares profits sales net total year quarter
-    according other further another one two three four five six seven eight nine ten
-    what who how why where which while whether his hers per pct dlrs mln bln""".split()
+    ["a", "an", "the", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "it", "its", "his", "her", "we", "our", "us", "you", "i", "in", "on", "at", "for", "from", "by", "with", "as", "of", "to", "and", "or", "but", "if", "when", "while", "after", "before", "since", "during", "under", "over", "about", "around", "some", "many", "most", "more", "several", "all", "both", "each", "every", "no", "not", "any", "such", "however", "meanwhile", "also", "yet", "still", "although", "though", "because", "so", "thus", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "earlier", "later", "recently", "already", "once", "instead", "despite", "among", "between", "mr", "mrs", "ms", "dr", "sir", "lord", "chief", "executive", "chairman", "president", "vice", "spokesman", "spokeswoman", "director", "chancellor", "minister", "secretary", "analyst", "analysts", "officials", "union", "unions", "workers", "employees", "staff", "jobs", "job", "company", "firm", "group", "government", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "reuter", "reuters", "read", "shares", "profits", "sales", "net", "total", "year", "quarter", "according", "other", "further", "another", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "what", "who", "how", "why", "where", "which", "while", "whether", "his", "hers", "per", "pct", "dlrs", "mln", "bln"]
 )
 
 _CONNECTORS = frozenset(["&", "and", "of", "de", "des", "du", "la", "le", "del", "der", "für", "y"])
@@ -160,7 +148,7 @@ _NAME_RE = re.compile(
 )
 # Acronyms and words that are capitalized but never an employer on their own.
 _NOT_EMPLOYER_ACRONYMS = frozenset(
-    "AI GDP CEO CFO COO CTO IPO US UK EU UN IT HR PR TV PC GPS API OK AM PM Q1 Q2 Q3 Q4 FY".split()
+    ["AI", "GDP", "CEO", "CFO", "COO", "CTO", "IPO", "US", "UK", "EU", "UN", "IT", "HR", "PR", "TV", "PC", "GPS", "API", "OK", "AM", "PM", "Q1", "Q2", "Q3", "Q4", "FY"]
 )
 _LEGAL_END = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$"
@@ -229,11 +217,7 @@ def find_names(sentence: str) -> list[NameSpan]:
 
 
 _COMMON_CAPITALIZED = frozenset(
-    """plans thousands millions hundreds dozens separately unadjusted public safety factory
-    meanwhile elsewhere overall instead still despite unions union workers staff employees
-    shares profits sales earnings revenue results analysts officials sources critics reports
-    executives managers ministers government parliament tories labour tory east west north south
-    whitehall budget chancellor treasury layoffs layoff jobs cuts redundancies job""".split()
+    ["plans", "thousands", "millions", "hundreds", "dozens", "separately", "unadjusted", "public", "safety", "factory", "meanwhile", "elsewhere", "overall", "instead", "still", "despite", "unions", "union", "workers", "staff", "employees", "shares", "profits", "sales", "earnings", "revenue", "results", "analysts", "officials", "sources", "critics", "reports", "executives", "managers", "ministers", "government", "parliament", "tories", "labour", "tory", "east", "west", "north", "south", "whitehall", "budget", "chancellor", "treasury", "layoffs", "layoff", "jobs", "cuts", "redundancies", "job"]
 )
 
 

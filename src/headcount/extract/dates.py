@@ -9,7 +9,7 @@ from datetime import date, timedelta
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split()
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
     )
 }
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})

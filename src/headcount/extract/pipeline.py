@@ -230,9 +230,14 @@ def _choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan 
                 return span
     # "MG Rover's Midlands plant will close", with no comma between owner and figure
     for span in reversed(names):
-        if span.end <= anchor and anchor - span.end <= 70 and re.match(r"^[’']s\b", text[span.end : span.end + 3]):
-            if "," not in text[span.end : anchor] and not _owns_next_name(span, names, text):
-                return span
+        if (
+            span.end <= anchor
+            and anchor - span.end <= 70
+            and re.match(r"^[’']s\b", text[span.end : span.end + 3])
+            and "," not in text[span.end : anchor]
+            and not _owns_next_name(span, names, text)
+        ):
+            return span
     candidates = [
         s for s in names
         if not _is_speaker(s, text) and not _owns_next_name(s, names, text) and not _is_apposition(s, text)

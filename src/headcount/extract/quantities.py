@@ -21,7 +21,7 @@ _UNITS = {
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "mln": 1_000_000,
            "billion": 1_000_000_000, "bn": 1_000_000_000, "k": 1000, "m": 1_000_000}  # fmt: skip
 
-_WORD = r"(?:%s)" % "|".join(sorted(_UNITS, key=len, reverse=True))
+_WORD = r"(?:{})".format("|".join(sorted(_UNITS, key=len, reverse=True)))
 _SCALE_WORD = r"(?:hundred|thousand|million|billion)"
 # "two thousand five hundred", "a thousand", "twenty-five", "a dozen"
 _WORD_NUMBER = (

@@ -12,12 +12,7 @@ from dataclasses import dataclass
 # Abbreviations after which a period does not end a sentence; common in business news
 # (company suffixes, US states, titles, months).
 _ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof st sr jr gen col lt sgt rep sen gov inc corp co ltd plc bros no nos vs
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
-    neb nev okla ore pa tenn tex va vt wash wis wisc wyo approx est dept univ assn intl
-    """.split()
+    ["mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "lt", "sgt", "rep", "sen", "gov", "inc", "corp", "co", "ltd", "plc", "bros", "no", "nos", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wisc", "wyo", "approx", "est", "dept", "univ", "assn", "intl"]
 )
 
 # A boundary is end punctuation (optionally followed by closing quotes/brackets) and then

@@ -1,1 +1,220 @@
+"""Sources turn anything readable into Documents: files, directories, globs, stdin, URLs.
 
+`load` never raises for bad input. Whatever cannot be read becomes a SourceError with a one-line
+reason, and the run goes on with the next file, record or URL.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from headcount.model import Document, SourceError
+from headcount.sources import decoding, url
+from headcount.sources.document import Kind, Unreadable
+from headcount.sources.html import declared_charset, parse_html
+from headcount.sources.jsonl import parse_json, parse_jsonl, read_jsonl
+from headcount.sources.language import detect_language
+from headcount.sources.text import parse_markdown, parse_text
+
+__all__ = ["SUFFIXES", "detect_language", "load"]
+
+# File name endings and how each is read; any of them may also end in ".gz".
+SUFFIXES: dict[str, Kind] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+_GLOB_CHARACTERS = frozenset("*?[")
+STDIN_ORIGIN = "<stdin>"
+
+
+@dataclass(frozen=True)
+class _Options:
+    published: date | None
+    fetch_timeout: float
+    max_bytes: int
+
+
+def load(
+    inputs: Iterable[str],
+    published: date | None = None,
+    *,
+    fetch_timeout: float = 10.0,
+    max_bytes: int = 20_000_000,
+) -> Iterator[Document | SourceError]:
+    """One Document per document found in inputs, or a SourceError for what cannot be read.
+
+    Each input is a file, a directory (read recursively in name order, hidden files skipped), a
+    glob pattern, "-" for stdin, or an http(s) URL. published is the publication date of
+    documents that carry none. max_bytes limits each file, download and JSON Lines record.
+    """
+    if isinstance(inputs, str):
+        # A lone string is an Iterable[str] too; iterating its characters is never meant.
+        inputs = [inputs]
+    options = _Options(published, fetch_timeout, max_bytes)
+    for item in inputs:
+        if item == "-":
+            yield from _guarded(STDIN_ORIGIN, lambda: _load_stdin(options))
+        elif url.is_url(item):
+            yield from _guarded(item, lambda: _load_url(item, options))
+        elif "://" in item:
+            scheme = item.split("://", 1)[0]
+            yield SourceError(item, f"unsupported URL scheme {scheme!r} (only http and https)")
+        else:
+            yield from _load_path(item, options)
+
+
+def _guarded(
+    origin: str, produce: Callable[[], Iterable[Document | SourceError]]
+) -> Iterator[Document | SourceError]:
+    """Whatever produce yields, with any error it raises turned into a SourceError for origin."""
+    try:
+        yield from produce()
+    except Unreadable as error:
+        yield SourceError(origin, str(error))
+    except OSError as error:
+        yield SourceError(origin, _os_reason(error))
+    except Exception as error:
+        # The last line of defence: a bug met by one odd input must not end the whole run.
+        yield SourceError(origin, f"unexpected error: {type(error).__name__}: {error}")
+
+
+def _os_reason(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return (error.strerror or str(error)).lower()
+
+
+def _load_path(item: str, options: _Options) -> Iterator[Document | SourceError]:
+    if os.path.isdir(item):
+        yield from _load_directory(item, options)
+    elif _GLOB_CHARACTERS.intersection(item) and not os.path.lexists(item):
+        matches = sorted(glob.glob(item, recursive=True))
+        if not matches:
+            yield SourceError(item, "no files match this pattern")
+        for match in matches:
+            if os.path.isdir(match):
+                yield from _load_directory(match, options)
+            else:
+                yield from _guarded(match, lambda: _load_file(Path(match), options))
+    else:
+        yield from _guarded(item, lambda: _load_file(Path(item), options))
+
+
+def _load_directory(directory: str, options: _Options) -> Iterator[Document | SourceError]:
+    found = False
+    for root, dirs, files in os.walk(directory, onerror=None):
+        # Hidden entries are editor, VCS and OS clutter (.git, .DS_Store), never articles.
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            found = True
+            path = os.path.join(root, name)
+            yield from _guarded(path, lambda: _load_file(Path(path), options))
+    if not found:
+        yield SourceError(directory, "no files in this directory")
+
+
+def _file_kind(path: Path) -> tuple[Kind | None, bool]:
+    """(kind, gzip-compressed) for a file name; kind None means: decide by content."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    compressed = bool(suffixes) and suffixes[-1] == ".gz"
+    if compressed:
+        suffixes.pop()
+    if not suffixes:
+        if compressed:
+            raise Unreadable("unsupported file type .gz (name the content too, as in .jsonl.gz)")
+        return None, False
+    kind = SUFFIXES.get(suffixes[-1])
+    if kind is None:
+        expected = ", ".join(SUFFIXES)
+        raise Unreadable(f"unsupported file type {suffixes[-1]} (expected one of {expected})")
+    return kind, compressed
+
+
+def _load_file(path: Path, options: _Options) -> Iterator[Document | SourceError]:
+    kind, compressed = _file_kind(path)
+    origin = str(path)
+    if kind == "jsonl":
+        yield from _stream_jsonl(path, compressed, options)
+        return
+    data = decoding.read_file(path, options.max_bytes, compressed=compressed)
+    yield from _parse(data, kind, None, origin, None, options)
+
+
+def _stream_jsonl(path: Path, compressed: bool, options: _Options) -> Iterator[Document | SourceError]:
+    # JSON Lines corpora run to gigabytes: they are streamed, and the size limit holds per line.
+    opener = gzip.open if compressed else open
+    with opener(path, "rb") as stream:
+        if decoding.looks_binary(stream.read(decoding.SNIFF_BYTES)):
+            raise Unreadable("binary file, not text")
+        stream.seek(0)
+        yield from read_jsonl(stream, str(path), published=options.published, max_bytes=options.max_bytes)
+
+
+def _load_stdin(options: _Options) -> Iterator[Document | SourceError]:
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is not None:
+        data = decoding.read_capped(buffer, options.max_bytes)
+    else:
+        # A text-only stream (as some test harnesses and notebooks install): already decoded.
+        data = sys.stdin.read(options.max_bytes + 1).encode("utf-8")
+        if len(data) > options.max_bytes:
+            raise decoding.too_large(options.max_bytes)
+    yield from _parse(data, None, None, STDIN_ORIGIN, None, options)
+
+
+def _load_url(address: str, options: _Options) -> Iterator[Document | SourceError]:
+    fetched = url.fetch(address, timeout=options.fetch_timeout, max_bytes=options.max_bytes)
+    yield from _parse(fetched.body, fetched.kind, fetched.charset, address, fetched.url, options)
+
+
+def _parse(
+    data: bytes,
+    kind: Kind | None,
+    charset: str | None,
+    origin: str,
+    address: str | None,
+    options: _Options,
+) -> Iterator[Document | SourceError]:
+    if kind in (None, "html") and charset is None:
+        charset = declared_charset(data[:4096])
+    text = decoding.decode(data, charset)
+    kind = kind or _sniff(text)
+    published = options.published
+    if kind == "text":
+        yield from parse_text(text, origin, published=published, url=address)
+    elif kind == "markdown":
+        yield from parse_markdown(text, origin, published=published, url=address)
+    elif kind == "html":
+        yield from parse_html(text, origin, published=published, url=address)
+    elif kind == "json":
+        yield from parse_json(text, origin, published=published, url=address)
+    else:
+        yield from parse_jsonl(text, origin, published=published, url=address)
+
+
+def _sniff(text: str) -> Kind:
+    """How to read text that came without a name or content type (stdin, a bare file name)."""
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start == "<":
+        return "html"
+    if start in ("{", "["):
+        return "json"  # parse_json falls back to JSON Lines by itself
+    return "text"
