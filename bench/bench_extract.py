@@ -418,7 +418,7 @@ def print_report(report: dict[str, Any]) -> None:
         f"Memory: peak RSS this process {mem['peak_rss_self_mb']:.0f} MB "
         f"(after loading documents {mem['rss_after_load_mb']:.0f} MB, "
         f"after extraction {mem['peak_rss_after_extraction_mb']:.0f} MB, "
-        "then language detection)",
+        "the rest is language detection)",
         end="",
     )
     if mem.get("peak_rss_worker_mb") is not None:

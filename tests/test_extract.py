@@ -14,7 +14,7 @@ from headcount.extract.quantities import find_quantities
 from headcount.model import Document, Mention
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-SAMPLES = Path(__file__).resolve().parents[1] / "src" / "headcount" / "sample_data"
+SAMPLES = SHARED / "seeds"
 
 
 def claims(text: str, published: date | None = None) -> list[Mention]:

@@ -34,7 +34,7 @@ class RunReport:
 def sample_paths() -> list[str]:
     """The articles bundled with the package, for `make run` and first contact."""
     root = resources.files("headcount") / "sample_data"
-    return sorted(str(Path(str(root)) / p.name) for p in root.iterdir() if p.name.endswith(".txt"))
+    return sorted(str(Path(str(root)) / p.name) for p in root.iterdir() if p.name.endswith(".jsonl"))
 
 
 def extract_inputs(

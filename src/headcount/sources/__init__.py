@@ -7,8 +7,10 @@ reason, and the run goes on with the next file, record or URL.
 from __future__ import annotations
 
 import glob
+import gzip
 import os
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -67,9 +69,9 @@ def load(
     options = _Options(published, fetch_timeout, max_bytes)
     for item in inputs:
         if item == "-":
-            yield from _guarded(STDIN_ORIGIN, lambda: _load_stdin(options))
+            yield from _guarded(STDIN_ORIGIN, _load_stdin(options))
         elif url.is_url(item):
-            yield from _guarded(item, lambda: _load_url(item, options))
+            yield from _guarded(item, _load_url(item, options))
         elif "://" in item:
             scheme = item.split("://", 1)[0]
             yield SourceError(item, f"unsupported URL scheme {scheme!r} (only http and https)")
@@ -78,15 +80,20 @@ def load(
 
 
 def _guarded(
-    origin: str, produce: Callable[[], Iterable[Document | SourceError]]
+    origin: str, results: Iterator[Document | SourceError]
 ) -> Iterator[Document | SourceError]:
-    """Whatever produce yields, with any error it raises turned into a SourceError for origin."""
+    """What results yields, until it raises: the error becomes a SourceError for origin.
+
+    results must be a generator that has not started, so that even its first step runs here.
+    """
     try:
-        yield from produce()
+        yield from results
     except Unreadable as error:
         yield SourceError(origin, str(error))
     except OSError as error:
         yield SourceError(origin, _os_reason(error))
+    except (EOFError, zlib.error) as error:  # what gzip raises for a truncated or damaged file
+        yield SourceError(origin, f"corrupt gzip file: {error or type(error).__name__}")
     except Exception as error:
         # The last line of defence: a bug met by one odd input must not end the whole run.
         yield SourceError(origin, f"unexpected error: {type(error).__name__}: {error}")
@@ -111,14 +118,15 @@ def _load_path(item: str, options: _Options) -> Iterator[Document | SourceError]
             if os.path.isdir(match):
                 yield from _load_directory(match, options)
             else:
-                yield from _guarded(match, lambda: _load_file(Path(match), options))
+                yield from _guarded(match, _load_file(Path(match), options))
     else:
-        yield from _guarded(item, lambda: _load_file(Path(item), options))
+        yield from _guarded(item, _load_file(Path(item), options))
 
 
 def _load_directory(directory: str, options: _Options) -> Iterator[Document | SourceError]:
     found = False
-    for root, dirs, files in os.walk(directory, onerror=None):
+    unlisted: list[OSError] = []
+    for root, dirs, files in os.walk(directory, onerror=unlisted.append):
         # Hidden entries are editor, VCS and OS clutter (.git, .DS_Store), never articles.
         dirs[:] = sorted(name for name in dirs if not name.startswith("."))
         for name in sorted(files):
@@ -126,8 +134,13 @@ def _load_directory(directory: str, options: _Options) -> Iterator[Document | So
                 continue
             found = True
             path = os.path.join(root, name)
-            yield from _guarded(path, lambda: _load_file(Path(path), options))
-    if not found:
+            yield from _guarded(path, _load_file(Path(path), options))
+        while unlisted:
+            error = unlisted.pop(0)
+            yield SourceError(error.filename or directory, _os_reason(error))
+    for error in unlisted:  # the directory itself could not be listed
+        yield SourceError(error.filename or directory, _os_reason(error))
+    if not found and not unlisted:
         yield SourceError(directory, "no files in this directory")
 
 
@@ -158,14 +171,17 @@ def _load_file(path: Path, options: _Options) -> Iterator[Document | SourceError
     yield from _parse(data, kind, None, origin, None, options)
 
 
-def _stream_jsonl(path: Path, compressed: bool, options: _Options) -> Iterator[Document | SourceError]:
+def _stream_jsonl(
+    path: Path, compressed: bool, options: _Options
+) -> Iterator[Document | SourceError]:
     # JSON Lines corpora run to gigabytes: they are streamed, and the size limit holds per line.
-    opener = gzip.open if compressed else open
-    with opener(path, "rb") as stream:
+    with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
         if decoding.looks_binary(stream.read(decoding.SNIFF_BYTES)):
             raise Unreadable("binary file, not text")
         stream.seek(0)
-        yield from read_jsonl(stream, str(path), published=options.published, max_bytes=options.max_bytes)
+        yield from read_jsonl(
+            stream, str(path), published=options.published, max_bytes=options.max_bytes
+        )
 
 
 def _load_stdin(options: _Options) -> Iterator[Document | SourceError]:

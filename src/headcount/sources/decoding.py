@@ -14,7 +14,7 @@ from typing import Protocol
 from headcount.sources.document import Unreadable
 
 # A binary file gives itself away in its first few kilobytes; scanning more only costs time.
-_SNIFF_BYTES = 8192
+SNIFF_BYTES = 8192
 # Real text has almost no control bytes; PDFs, images and archives are full of them.
 _BINARY_CONTROL_SHARE = 0.10
 # Bytes that plain text is made of: printable ASCII, tab, line ends, form feed, backspace,
@@ -86,7 +86,7 @@ def decode(data: bytes, declared: str | None = None) -> str:
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
-    elif looks_binary(data[:_SNIFF_BYTES]):
+    elif looks_binary(data[:SNIFF_BYTES]):
         raise Unreadable("binary file, not text")
     else:
         text = _decode_8bit(data, declared)
