@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)
-	$(BIN)/headcount eval ../shared/eval/dev_gold_bbc.jsonl ../shared/eval/dev_gold_reuters.jsonl
+	$(BIN)/headcount eval --floors accuracy/floors.json ../shared/eval/dev_gold_bbc.jsonl ../shared/eval/dev_gold_reuters.jsonl
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
