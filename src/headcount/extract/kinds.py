@@ -26,7 +26,7 @@ RUMOR_RE = re.compile(
 
 CUMULATIVE_RE = re.compile(
     r"""\b(?:
-      in\s+total|in\s+all|altogether|so\s+far|to\s+date|total(?:\s+number)?\s+(?:of|on)
+      in\s+total|(?:^|,\s*)in\s+all\b|altogether|so\s+far|to\s+date|total(?:\s+number)?\s+(?:of|on)
     | take\s+the\s+total|bring(?:s|ing)?\s+(?:the\s+)?(?:total|number)|bring(?:s|ing)?\s+to\s+[\d,]+
     | remain(?:s|ed)?\s+(?:unchanged\s+)?at|remain(?:s|ed)?\s+unchanged|remain\s+on|(?:total|number)\s+\w*\s*(?:on|of)\s+\w*\s*layoff
     | indefinite(?:ly)?\s+(?:layoff|out\s+of\s+work)|on\s+indefinite\s+layoff|out\s+of\s+work\s+indefinitely

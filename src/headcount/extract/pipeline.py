@@ -202,9 +202,6 @@ def _filter_employers(names: list[NameSpan], text: str, counts: dict[str, int]) 
 def _lists_employers(text: str, names: list[NameSpan]) -> bool:
     """A figure over a list of distinct employers ("at tech giants, including Alphabet,
     Microsoft, Amazon and Meta") is a statistic about many employers, not one layoff."""
-    owners = {owner_key(n.text) for n in names}
-    if len(owners) >= 3:
-        return True
     cue = _LIST_CUE.search(text)
     if not cue:
         return False
@@ -377,9 +374,14 @@ def extract_document(doc: Document) -> Extraction:
             for employer in employers:
                 employer_text = employer.text if employer else None
                 if employer is None and not listed:
-                    if _ANAPHOR.search(text) and (previous_subject or focus_index is not None):
-                        # "it", "the company": the employer the story was just talking about
-                        employer_text = previous_subject or doc_names.fullest(focus_index or 0)
+                    anaphor = _ANAPHOR.search(text)
+                    if anaphor and (previous_subject or focus_index is not None):
+                        # "the airline" is the story's subject; "it" the employer just named
+                        pronoun = anaphor.group(0).lower() in ("it", "its")
+                        if focus_index is not None and not (pronoun and previous_subject):
+                            employer_text = doc_names.fullest(focus_index)
+                        else:
+                            employer_text = previous_subject
                     elif quantity is None:
                         continue  # no figure and no employer: nothing a reader can use
                     elif not _AGGREGATE_CUE.search(text) and focus_index is not None and (

@@ -99,7 +99,9 @@ _BARE_PASSIVE_AFTER = re.compile(
     r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b",
     re.IGNORECASE,
 )
-_TOTAL_TO = re.compile(r"\b(?:total|number)\b[^.;]{0,80}\bto\s+(?:a\s+\w+\s+)?$", re.IGNORECASE)
+_TOTAL_TO = re.compile(
+    r"\b(?:total|number)\b[^.;]{0,80}\b(?:to|at|be|is|was|of)\s+(?:a\s+\w+\s+)?$", re.IGNORECASE
+)
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
 _RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,2}(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
 
