@@ -196,6 +196,7 @@ def find_names(sentence: str) -> list[NameSpan]:
         end = offset + len(text)
         if sentence[offset:end] != text:
             text = sentence[offset:end]
+        certain = bool(_LEGAL_END.search(text)) or sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1):offset] == "<"
         if text in PLACES or text.rstrip(".") in PLACES or text + "." in PLACES:
             continue
         if text in _NOT_EMPLOYER_ACRONYMS or text.rstrip(".") in _NOT_EMPLOYER_ACRONYMS:
@@ -206,12 +207,21 @@ def find_names(sentence: str) -> list[NameSpan]:
             continue  # "the Arlington Assembly plant" names a site, not its owner
         if " " not in text and (text.lower() in lowered_words or text.lower() in _COMMON_CAPITALIZED) and not certain_marks(sentence, offset):
             continue  # an ordinary word that happens to be capitalized
+        if re.search(r"\d", text) and not certain:
+            continue  # "3rd", "Q160": ordinals and product codes
+        if re.fullmatch(r"(?:[A-Z]\.)+", text):
+            continue  # bare initials
+        if " " not in text and re.search(r"\b(?:in|near)\s+$", sentence[max(0, offset - 5) : offset]) and not certain:
+            continue  # "in Columbia", "in Bonn": a place, even one the gazetteer lacks
+        if re.match(r"^,\s+(?:Ga|Ohio|Mich|Ill|Tenn|Calif|Tex|Wis|Wisc|N\.Y|Pa|Va|Fla|Ind|Ky|Mo|Minn|Mass|Conn|N\.J|Wash|Ore|Colo|Ariz|Ala|Okla|La|Md|Iowa|Kan|Neb|Utah)\b", sentence[end : end + 8]):
+            continue  # "Lakewood, Ga.": a town and its state
         words_in = text.split()
+        if words_in[-1] in DEMONYMS or words_in[-1].rstrip("s") in DEMONYMS:
+            continue  # "West German", "Sri Lankans"
         if words_in[0] in PLACES and len(words_in) == 2 and not _LEGAL_END.search(text):
             continue  # "Ohio Jeep", "Texas plant": a place and a thing
         if all(w.isupper() and len(w) > 1 for w in text.split()) and len(text.split()) > 3:
             continue  # a shouted headline run, not a name
-        certain = bool(_LEGAL_END.search(text)) or sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1):offset] == "<"
         spans.append(NameSpan(offset, end, text, certain))
     return spans
 

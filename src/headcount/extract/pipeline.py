@@ -142,6 +142,16 @@ class _DocNames:
         return max(owners, key=lambda n: (len(n.split()), len(n)))
 
 
+# "SEARS TO CLOSE ...", "WORLD AIRWAYS <WOA> LAYS OFF ...": a headline's opening words name
+# its subject when a verb follows them.
+_HEADLINE_SUBJECT = re.compile(
+    r"^([A-Z][A-Z&.'-]*(?:\s+[A-Z][A-Z&.'-]*){0,3}?)\s+(?:<[^>]*>\s+)?(?:TO|SAYS|SAID|SETS|PLANS|WILL|CUTS|LAYS|"
+    r"LAYING|IDLES?|SHUTS?|CLOSES?|ANNOUNCES?|ELIMINATES?|REDUCES?|TRIMS?|SHEDS?|AXES|SEES|UNIT|CANADA|OFFERS|"
+    r"MAY|COULD|IN|RECALLS?|ORDERS?|EXTENDS?|HAS|IS)\b"
+)
+_HEADLINE_WORDS = frozenset("THE A AN JOB JOBS NEW MORE US U.S. UK U.K. TOTAL SOME ALL".split())
+
+
 def _is_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
@@ -158,9 +168,15 @@ def _employer_names(sentence: Sentence, doc_names: _DocNames) -> list[NameSpan]:
                 if pos >= 0 and (pos == 0 or not text[pos - 1].isalnum()):
                     spans.append(NameSpan(pos, pos + len(name), text[pos : pos + len(name)], False))
                     break
-        for m in re.finditer(r"^[A-Z]{2,4}(?=\s+(?:TO|SAYS|SAID|PLANS|WILL|CUTS|LAYS|LAYING|<))", text):
-            if not any(s.start <= m.start() < s.end for s in spans):
-                spans.append(NameSpan(m.start(), m.end(), m.group(0), False))
+        lead = _HEADLINE_SUBJECT.match(text)
+        if lead and not any(s.start == 0 for s in spans):
+            subject = lead.group(1)
+            known = next(
+                (n for g in doc_names.groups for n in g if n.upper().startswith(subject) or same_company(n, subject.title())),
+                None,
+            )
+            if known is not None or subject.split()[0] not in _HEADLINE_WORDS:
+                spans.append(NameSpan(0, len(subject), known or subject.title(), False))
         return sorted(spans, key=lambda s: s.start)
     result = []
     for span in find_names(text):

@@ -60,15 +60,16 @@ NEGATIVE_RE = re.compile(
     r"(?:unemployment|jobless)\s+(?:rate|claims|benefits?|figures?|total|level|queue)|"
     r"job\s+(?:creation|growth|openings|vacancies)|salar(?:y|ies)|wages?\s+cuts?|pay\s+cuts?|"
     r"in\s+employment|(?:unemployment|out\s+of\s+work|jobless|unemployed)\s+(?:\S+\s+){0,4}(?:rose|fell|rising|falling|increased|decreased|climbed|dropped)|"
-    r"number\s+of\s+(?:people\s+)?(?:unemployed|jobless|out\s+of\s+work))\b",
+    r"number\s+of\s+(?:people\s+)?(?:unemployed|jobless|out\s+of\s+work)|"
+    r"employment\s+(?:fell|rose|dropped|declined|increased|grew))\b",
     re.IGNORECASE,
 )
 
 _MONEY_BEFORE = re.compile(r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE)
 _AFTER_NOT_JOBS = re.compile(
-    r"^\s*(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
+    r"^[\s-]*(?:(?!(?:at|in|of|from|on|for|to|and|or|workers|employees|staff|jobs|people)\b)[A-Za-z]+[\s-]+){0,2}(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
     r"euros?|lire|pesos|rupees|crowns|kronor|shares?|tonnes?|tons?|barrels?|bags?|acres|"
-    r"cars|vehicles|units|planes|aircraft|flights|days|weeks|months|years|hours|minutes|"
+    r"cars|vehicles|units|planes|aircraft|flights|days?|weeks?|months?|years?|hours?|minutes|"
     r"miles|km|kilometres|feet|points|stores|shops|branches|plants|factories|offices|outlets|"
     r"sites|pits|mines|mills|ships|bn|billion|mln|million\s+(?:dlrs|dollars|pounds|marks|yen|shares))(?![\w])",
     re.IGNORECASE,
@@ -103,7 +104,7 @@ _TOTAL_TO = re.compile(
     r"\b(?:total|number)\b[^.;]{0,80}\b(?:to|at|be|is|was|of)\s+(?:a\s+\w+\s+)?$", re.IGNORECASE
 )
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
-_RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,2}(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
+_RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

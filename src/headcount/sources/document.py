@@ -26,7 +26,9 @@ _SPACE = re.compile(r"\s+")
 
 def clean_text(text: str) -> str:
     """Text with Windows/Mac line ends made "\\n", control characters dropped, ends trimmed."""
-    return _NEWLINES.sub("\n", text).translate(_CONTROL).strip()
+    if "\r" in text:
+        text = _NEWLINES.sub("\n", text)
+    return text.translate(_CONTROL).strip()
 
 
 def _starts_with(body: str, title: str) -> bool:

@@ -90,6 +90,12 @@ def _record_document(
     )
 
 
+def _json_problem(error: json.JSONDecodeError) -> str:
+    # json's messages are made to be followed by a position ("Invalid control character at").
+    problem = error.msg.removesuffix(" at").removesuffix(" starting")
+    return problem[:1].lower() + problem[1:]
+
+
 def parse_json(
     text: str, origin: str, *, published: date | None = None, url: str | None = None
 ) -> Iterator[Document | SourceError]:
@@ -101,8 +107,8 @@ def parse_json(
             # A valid value followed by more: JSON Lines saved as .json, which is common.
             yield from parse_jsonl(text, origin, published=published, url=url)
             return
-        position = f"line {error.lineno}, column {error.colno}"
-        yield SourceError(origin, f"invalid JSON: {error.msg} ({position})")
+        where = f"line {error.lineno}, column {error.colno}"
+        yield SourceError(origin, f"invalid JSON: {_json_problem(error)} ({where})")
         return
     if isinstance(value, list):
         if not value:
@@ -163,6 +169,8 @@ def _records(
             found = True
             yield SourceError(f"{origin}#{number}", f"line {number}: {line}")
             continue
+        # The line end goes, or a record cut off inside a string reports a "control character".
+        line = line.rstrip("\r\n")
         if number == 1:
             line = line.removeprefix("\ufeff")
         if not line.strip():
@@ -171,7 +179,7 @@ def _records(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            reason = f"line {number}: invalid JSON: {error.msg} at column {error.colno}"
+            reason = f"line {number}: invalid JSON: {_json_problem(error)} (column {error.colno})"
             yield SourceError(f"{origin}#{number}", reason)
             continue
         yield _record_document(record, origin, f"line {number}", str(number), published, url)
