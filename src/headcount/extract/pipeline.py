@@ -149,7 +149,7 @@ _HEADLINE_SUBJECT = re.compile(
     r"LAYING|IDLES?|SHUTS?|CLOSES?|ANNOUNCES?|ELIMINATES?|REDUCES?|TRIMS?|SHEDS?|AXES|SEES|UNIT|CANADA|OFFERS|"
     r"MAY|COULD|IN|RECALLS?|ORDERS?|EXTENDS?|HAS|IS)\b"
 )
-_HEADLINE_WORDS = frozenset("THE A AN JOB JOBS NEW MORE US U.S. UK U.K. TOTAL SOME ALL".split())
+_HEADLINE_WORDS = frozenset(["THE", "A", "AN", "JOB", "JOBS", "NEW", "MORE", "US", "U.S.", "UK", "U.K.", "TOTAL", "SOME", "ALL"])
 
 
 def _is_upper(text: str) -> bool:
