@@ -375,6 +375,10 @@ def print_report(report: dict[str, Any]) -> None:
         f"(best run) limit={s['limit']} cpus={s['cpus']} python={s['python']}"
     )
     print(f"data: {s['data']}")
+    print(
+        f"1-min load average: {s['load_avg_1m_before']:.2f} before the run (above ~0.5, other "
+        f"work shares the CPUs), {s['load_avg_1m_after']:.2f} after (this run included)"
+    )
     print(f"load (untimed in figures): {report['load_s']:.1f} s")
     print()
     header = (
@@ -475,6 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
 
+    # The box is shared; a busy CPU lowers every figure, so the load is recorded with them.
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     corpora = load_corpora(shared, args.limit)
     load_s = time.perf_counter() - start
@@ -613,6 +619,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "cpus": os.cpu_count(),
             "python": sys.version.split()[0],
             "data": str(shared / "data"),
+            "load_avg_1m_before": round(load_before, 2),
+            "load_avg_1m_after": round(os.getloadavg()[0], 2),
             "tracemalloc": args.tracemalloc,
         },
         "load_s": round(load_s, 2),

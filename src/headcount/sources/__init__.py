@@ -24,7 +24,7 @@ from headcount.sources.jsonl import parse_json, parse_jsonl, read_jsonl
 from headcount.sources.language import detect_language
 from headcount.sources.text import parse_markdown, parse_text
 
-__all__ = ["SUFFIXES", "detect_language", "load"]
+__all__ = ["STDIN_ORIGIN", "SUFFIXES", "detect_language", "load"]
 
 # File name endings and how each is read; any of them may also end in ".gz".
 SUFFIXES: dict[str, Kind] = {
@@ -124,24 +124,36 @@ def _load_path(item: str, options: _Options) -> Iterator[Document | SourceError]
 
 
 def _load_directory(directory: str, options: _Options) -> Iterator[Document | SourceError]:
-    found = False
-    unlisted: list[OSError] = []
-    for root, dirs, files in os.walk(directory, onerror=unlisted.append):
-        # Hidden entries are editor, VCS and OS clutter (.git, .DS_Store), never articles.
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            found = True
-            path = os.path.join(root, name)
-            yield from _guarded(path, _load_file(Path(path), options))
-        while unlisted:
-            error = unlisted.pop(0)
-            yield SourceError(error.filename or directory, _os_reason(error))
-    for error in unlisted:  # the directory itself could not be listed
-        yield SourceError(error.filename or directory, _os_reason(error))
-    if not found and not unlisted:
+    results = _walk(directory, options, set())
+    first = next(results, None)
+    if first is None:
         yield SourceError(directory, "no files in this directory")
+        return
+    yield first
+    yield from results
+
+
+def _walk(directory: str, options: _Options, seen: set[str]) -> Iterator[Document | SourceError]:
+    """Files under directory in path order, as `find | sort` lists them."""
+    real = os.path.realpath(directory)
+    if real in seen:  # a symbolic link back up the tree
+        return
+    seen.add(real)
+    try:
+        with os.scandir(directory) as listing:
+            # Hidden entries are editor, VCS and OS clutter (.git, .DS_Store), never articles.
+            entries = sorted(
+                (entry for entry in listing if not entry.name.startswith(".")),
+                key=lambda entry: entry.name,
+            )
+    except OSError as error:
+        yield SourceError(directory, _os_reason(error))
+        return
+    for entry in entries:
+        if entry.is_dir():
+            yield from _walk(entry.path, options, seen)
+        else:
+            yield from _guarded(entry.path, _load_file(Path(entry.path), options))
 
 
 def _file_kind(path: Path) -> tuple[Kind | None, bool]:
@@ -162,6 +174,7 @@ def _file_kind(path: Path) -> tuple[Kind | None, bool]:
 
 
 def _load_file(path: Path, options: _Options) -> Iterator[Document | SourceError]:
+    path.stat()  # a missing file is reported as missing, whatever its name
     kind, compressed = _file_kind(path)
     origin = str(path)
     if kind == "jsonl":
@@ -228,9 +241,12 @@ def _parse(
 
 def _sniff(text: str) -> Kind:
     """How to read text that came without a name or content type (stdin, a bare file name)."""
-    start = text.lstrip("\ufeff \t\r\n")[:1]
-    if start == "<":
+    opening = text.lstrip("\ufeff \t\r\n")[:200]
+    if opening.startswith("<"):
         return "html"
-    if start in ("{", "["):
+    if opening.startswith("{"):
         return "json"  # parse_json falls back to JSON Lines by itself
+    # "[" opens a JSON array, but also prose such as "[UPDATE] Acme cuts 300 jobs".
+    if opening.startswith("[") and opening[1:].lstrip()[:1] in tuple('{["]-0123456789'):
+        return "json"
     return "text"
