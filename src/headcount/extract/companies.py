@@ -268,6 +268,13 @@ def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
     the text marks it (suffix, tag), it is known, it recurs, or grammar treats it as an actor."""
     if span.certain or doc_count >= 2 or normalize_company(span.text) in _ALIASES:
         return True
-    before = sentence[max(0, span.start - 30) : span.start]
+    before = sentence[max(0, span.start - 40) : span.start]
     after = sentence[span.end : span.end + 40]
-    return bool(DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after))
+    return bool(DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after) or _JOBS_AT.search(before))
+
+
+# "300 jobs will be lost at Credit Suisse First Boston": the place of the jobs is an employer.
+_JOBS_AT = re.compile(
+    r"\b(?:jobs?|staff|employees|workers|posts|positions|layoffs|cuts|redundancies|lost|go|axed|cut)\s+(?:\w+\s+){0,2}?(?:at|from)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)

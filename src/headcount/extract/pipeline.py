@@ -18,6 +18,7 @@ from headcount.extract.companies import (
 )
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.kinds import classify
+from headcount.extract.places import DEMONYMS
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
@@ -29,7 +30,7 @@ SUPPORTED_LANGUAGES = frozenset({"en"})
 
 _SPEAKER_AFTER = re.compile(
     r"^[’']?s?\s*(?:,[^,]{0,60},\s*)?(?:has\s+|had\s+|have\s+)?(?:said|says|told|reported|reports|estimated|estimates|"
-    r"calculates|warned|condemned|argued|believes|noted|added|announced\s+that)\b(?!\s+(?:that\s+)?(?:it|its|the\s+company|they)\b)",
+    r"calculates|warned|condemned|argued|believes|noted|added|announced\s+that)\b(?!(?:\s+\S+){0,4}?\s+(?:that\s+)?(?:it|its|the\s+company|they)\b)",
     re.IGNORECASE,
 )
 _PERSON_BEFORE = re.compile(
@@ -42,11 +43,15 @@ _PERSON_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NON_EMPLOYER_WORDS = re.compile(
-    r"\b(?:Union|TUC|Congress|Times|Journal|Observer|Post|Reuters|Associated\s+Press|AP|BBC|Agency|"
+    r"\b(?:Union|TUC|Congress|Reuters|Associated\s+Press|AP|Agency|"
     r"Bloomberg|Federation|Confederation|Organisation|Organization|ILO|WTO|IMF|OECD|Aid|Parliament|"
     r"Commission|Institute|Council|Court|Tribunal|Party|Labour|Conservative|Democrats?|Republicans?|"
     r"Budget|Christmas|Internet|Web|Olympics|Street|Exchange|Index|Nasdaq|Dow)\b"
 )
+# A newspaper or broadcaster as the source of a report, not as an employer.
+_MEDIA = re.compile(r"\b(?:Times|Journal|Observer|Post|BBC|Telegraph|Guardian|Herald|News|Magazine|Press|Television|TV|Radio)\b")
+_SOURCE_BEFORE = re.compile(r"(?:according\s+to|told|reported\s+by|quoted\s+by|interview\s+with|said\s+in|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_SOURCE_AFTER = re.compile(r"^\s+(?:has\s+|had\s+)?(?:reported|reports|newspaper|said\s+in\s+a\s+report|Online)\b", re.IGNORECASE)
 _ANAPHOR = re.compile(
     r"\b(?:it|its|the\s+(?:\w+[- ])?(?:company|firm|group|plant|facility|factory|airline|bank|carmaker|"
     r"automaker|maker|manufacturer|retailer|insurer|broker|unit|division|giant|chain|operator|"
@@ -64,6 +69,8 @@ _DESCRIPTOR = re.compile(
     r"\b(?:bank|firm|company|maker|carmaker|automaker|airline|insurer|retailer|group|giant|publisher|broker)\b",
     re.IGNORECASE,
 )
+# The largest employers (Walmart, Amazon) have about two million staff.
+_LARGEST_EMPLOYER = 2_500_000
 _LIST_CUE = re.compile(r"\b(?:including|such\s+as|like|among\s+them)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
@@ -157,8 +164,35 @@ def _is_upper(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
-def _employer_names(sentence: Sentence, doc_names: _DocNames) -> list[NameSpan]:
+@dataclass
+class _Rejected:
+    """Names a document shows to be people or organisations that are not employers, so that
+    their later bare mentions ("Lechin said", "the UAW") are not taken for employers either."""
+
+    people: set[str] = field(default_factory=set)
+    bodies: set[str] = field(default_factory=set)
+
+    def note_person(self, name: str) -> None:
+        self.people.add(name.split()[-1])
+
+    def note_body(self, name: str, after: str) -> None:
+        self.bodies.add(name)
+        acronym = re.match(r"^\s*(?:,\s*|\(\s*)([A-Z]{2,6})\b", after)
+        if acronym:
+            self.bodies.add(acronym.group(1))
+
+    def rejects(self, span: NameSpan) -> bool:
+        if span.certain:
+            return False
+        words = span.text.split()
+        return span.text in self.bodies or (len(words) <= 2 and words[-1] in self.people)
+
+
+def _employer_names(sentence: Sentence, doc_names: _DocNames, rejected: _Rejected | None = None) -> list[NameSpan]:
     text = sentence.text
+    rejected = rejected if rejected is not None else _Rejected()
+    for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'-]+)", text):
+        rejected.note_person(m.group(1))
     if _is_upper(text):
         # Headlines in capitals: look for names the body spells out, and short acronyms.
         spans: list[NameSpan] = []
@@ -171,28 +205,41 @@ def _employer_names(sentence: Sentence, doc_names: _DocNames) -> list[NameSpan]:
         lead = _HEADLINE_SUBJECT.match(text)
         if lead and not any(s.start == 0 for s in spans):
             subject = lead.group(1)
+            subject_words = subject.split()
+            while len(subject_words) > 1 and subject_words[0].title() in DEMONYMS:
+                subject_words = subject_words[1:]
+            subject = " ".join(subject_words)
             known = next(
                 (n for g in doc_names.groups for n in g if n.upper().startswith(subject) or same_company(n, subject.title())),
                 None,
             )
             if known is not None or subject.split()[0] not in _HEADLINE_WORDS:
-                spans.append(NameSpan(0, len(subject), known or subject.title(), False))
+                shown = known or (subject if len(subject) <= 4 else subject.title())
+                start = text.find(subject)
+                spans.append(NameSpan(start, start + len(subject), shown, True))
         return sorted(spans, key=lambda s: s.start)
     result = []
     for span in find_names(text):
         before = text[max(0, span.start - 40) : span.start]
         after = text[span.end : span.end + 80]
         if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
+            rejected.note_person(span.text)
             continue
         if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
             continue  # "vice president of Alexa and Fire TV" is a title
         if _NON_EMPLOYER_WORDS.search(span.text) and not span.certain:
+            rejected.note_body(span.text, after)
             continue
+        if _MEDIA.search(span.text) and (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)):
+            continue
+        if re.match(r"^\s+(?:games|brands?|models?|series|films?|franchise|products|software|apps?|phones?|cars|trucks)\b", after):
+            continue  # "the Harry Potter games": a product, not its maker
         words = span.text.split()
         if (
             2 <= len(words) <= 3 and not span.certain and _PERSON_SPEAKS.match(after)
             and all(w[:1].isupper() and w[1:].islower() for w in words)
         ):
+            rejected.note_person(span.text)
             continue  # "Barry Fitzpatrick said": a person speaking
         result.append(span)
     return _join_of_and(result, text)
@@ -226,6 +273,8 @@ def _lists_employers(text: str, names: list[NameSpan]) -> bool:
 
 
 def _is_speaker(span: NameSpan, text: str) -> bool:
+    if _is_upper(text):
+        return False  # "KRUPP SAYS 2,000 STEEL JOBS TO GO": the headline's subject
     return bool(_SPEAKER_AFTER.match(text[span.end : span.end + 90]))
 
 
@@ -319,7 +368,9 @@ def extract_document(doc: Document) -> Extraction:
         return Extraction(doc, [], "no layoff terms")
     sentences = split_sentences(doc.text)
     doc_names = _DocNames()
-    raw_names = [[] if _is_upper(s.text) else _employer_names(s, doc_names) for s in sentences]
+    rejected = _Rejected()
+    raw_names = [[] if _is_upper(s.text) else _employer_names(s, doc_names, rejected) for s in sentences]
+    raw_names = [[n for n in names if not rejected.rejects(n)] for names in raw_names]
     counts: dict[str, int] = {}
     for names in raw_names:
         for n in names:
@@ -334,6 +385,10 @@ def extract_document(doc: Document) -> Extraction:
     for i, s in enumerate(sentences):
         if _is_upper(s.text):
             sentence_names[i] = _employer_names(s, doc_names)
+    # Without a publication date, the latest year the story mentions stands in for it, so that
+    # "after taking charge in 1999" in a 2004 story still reads as the past.
+    years = [int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", doc.text)]
+    reference_year = doc.published_at.year if doc.published_at else (max(years) if years else None)
     first_names = [n.text for names in sentence_names[:2] for n in names]
     focus = _focus(doc_names, first_names)
     focus_index = min(focus) if focus else None
@@ -404,6 +459,8 @@ def extract_document(doc: Document) -> Extraction:
                         s.index > 0 or _DESCRIPTOR.search(text)
                     ):
                         employer_text = doc_names.fullest(focus_index)
+                if quantity is not None and employer_text and (quantity.value or 0) > _LARGEST_EMPLOYER:
+                    continue  # no single employer has this many staff: a money or output figure
                 claim = _Claim(s, anchor, quantity, pct, employer, employer_text)
                 claim.explicit = employer is not None
                 group = doc_names.find(employer_text) if employer_text else None
@@ -412,7 +469,11 @@ def extract_document(doc: Document) -> Extraction:
                 if group is not None and quantity is not None:
                     seen_groups.add(group)
                 claim.date = _nearest_date(text, anchor, doc.published_at)
-                date_is_past = claim.date is not None and claim.date.past_marker
+                date_is_past = claim.date is not None and (
+                    claim.date.past_marker
+                    or (doc.published_at is None and reference_year is not None and claim.date.value[:4].isdigit()
+                        and int(claim.date.value[:4]) < reference_year)
+                )
                 segment = _segment(text, anchor, [q.start for _, q, _ in pending if q is not None])
                 claim.kind = classify(segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None)
                 _enrich(claim, text)
@@ -487,6 +548,9 @@ def _merge(claims: list[_Claim], doc_names: _DocNames) -> list[_Claim]:
                 continue
             if c.quantity and k.quantity and _overlap(c, k):
                 target = k
+                break
+            if c.quantity is None and group is not None and 0 < c.sentence.index - k.sentence.index <= 2:
+                target = k  # a follow-up remark about the claim just made
                 break
             if k.kind != c.kind:
                 continue

@@ -44,7 +44,7 @@ Wisconsin|Wyoming
 """
 
 CITIES = """
-London|Paris|Berlin|Munich|Frankfurt|Hamburg|Cologne|Stuttgart|Dusseldorf|Düsseldorf|Madrid|
+London|Paris|Berlin|Bonn|Munich|Frankfurt|Hamburg|Cologne|Stuttgart|Dusseldorf|Düsseldorf|Madrid|
 Barcelona|Rome|Milan|Turin|Naples|Lisbon|Porto|Dublin|Belfast|Edinburgh|Glasgow|Cardiff|
 Manchester|Birmingham|Liverpool|Leeds|Sheffield|Bristol|Newcastle|Coventry|Oxford|Cambridge|
 Brussels|Amsterdam|Rotterdam|The Hague|Antwerp|Zurich|Geneva|Vienna|Prague|Warsaw|Budapest|

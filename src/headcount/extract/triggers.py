@@ -67,7 +67,7 @@ NEGATIVE_RE = re.compile(
 
 _MONEY_BEFORE = re.compile(r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE)
 _AFTER_NOT_JOBS = re.compile(
-    r"^[\s-]*(?:(?!(?:at|in|of|from|on|for|to|and|or|workers|employees|staff|jobs|people)\b)[A-Za-z]+[\s-]+){0,2}(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
+    r"^[\s-]*(?:of\s+(?:its|the|their)\s+)?(?:(?!(?:at|in|of|from|on|for|to|and|or|workers|employees|staff|jobs|people)\b)[A-Za-z]+[\s-]+){0,2}(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs?|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
     r"euros?|lire|pesos|rupees|crowns|kronor|shares?|tonnes?|tons?|barrels?|bags?|acres|"
     r"cars|vehicles|units|planes|aircraft|flights|days?|weeks?|months?|years?|hours?|minutes|"
     r"miles|km|kilometres|feet|points|stores|shops|branches|plants|factories|offices|outlets|"
@@ -79,7 +79,7 @@ _SIZE_BEFORE = re.compile(
     r"\b(?:workforce|staff|payroll|employment|work\s+force)\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?|"
     r"\b(?:employs?|employing|employed|employ)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?|"
     r"[’']s\s+(?:\S+\s+){0,2}|\bfrom\s+(?:a\s+)?(?:current\s+)?|\bout\s+of\s+(?:a\s+)?(?:total\s+)?(?:of\s+)?|"
-    r"\bto\s+(?:a\s+)?(?:total\s+of\s+)?)$",
+    r"\bto\s+(?:a\s+)?(?:total\s+of\s+)?|\bof\s+(?:the|its|their)\s+(?:\S+\s+)?)$",
     re.IGNORECASE,
 )
 _SIZE_AFTER = re.compile(r"^(?:-strong|\s+strong|-plus|\s+(?:\S+\s+){0,2}(?:workforce|work\s+force|payroll))", re.IGNORECASE)
