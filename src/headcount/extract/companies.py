@@ -263,6 +263,11 @@ VERB_AFTER = re.compile(
 )
 
 
+def is_known(name: str) -> bool:
+    """In the built-in alias table (Google, Twitch, GM ...)."""
+    return normalize_company(name) in _ALIASES
+
+
 def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
     """Whether a capitalized run is an employer rather than a slogan, product or stray word:
     the text marks it (suffix, tag), it is known, it recurs, or grammar treats it as an actor."""

@@ -11,6 +11,7 @@ from headcount.extract.companies import (
     NameSpan,
     canonicalize,
     find_names,
+    is_known,
     looks_like_employer,
     normalize_company,
     owner_key,
@@ -18,11 +19,18 @@ from headcount.extract.companies import (
 )
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.kinds import classify
+from headcount.extract.ner import NOT_EMPLOYER, Entity, entities, label_of
 from headcount.extract.places import DEMONYMS
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
-from headcount.extract.triggers import NEGATIVE_RE, job_quantities, negated, strong_triggers
+from headcount.extract.triggers import (
+    NEGATIVE_RE,
+    STRONG_RE,
+    job_quantities,
+    negated,
+    strong_triggers,
+)
 from headcount.model import Document, Mention
 
 EXTRACTOR_VERSION = "rules-0.1"
@@ -188,7 +196,12 @@ class _Rejected:
         return span.text in self.bodies or (len(words) <= 2 and words[-1] in self.people)
 
 
-def _employer_names(sentence: Sentence, doc_names: _DocNames, rejected: _Rejected | None = None) -> list[NameSpan]:
+def _employer_names(
+    sentence: Sentence,
+    doc_names: _DocNames,
+    rejected: _Rejected | None = None,
+    found: list[Entity] | None = None,
+) -> list[NameSpan]:
     text = sentence.text
     rejected = rejected if rejected is not None else _Rejected()
     for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'-]+)", text):
@@ -232,6 +245,14 @@ def _employer_names(sentence: Sentence, doc_names: _DocNames, rejected: _Rejecte
             continue
         if _MEDIA.search(span.text) and (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)):
             continue
+        if found is not None:
+            label = label_of(span.start, span.end, found)
+            if label in NOT_EMPLOYER and not span.certain and not is_known(span.text):
+                if label == "PERSON":
+                    rejected.note_person(span.text)
+                continue
+            if label == "ORG":
+                span = NameSpan(span.start, span.end, span.text, True)
         if re.match(r"^\s+(?:games|brands?|models?|series|films?|franchise|products|software|apps?|phones?|cars|trucks)\b", after):
             continue  # "the Harry Potter games": a product, not its maker
         words = span.text.split()
@@ -369,7 +390,13 @@ def extract_document(doc: Document) -> Extraction:
     sentences = split_sentences(doc.text)
     doc_names = _DocNames()
     rejected = _Rejected()
-    raw_names = [[] if _is_upper(s.text) else _employer_names(s, doc_names, rejected) for s in sentences]
+    # The recognizer runs on the lead and on sentences that may carry a claim.
+    wanted = [i for i, s in enumerate(sentences) if i < 2 or STRONG_RE.search(s.text)]
+    labelled = dict(zip(wanted, entities([sentences[i].text for i in wanted]), strict=True))
+    raw_names = [
+        [] if _is_upper(s.text) else _employer_names(s, doc_names, rejected, labelled.get(i))
+        for i, s in enumerate(sentences)
+    ]
     raw_names = [[n for n in names if not rejected.rejects(n)] for names in raw_names]
     counts: dict[str, int] = {}
     for names in raw_names:
