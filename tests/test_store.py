@@ -4,16 +4,22 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import sqlite3
+import sys
+import threading
+import urllib.parse
+import uuid
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
 from headcount.model import Document, Mention
-from headcount.store import Store, open_store
+from headcount.store import SQLiteStore, Store, open_store
 from headcount.store.export import (
     CLAIM_FIELDS,
     format_headcount,
@@ -75,9 +81,68 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "headcount.db"
 
 
+# --- PostgreSQL: a fresh schema per test on the server at HEADCOUNT_TEST_POSTGRES_URL ------
+
+POSTGRES_URL = os.environ.get(
+    "HEADCOUNT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _postgres_unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL required in CI: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL tests skipped: {reason} (set HEADCOUNT_TEST_POSTGRES_URL)")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The server's URL, checked once per session: skipped (failed in CI) if unreachable."""
+    try:
+        import psycopg
+    except ImportError:
+        _postgres_unavailable("psycopg is not installed (pip install -e '.[test]')")
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            pass
+    except psycopg.OperationalError as exc:
+        _postgres_unavailable(f"cannot connect to {POSTGRES_URL}: {exc}".strip())
+    return POSTGRES_URL
+
+
+def with_search_path(url: str, schema: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    query = [*urllib.parse.parse_qsl(parts.query), ("options", f"-csearch_path={schema}")]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    with Store.open(db_path) as opened:
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A URL whose connections work in a new, empty schema, dropped after the test."""
+    import psycopg
+    from psycopg import sql
+
+    schema = sql.Identifier(f"hc_test_{uuid.uuid4().hex}")
+    name = schema.as_string()
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
+        try:
+            yield with_search_path(postgres_server, name.strip('"'))
+        finally:
+            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(schema))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """What open_store() is given: a fresh SQLite file, or a PostgreSQL URL on a fresh schema."""
+    if request.param == "sqlite":
+        return str(db_path)
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(store_target: str) -> Iterator[Store]:
+    with open_store(store_target) as opened:
         yield opened
 
 
@@ -85,7 +150,7 @@ def store(db_path: Path) -> Iterator[Store]:
 
 
 def test_open_creates_file_and_schema(db_path: Path) -> None:
-    with Store.open(db_path) as store:
+    with SQLiteStore.open(db_path) as store:
         assert store.migrated == tuple(v for v, _ in MIGRATIONS)
         assert store.schema_versions() == [v for v, _ in MIGRATIONS]
     assert db_path.exists()
@@ -97,19 +162,20 @@ def test_open_creates_file_and_schema(db_path: Path) -> None:
 
 
 def test_foreign_keys_are_enforced(store: Store) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.IntegrityError):
         store.record_extraction("no-such-doc", "test-1", "extracted", None)
 
 
-def test_reopening_applies_no_migration_twice(db_path: Path) -> None:
-    Store.open(db_path).close()
-    with Store.open(db_path) as store:
+def test_reopening_applies_no_migration_twice(store_target: str) -> None:
+    with open_store(store_target) as first:
+        assert first.migrated == tuple(v for v, _ in MIGRATIONS)
+    with open_store(store_target) as store:
         assert store.migrated == ()
         assert store.schema_versions() == [v for v, _ in MIGRATIONS]
 
 
 def test_only_missing_migrations_run(db_path: Path) -> None:
-    Store.open(db_path).close()
+    SQLiteStore.open(db_path).close()
     later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, ["CREATE TABLE later (x INTEGER)"]))
     conn = sqlite3.connect(db_path, isolation_level=None)
     assert apply_migrations(conn, later) == [later[-1][0]]
@@ -120,7 +186,7 @@ def test_only_missing_migrations_run(db_path: Path) -> None:
 
 
 def test_failed_migration_leaves_nothing_behind(db_path: Path) -> None:
-    Store.open(db_path).close()
+    SQLiteStore.open(db_path).close()
     broken = (*MIGRATIONS, (99, ["CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL"]))
     conn = sqlite3.connect(db_path, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError):
@@ -193,7 +259,7 @@ def test_mentions_of_unknown_document_add_nothing(store: Store) -> None:
     store.add_document(doc)
     good = make_mention(doc.id, company="Acme")
     orphan = make_mention("not-stored", company="Ghost")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.IntegrityError):
         store.add_mentions([good, orphan])
     assert store.mention_count() == 0
 
@@ -202,7 +268,7 @@ def test_transaction_groups_calls_and_inner_failure_is_undone_whole(store: Store
     doc = make_doc("text", "a.txt")
     with store.transaction():
         store.add_document(doc)
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(store.IntegrityError):
             store.add_mentions([make_mention(doc.id), make_mention("not-stored")])
         store.record_extraction(doc.id, "test-1", "extracted", None)
     assert store.document_count() == 1
@@ -232,8 +298,7 @@ def test_record_extraction_upserts(store: Store) -> None:
 # --- claims queries ------------------------------------------------------------------------
 
 
-@pytest.fixture
-def claims_store(store: Store) -> Store:
+def fill_claims(store: Store) -> Store:
     dated = make_doc("dated", "dated.txt", date(2023, 12, 10))
     undated = make_doc("undated", "undated.txt", None)
     store.add_document(dated)
@@ -264,6 +329,11 @@ def claims_store(store: Store) -> Store:
         ]
     )
     return store
+
+
+@pytest.fixture
+def claims_store(store: Store) -> Store:
+    return fill_claims(store)
 
 
 def companies(mentions: list[Mention]) -> list[str | None]:
@@ -363,12 +433,34 @@ def test_open_store_accepts_paths_and_sqlite_urls(tmp_path: Path) -> None:
         assert store.document_count() == 0
 
 
-def test_open_store_refuses_postgresql_honestly() -> None:
-    with pytest.raises(ValueError, match="PostgreSQL support is not built yet") as err:
+def test_open_store_opens_postgresql_urls(postgres_url: str) -> None:
+    from headcount.store.postgres import PostgresStore
+
+    rest = postgres_url.split("://", 1)[1]
+    with open_store(postgres_url) as store:
+        assert isinstance(store, PostgresStore)
+        store.add_document(make_doc("x", "x.txt"))
+    for scheme in ("postgres", "postgresql+psycopg", "POSTGRESQL"):
+        with open_store(f"{scheme}://{rest}") as store:
+            assert isinstance(store, PostgresStore)
+            assert store.document_count() == 1
+
+
+def test_open_store_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # makes `import psycopg` fail
+    monkeypatch.delitem(sys.modules, "headcount.store.postgres", raising=False)
+    with pytest.raises(ImportError, match=r"install headcount\[postgres\]") as err:
         open_store("postgresql://user:secret@db.example/headcount")
     assert "secret" not in str(err.value)
-    with pytest.raises(ValueError, match="unsupported"):
-        open_store("mysql://db.example/headcount")
+    # SQLite never needed the driver.
+    with open_store("sqlite://") as store:
+        assert store.document_count() == 0
+
+
+def test_open_store_refuses_other_schemes() -> None:
+    with pytest.raises(ValueError, match="unsupported") as err:
+        open_store("mysql://user:secret@db.example/headcount")
+    assert "secret" not in str(err.value)
 
 
 # --- export --------------------------------------------------------------------------------

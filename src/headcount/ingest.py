@@ -14,7 +14,7 @@ from pathlib import Path
 from headcount.extract.pipeline import EXTRACTOR_VERSION, Extraction, extract_document
 from headcount.model import Document, SourceError
 from headcount.sources import load
-from headcount.store.sqlite import Store
+from headcount.store import Store
 
 
 @dataclass

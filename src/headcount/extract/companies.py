@@ -126,12 +126,18 @@ def same_company(a: str, b: str) -> bool:
     if " " not in short and len(short) >= 2 and short == _initials(long_):
         return True
     sw, lw = short.split(), long_.split()
-    # A leading short form must be a distinctive word, not a generic one like "general".
-    return len(sw) < len(lw) and lw[: len(sw)] == sw and len(short) >= 3 and sw[0] not in _GENERIC
+    if len(sw) >= len(lw) or len(short) < 3:
+        return False
+    # A leading short form ("Delta" / "Delta Air Lines") or the distinctive last word
+    # ("Renault" / "Regie Nationale des Usines Renault"); never a generic word like "general".
+    if lw[: len(sw)] == sw and (len(sw) > 1 or sw[0] not in _GENERIC):
+        return True
+    return len(sw) == 1 and len(short) >= 5 and sw[0] == lw[-1] and sw[0] not in _GENERIC
 
 
 _GENERIC = frozenset(
-    ["general", "national", "international", "united", "american", "british", "first", "new", "royal", "union", "central", "state", "federal", "bank", "department", "ministry"]
+    ["general", "national", "international", "united", "american", "british", "first", "new", "royal", "union", "central", "state", "federal", "bank", "department", "ministry",
+     "motors", "airlines", "airways", "steel", "group", "industries", "holdings", "systems", "technologies", "communications", "electric", "energy", "foods", "services", "products", "company", "corporation", "trust", "insurance", "financial", "capital", "partners"]
 )
 
 # Capitalized words that open sentences or name roles, time or things, never an employer alone.
@@ -280,6 +286,6 @@ def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
 
 # "300 jobs will be lost at Credit Suisse First Boston": the place of the jobs is an employer.
 _JOBS_AT = re.compile(
-    r"\b(?:jobs?|staff|employees|workers|posts|positions|layoffs|cuts|redundancies|lost|go|axed|cut)\s+(?:\w+\s+){0,2}?(?:at|from)\s+(?:the\s+)?$",
+    r"\b(?:jobs?|staff|employees|workers|posts|positions|layoffs|cuts|redundancies|lost|go|axed|cut)\s+(?:\w+\s+){0,2}?(?:at|from)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )

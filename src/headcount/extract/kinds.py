@@ -55,7 +55,10 @@ SIMPLE_PAST_RE = re.compile(
     r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated)\b",
     re.IGNORECASE,
 )
-_PERFECT_RE = re.compile(r"\b(?:has|have|is|are|will|would|to|plans?|said\s+it)\s+(?:\w+\s+){0,2}?(?:laid|cut|slashed|axed|shed|eliminat|reduc|trim|sack|fir|dismiss|lay|announc)", re.IGNORECASE)
+_FUTURE_RE = re.compile(
+    r"\b(?:is|are|will|would|to|plans?|planned|intends?)\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:laid|lay|cut|slash|ax|shed|eliminat|reduc|trim|sack|fir|dismiss|go|lost)",
+    re.IGNORECASE,
+)
 
 
 def classify(sentence: str, *, lead: bool, date_is_past: bool, has_company: bool) -> str:
@@ -68,6 +71,6 @@ def classify(sentence: str, *, lead: bool, date_is_past: bool, has_company: bool
         return "rumor"
     if date_is_past or PAST_RE.search(sentence):
         return "past"
-    if not lead and SIMPLE_PAST_RE.search(sentence) and not _PERFECT_RE.search(sentence):
-        return "past"
+    if not lead and SIMPLE_PAST_RE.search(sentence) and not _FUTURE_RE.search(sentence):
+        return "past"  # "has cut", "laid off": done before the story's own news
     return "new"

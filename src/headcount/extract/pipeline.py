@@ -79,6 +79,7 @@ _DESCRIPTOR = re.compile(
 )
 # The largest employers (Walmart, Amazon) have about two million staff.
 _LARGEST_EMPLOYER = 2_500_000
+_PUBLIC_EMPLOYER = re.compile(r"\bcivil[\s-]+serv(?:ice|ants?)\b", re.IGNORECASE)
 _LIST_CUE = re.compile(r"\b(?:including|such\s+as|like|among\s+them)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
@@ -226,7 +227,7 @@ def _employer_names(
                 (n for g in doc_names.groups for n in g if n.upper().startswith(subject) or same_company(n, subject.title())),
                 None,
             )
-            if known is not None or subject.split()[0] not in _HEADLINE_WORDS:
+            if (known is not None or subject.split()[0] not in _HEADLINE_WORDS) and not _NON_EMPLOYER_WORDS.search(subject.title()):
                 shown = known or (subject if len(subject) <= 4 else subject.title())
                 start = text.find(subject)
                 spans.append(NameSpan(start, start + len(subject), shown, True))
@@ -309,7 +310,13 @@ def _choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan 
     for span in names:
         if 0 <= span.start - anchor <= 90:
             between = text[anchor : span.start]
-            if re.search(r"\b(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", between) and "," not in between[-40:]:
+            if (
+                re.search(r"\b(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", between)
+                and "," not in between[-40:]
+                # another figure or clause in between belongs to another claim
+                and not re.search(r"\s\d", between[3:])
+                and not _CLAUSE_BREAK.search(between)
+            ):
                 return span
     # "MG Rover's Midlands plant will close", with no comma between owner and figure
     for span in reversed(names):
@@ -470,8 +477,15 @@ def extract_document(doc: Document) -> Extraction:
                         employer_span = None
                 employers = [employer_span]
             for employer in employers:
+                if employer is not None and re.match(r"^[’']?s?\s+(?:\w+\s+){0,2}(?:industry|industries|sector|sectors)\b", text[employer.end : employer.end + 40]):
+                    employer = None  # "the EC steel industry has shed 240,000 jobs": a statistic
+                    listed_industry = True
+                else:
+                    listed_industry = False
                 employer_text = employer.text if employer else None
-                if employer is None and not listed:
+                if employer is None and not listed_industry and _PUBLIC_EMPLOYER.search(text):
+                    employer_text = "civil service"  # the state as employer, named by its staff
+                if employer_text is None and not listed and not listed_industry:
                     anaphor = _ANAPHOR.search(text)
                     if anaphor and (previous_subject or focus_index is not None):
                         # "the airline" is the story's subject; "it" the employer just named

@@ -26,11 +26,11 @@ _CUT_VERB = (
     r"lay(?:s|ing)?\s+off|laid\s+off|layoff|let\s+go|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
     r"pare[sd]?|retrench(?:es|ed|ing)?|shrink(?:s|ing)?|shrank|halve[sd]?|halving|"
     r"(?:make|made|making)\s+redundant|put(?:s|ting)?|throw(?:s|ing|n)?|threw|"
-    r"affect(?:s|ed|ing)?|impact(?:s|ed|ing)?)"
+    r"affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|discharg(?:e|es|ed|ing))"
 )
 _PASSIVE_CUT = (
     r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost|laid\s+off|sacked|fired|dismissed|"
-    r"idled|furloughed|scrapped|made\s+redundant|go|gone|going|disappear|vanish|affected|impacted|"
+    r"idled|furloughed|scrapped|discharged|made\s+redundant|go|gone|going|disappear|vanish|affected|impacted|"
     r"threatened|at\s+risk|on\s+the\s+line|let\s+go|out\s+of\s+work|jobless|terminated|hit|"
     r"on\s+(?:indefinite\s+|temporary\s+)?layoff|displaced|under\s+threat|in\s+jeopardy)"
 )

@@ -1,8 +1,11 @@
 """The store's schema as ordered migration steps, shared by every backend.
 
-The DDL sticks to what SQLite and PostgreSQL both accept, so the planned PostgreSQL backend can
-run these same steps. Never edit a step that has shipped: databases that already ran it would
-silently differ from new ones. Append a new (version, statements) step instead.
+The DDL sticks to what SQLite and PostgreSQL both accept and mean the same by, so both backends
+run these very steps and need no per-dialect variant (see the notes on types below). If a later
+step ever needs one, map the differing type names per dialect here, keeping this one list.
+
+Never edit a step that has shipped: databases that already ran it would silently differ from new
+ones. Append a new (version, statements) step instead.
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ SCHEMA_VERSION_DDL: Final = """CREATE TABLE IF NOT EXISTS schema_version (
 # has one type in PostgreSQL.
 # Floats are DOUBLE PRECISION rather than REAL because PostgreSQL's REAL is 4-byte and would turn
 # a confidence of 0.7 into 0.699999988; SQLite gives the name REAL affinity, so it is portable.
-# Booleans are INTEGER 0/1 because SQLite has no BOOLEAN type.
+# Booleans are INTEGER 0/1 because SQLite has no BOOLEAN type. INTEGER holds 4 bytes in
+# PostgreSQL (8 in SQLite), ample for headcounts and character offsets.
+# TEXT compares by code point in SQLite; the PostgreSQL store sorts with COLLATE "C" to match.
 _V1: Final[tuple[str, ...]] = (
     """CREATE TABLE documents (
     id TEXT PRIMARY KEY,

@@ -1,176 +1,18 @@
-"""SQLite storage for documents, the claims extracted from them and extraction outcomes."""
+"""SQLite storage: the Store in one file, the default backend."""
 
 from __future__ import annotations
 
-import calendar
-import json
-import re
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, cast
+from typing import Any, ClassVar
 
-from headcount.model import KINDS, Document, Mention, Precision, SourceKind
+from headcount.store.base import Row, Store, now_iso
 from headcount.store.schema import MIGRATIONS, SCHEMA_VERSION_DDL, Migration, pending
-
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-_MENTION_COLUMNS = (
-    "id",
-    "document_id",
-    "employer_text",
-    "company",
-    "parent",
-    "canonical",
-    "kind",
-    "headcount_min",
-    "headcount_max",
-    "approx",
-    "percent",
-    "date",
-    "date_precision",
-    "units",
-    "locations",
-    "reason",
-    "evidence",
-    "evidence_start",
-    "evidence_end",
-    "extractor_version",
-    "confidence",
-)
-
-_DOCUMENT_COLUMNS = (
-    "id",
-    "origin",
-    "url",
-    "outlet",
-    "title",
-    "published_at",
-    "fetched_at",
-    "language",
-    "source_kind",
-    "text",
-)
-
-# The date a claim is filed under: its own when the text gave one, else when it was published.
-_EFFECTIVE_DATE = "COALESCE(m.date, d.published_at)"
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """What one extractor version did with one document."""
-
-    document_id: str
-    extractor_version: str
-    status: str
-    detail: str | None
-    recorded_at: str
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
 
 
 def _unicode_lower(value: str | None) -> str | None:
     return value.lower() if isinstance(value, str) else value
-
-
-def _period(value: str, name: str) -> tuple[str, str]:
-    """First and last day of a YYYY, YYYY-MM or YYYY-MM-DD period, as ISO dates."""
-    match = _DATE.match(value)
-    if not match:
-        raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    try:
-        if day is not None and month is not None:
-            start = end = date(year, month, day)
-        elif month is not None:
-            start = date(year, month, 1)
-            end = date(year, month, calendar.monthrange(year, month)[1])
-        else:
-            start, end = date(year, 1, 1), date(year, 12, 31)
-    except ValueError:
-        raise ValueError(f"{name} is not a real date: {value!r}") from None
-    return start.isoformat(), end.isoformat()
-
-
-def _like_pattern(needle: str) -> str:
-    escaped = needle.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _str_list(raw: str) -> list[str]:
-    value = json.loads(raw)
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ValueError(f"expected a JSON list of strings, got {raw!r}")
-    return value
-
-
-def _mention_row(mention: Mention) -> tuple[Any, ...]:
-    return (
-        mention.id,
-        mention.document_id,
-        mention.employer_text,
-        mention.company,
-        mention.parent,
-        mention.canonical,
-        mention.kind,
-        mention.headcount_min,
-        mention.headcount_max,
-        int(mention.approx),
-        mention.percent,
-        mention.date,
-        mention.date_precision,
-        json.dumps(mention.units, ensure_ascii=False),
-        json.dumps(mention.locations, ensure_ascii=False),
-        mention.reason,
-        mention.evidence,
-        mention.evidence_start,
-        mention.evidence_end,
-        mention.extractor_version,
-        mention.confidence,
-    )
-
-
-def _mention_from_row(row: sqlite3.Row) -> Mention:
-    return Mention(
-        document_id=row["document_id"],
-        employer_text=row["employer_text"],
-        company=row["company"],
-        parent=row["parent"],
-        canonical=row["canonical"],
-        kind=row["kind"],
-        headcount_min=row["headcount_min"],
-        headcount_max=row["headcount_max"],
-        approx=bool(row["approx"]),
-        percent=row["percent"],
-        date=row["date"],
-        date_precision=cast(Precision | None, row["date_precision"]),
-        units=_str_list(row["units"]),
-        locations=_str_list(row["locations"]),
-        reason=row["reason"],
-        evidence=row["evidence"],
-        evidence_start=row["evidence_start"],
-        evidence_end=row["evidence_end"],
-        extractor_version=row["extractor_version"],
-        confidence=row["confidence"],
-        doc=row["doc_origin"],
-    )
-
-
-def _published_iso(published_at: date | None) -> str | None:
-    if published_at is None:
-        return None
-    # A datetime is also a date; keeping its time would make "2023-11-05T10:00" sort after
-    # until="2023-11-05" in the prefix comparison the claims query relies on.
-    if isinstance(published_at, datetime):
-        published_at = published_at.date()
-    return published_at.isoformat()
 
 
 def apply_migrations(
@@ -191,7 +33,8 @@ def apply_migrations(
             for statement in statements:
                 conn.execute(statement)
             conn.execute(
-                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, _now())
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
+                (version, now_iso()),
             )
             ran.append(version)
         conn.execute("COMMIT")
@@ -201,20 +44,22 @@ def apply_migrations(
     return ran
 
 
-class Store:
-    """Documents, their claims and extraction outcomes in one SQLite file.
+class SQLiteStore(Store):
+    """The Store in one SQLite file. Build with SQLiteStore.open()."""
 
-    Build with Store.open(); use as a context manager to close it.
-    """
+    IntegrityError: ClassVar[type[Exception]] = sqlite3.IntegrityError
+
+    # IMMEDIATE because every caller of transaction() writes: a deferred BEGIN that later
+    # upgrades to a write lock fails at once with "database is locked" if another writer got
+    # in between, instead of waiting out the busy timeout.
+    _BEGIN: ClassVar[str] = "BEGIN IMMEDIATE"
 
     def __init__(self, conn: sqlite3.Connection, migrated: Sequence[int] = ()) -> None:
+        super().__init__(migrated)
         self._conn = conn
-        self._depth = 0
-        #: Migration versions run when this store was opened (empty if it was up to date).
-        self.migrated: tuple[int, ...] = tuple(migrated)
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(cls, path: str | Path) -> SQLiteStore:
         """Open the database at `path`, creating the file and bringing its schema up to date."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -222,12 +67,11 @@ class Store:
         # migrations and batches in ways we do not control.
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
         try:
-            conn.row_factory = sqlite3.Row
             # WAL lets a reader (e.g. `headcount claims`) run while an ingest is writing.
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA foreign_keys=ON")
             # SQLite's built-in lower() folds ASCII only; PostgreSQL's folds all of Unicode.
-            # Overriding it keeps the portable query text behaving the same on both, so that
+            # Overriding it keeps the shared query text behaving the same on both, so that
             # a search for "škoda" finds "ŠKODA".
             conn.create_function("lower", 1, _unicode_lower, deterministic=True)
             migrated = apply_migrations(conn)
@@ -239,204 +83,11 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> Store:
-        return self
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        return self._conn.execute(sql, params).rowcount
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
+        return self._conn.executemany(sql, rows).rowcount
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Group several calls into one atomic, single-fsync transaction; nesting is allowed.
-
-        Store methods open their own transaction, so this is only needed to make e.g. a
-        document, its mentions and its extraction record land together or not at all.
-        """
-        # Inner levels are savepoints so a failing inner call (say, a batch of mentions that
-        # breaks a foreign key halfway) is undone whole even if the caller catches the error
-        # and carries on with the outer transaction.
-        # IMMEDIATE because every caller writes: a deferred BEGIN that later upgrades to a write
-        # lock fails at once with "database is locked" if another writer got in between,
-        # instead of waiting out the busy timeout.
-        level = self._depth
-        name = f"store_{level}"
-        self._conn.execute(f"SAVEPOINT {name}" if level else "BEGIN IMMEDIATE")
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._conn.execute(f"ROLLBACK TO {name}" if level else "ROLLBACK")
-            if level:
-                self._conn.execute(f"RELEASE {name}")
-            raise
-        else:
-            self._conn.execute(f"RELEASE {name}" if level else "COMMIT")
-        finally:
-            self._depth = level
-
-    def schema_versions(self) -> list[int]:
-        """Every migration version recorded as applied, ascending."""
-        return [
-            row[0] for row in self._conn.execute("SELECT version FROM schema_version ORDER BY 1")
-        ]
-
-    def add_document(self, doc: Document) -> bool:
-        """Store `doc`; False if a document with its id is already stored (left unchanged)."""
-        row = (
-            doc.id,
-            doc.origin,
-            doc.url,
-            doc.outlet,
-            doc.title,
-            _published_iso(doc.published_at),
-            doc.fetched_at.isoformat(),
-            doc.language,
-            doc.source_kind,
-            doc.text,
-        )
-        with self.transaction():
-            cursor = self._conn.execute(
-                f"INSERT INTO documents ({', '.join(_DOCUMENT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_DOCUMENT_COLUMNS))}) "
-                "ON CONFLICT (id) DO NOTHING",
-                row,
-            )
-        return cursor.rowcount == 1
-
-    def get_document(self, document_id: str) -> Document | None:
-        row = self._conn.execute(
-            f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM documents WHERE id = ?", (document_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        published = row["published_at"]
-        return Document(
-            id=row["id"],
-            text=row["text"],
-            origin=row["origin"],
-            url=row["url"],
-            outlet=row["outlet"],
-            title=row["title"],
-            published_at=date.fromisoformat(published) if published else None,
-            fetched_at=datetime.fromisoformat(row["fetched_at"]),
-            language=row["language"],
-            source_kind=cast(SourceKind, row["source_kind"]),
-        )
-
-    def add_mentions(self, mentions: Sequence[Mention]) -> int:
-        """Store the mentions whose id is new; return how many were added.
-
-        All or nothing: a mention of a document not in the store raises sqlite3.IntegrityError
-        and none of the batch is kept.
-        """
-        if not mentions:
-            return 0
-        with self.transaction():
-            cursor = self._conn.executemany(
-                f"INSERT INTO mentions ({', '.join(_MENTION_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_MENTION_COLUMNS))}) "
-                "ON CONFLICT (id) DO NOTHING",
-                [_mention_row(mention) for mention in mentions],
-            )
-        # executemany sums the rows each statement changed, and a skipped duplicate changes none.
-        return cursor.rowcount
-
-    def record_extraction(
-        self, document_id: str, extractor_version: str, status: str, detail: str | None
-    ) -> None:
-        """Note what `extractor_version` did with a document, replacing any earlier note."""
-        with self.transaction():
-            self._conn.execute(
-                "INSERT INTO extractions "
-                "(document_id, extractor_version, status, detail, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (document_id, extractor_version) DO UPDATE SET "
-                "status = excluded.status, detail = excluded.detail, "
-                "recorded_at = excluded.recorded_at",
-                (document_id, extractor_version, status, detail, _now()),
-            )
-
-    def get_extraction(self, document_id: str, extractor_version: str) -> Extraction | None:
-        row = self._conn.execute(
-            "SELECT document_id, extractor_version, status, detail, recorded_at "
-            "FROM extractions WHERE document_id = ? AND extractor_version = ?",
-            (document_id, extractor_version),
-        ).fetchone()
-        return Extraction(*row) if row is not None else None
-
-    def claims(
-        self,
-        company: str | None = None,
-        kind: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        limit: int | None = None,
-    ) -> list[Mention]:
-        """Stored claims, newest first, each with `doc` set to its document's origin.
-
-        company: case-insensitive substring of the company, employer text, parent or
-        canonical name.
-        kind: one of model.KINDS.
-        since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive. A claim dated only to a month or
-        year counts if that period overlaps the range. Undated claims use their document's
-        publication date, and are left out if that is unknown too.
-        """
-        where: list[str] = []
-        params: list[Any] = []
-        if company is not None:
-            if not company.strip():
-                raise ValueError("company filter is empty")
-            names = ("m.company", "m.employer_text", "m.parent", "m.canonical")
-            where.append("(" + " OR ".join(f"lower({n}) LIKE ? ESCAPE '\\'" for n in names) + ")")
-            params += [_like_pattern(company.strip())] * len(names)
-        if kind is not None:
-            if kind not in KINDS:
-                raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
-            where.append("m.kind = ?")
-            params.append(kind)
-        since_day = _period(since, "since")[0] if since is not None else None
-        until_day = _period(until, "until")[1] if until is not None else None
-        if since_day and until_day and since_day > until_day:
-            raise ValueError(f"since ({since}) is after until ({until})")
-        if since_day or until_day:
-            where.append(f"{_EFFECTIVE_DATE} IS NOT NULL")
-        # Cutting the bound to the claim's own length compares at the claim's precision:
-        # "2023-11" >= "2023-11" (from "2023-11-15") keeps a November claim in a range that
-        # starts mid-November, which is an overlap test on periods done with plain strings.
-        if since_day:
-            where.append(f"{_EFFECTIVE_DATE} >= substr(?, 1, length({_EFFECTIVE_DATE}))")
-            params.append(since_day)
-        if until_day:
-            where.append(f"{_EFFECTIVE_DATE} <= substr(?, 1, length({_EFFECTIVE_DATE}))")
-            params.append(until_day)
-        sql = (
-            f"SELECT {', '.join('m.' + c for c in _MENTION_COLUMNS)}, d.origin AS doc_origin "
-            "FROM mentions m JOIN documents d ON d.id = m.document_id"
-        )
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        # NULL placement is spelled out because SQLite and PostgreSQL default to opposite ends.
-        sql += (
-            f" ORDER BY CASE WHEN {_EFFECTIVE_DATE} IS NULL THEN 1 ELSE 0 END,"
-            f" {_EFFECTIVE_DATE} DESC,"
-            " CASE WHEN COALESCE(m.company, m.employer_text) IS NULL THEN 1 ELSE 0 END,"
-            " lower(COALESCE(m.company, m.employer_text)),"
-            " m.document_id, m.evidence_start, m.id"
-        )
-        if limit is not None:
-            if limit < 0:
-                raise ValueError(f"limit must be >= 0, got {limit}")
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [_mention_from_row(row) for row in self._conn.execute(sql, params)]
-
-    def document_count(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-
-    def mention_count(self) -> int:
-        return int(self._conn.execute("SELECT COUNT(*) FROM mentions").fetchone()[0])
+    def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self._conn.execute(sql, params).fetchall()
