@@ -202,7 +202,9 @@ def find_names(sentence: str) -> list[NameSpan]:
         end = offset + len(text)
         if sentence[offset:end] != text:
             text = sentence[offset:end]
-        certain = bool(_LEGAL_END.search(text)) or sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1):offset] == "<"
+        certain = bool(_LEGAL_END.search(text)) or certain_marks(sentence, offset)
+        if certain_marks(sentence, offset) and re.fullmatch(r"[A-Z0-9.]{1,8}", text):
+            continue  # a stock ticker such as <KRPG.D>, not a name
         if text in PLACES or text.rstrip(".") in PLACES or text + "." in PLACES:
             continue
         if text in _NOT_EMPLOYER_ACRONYMS or text.rstrip(".") in _NOT_EMPLOYER_ACRONYMS:

@@ -54,7 +54,7 @@ _NON_EMPLOYER_WORDS = re.compile(
     r"\b(?:Union|TUC|Congress|Reuters|Associated\s+Press|AP|Agency|"
     r"Bloomberg|Federation|Confederation|Organisation|Organization|ILO|WTO|IMF|OECD|Aid|Parliament|"
     r"Commission|Institute|Council|Court|Tribunal|Party|Labour|Conservative|Democrats?|Republicans?|"
-    r"Budget|Christmas|Internet|Web|Olympics|Street|Exchange|Index|Nasdaq|Dow)\b"
+    r"Budget|Christmas|Internet|Web|Olympics|Street|Exchange|Index|Nasdaq|Dow|Industry)\b"
 )
 # A newspaper or broadcaster as the source of a report, not as an employer.
 _MEDIA = re.compile(r"\b(?:Times|Journal|Observer|Post|BBC|Telegraph|Guardian|Herald|News|Magazine|Press|Television|TV|Radio)\b")
@@ -80,6 +80,11 @@ _DESCRIPTOR = re.compile(
 # The largest employers (Walmart, Amazon) have about two million staff.
 _LARGEST_EMPLOYER = 2_500_000
 _PUBLIC_EMPLOYER = re.compile(r"\bcivil[\s-]+serv(?:ice|ants?)\b", re.IGNORECASE)
+_TOPIC_AFTER = re.compile(
+    r"^\s*(?:benefits?|funds?|funding|payments?|pay|packages?|talks|negotiations|bargaining|protection|"
+    r"polic(?:y|ies)|procedures?|rules?|laws?|legislation|consultations?|compensation|insurance|notices?)\b",
+    re.IGNORECASE,
+)
 _LIST_CUE = re.compile(r"\b(?:including|such\s+as|like|among\s+them)\b", re.IGNORECASE)
 _FOLLOW_UP = re.compile(
     r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
@@ -241,7 +246,7 @@ def _employer_names(
             continue
         if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
             continue  # "vice president of Alexa and Fire TV" is a title
-        if _NON_EMPLOYER_WORDS.search(span.text) and not span.certain:
+        if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(r"^[’']s?\s+Union\b", after):
             rejected.note_body(span.text, after)
             continue
         if _MEDIA.search(span.text) and (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)):
@@ -457,7 +462,10 @@ def extract_document(doc: Document) -> Extraction:
             pct = next((v for p, v in percents if abs(p - jq.anchor) < 120), None)
             pending.append((jq.anchor, jq.quantity, pct))
         if not pending:
-            anchor = percents[0][0] if percents else triggers[0].start()
+            claim_triggers = [t for t in triggers if not _TOPIC_AFTER.match(text[t.end() : t.end() + 30])]
+            if not claim_triggers and not percents:
+                continue  # "layoff benefits", "redundancy payments": the topic, not a cut
+            anchor = percents[0][0] if percents else claim_triggers[0].start()
             pending.append((anchor, None, percents[0][1] if percents else None))
         for anchor, quantity, pct in pending:
             employers: list[NameSpan | None]
@@ -519,9 +527,29 @@ def extract_document(doc: Document) -> Extraction:
                 claim.kind = classify(segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None)
                 _enrich(claim, text)
                 claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
+                if quantity is None and pct is None and claim.kind == "new" and s.index > 2 and not _subject_cuts(text, employer):
+                    # Outside the lead, a figureless "new" cut is nearly always commentary
+                    # ("talks about job cuts", "the cuts in jobs") unless its employer does it.
+                    claim.kind = "note"
                 claims.append(claim)
-    merged = _merge(claims, doc_names)
+    merged = [c for c in _merge(claims, doc_names) if c.kind != "note"]
     return Extraction(doc, [_to_mention(c, doc, doc_names) for c in merged], "extracted")
+
+
+def _subject_cuts(text: str, employer: NameSpan | None) -> bool:
+    """'Continental will reduce expenses through job cuts': the named employer is the subject
+    of the cutting verb, with no speaker or other clause in between."""
+    if employer is None:
+        return False
+    rest = text[employer.end : employer.end + 80]
+    return bool(
+        re.match(
+            r"^(?:[’']s)?\s+(?:also\s+)?(?:said\s+(?:that\s+)?it\s+)?(?:is|was|will|would|plans?\s+to|has|had|to)?\s*(?:\w+\s+){0,2}?"
+            r"(?:cut|cutting|reduc\w*|lay\w*|laid|shed\w*|eliminat\w*|trim\w*|slash\w*|ax\w*|sack\w*|dismiss\w*|reorganiz\w*|restructur\w*)\b",
+            rest,
+            re.IGNORECASE,
+        )
+    )
 
 
 def _segment(text: str, anchor: int, anchors: list[int]) -> str:
