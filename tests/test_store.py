@@ -89,6 +89,7 @@ POSTGRES_URL = os.environ.get(
 
 
 def _postgres_unavailable(reason: str) -> NoReturn:
+    reason = " ".join(reason.split())
     if os.environ.get("CI"):
         pytest.fail(f"PostgreSQL required in CI: {reason}", pytrace=False)
     pytest.skip(f"PostgreSQL tests skipped: {reason} (set HEADCOUNT_TEST_POSTGRES_URL)")
@@ -105,7 +106,9 @@ def postgres_server() -> str:
         with psycopg.connect(POSTGRES_URL, connect_timeout=3):
             pass
     except psycopg.OperationalError as exc:
-        _postgres_unavailable(f"cannot connect to {POSTGRES_URL}: {exc}".strip())
+        url = urllib.parse.urlsplit(POSTGRES_URL)  # shown without user and password
+        where = f"{url.hostname}:{url.port or 5432}{url.path}"
+        _postgres_unavailable(f"cannot connect to {where}: {exc}")
     return POSTGRES_URL
 
 
@@ -121,14 +124,13 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     import psycopg
     from psycopg import sql
 
-    schema = sql.Identifier(f"hc_test_{uuid.uuid4().hex}")
-    name = schema.as_string()
+    name = f"hc_test_{uuid.uuid4().hex}"
     with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
+        admin.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
         try:
-            yield with_search_path(postgres_server, name.strip('"'))
+            yield with_search_path(postgres_server, name)
         finally:
-            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(schema))
+            admin.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -195,6 +197,48 @@ def test_failed_migration_leaves_nothing_behind(db_path: Path) -> None:
     assert "half" not in tables
     assert 99 not in {row[0] for row in conn.execute("SELECT version FROM schema_version")}
     conn.close()
+
+
+def test_postgres_migrations_run_once_in_the_url_schema_and_fail_whole(
+    postgres_url: str,
+) -> None:
+    import psycopg
+
+    from headcount.store.postgres import apply_migrations
+
+    open_store(postgres_url).close()
+    later = (*MIGRATIONS, (MIGRATIONS[-1][0] + 1, ["CREATE TABLE later (x INTEGER)"]))
+    broken = (*later, (99, ["CREATE TABLE half (x INTEGER)", "NOT SQL AT ALL"]))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        assert apply_migrations(conn, later) == [later[-1][0]]
+        assert apply_migrations(conn, later) == []
+        with pytest.raises(psycopg.errors.SyntaxError):
+            apply_migrations(conn, broken)
+        schema, tables = conn.execute(
+            "SELECT current_schema(), array_agg(table_name::text) FROM information_schema.tables "
+            "WHERE table_schema = current_schema()"
+        ).fetchone() or (None, None)
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+    assert schema is not None and schema.startswith("hc_test_")
+    assert set(tables) == {"schema_version", "documents", "mentions", "extractions", "later"}
+    assert sorted(versions) == [v for v, _ in later]
+
+
+def test_postgres_stores_opened_at_once_migrate_once(postgres_url: str) -> None:
+    from headcount.store.postgres import PostgresStore
+
+    start = threading.Barrier(4)
+
+    def open_one(_: int) -> tuple[int, ...]:
+        start.wait()
+        with PostgresStore.open(postgres_url) as store:
+            return store.migrated
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        migrated = sorted(pool.map(open_one, range(4)))
+    assert migrated == [(), (), (), tuple(v for v, _ in MIGRATIONS)]
+    with open_store(postgres_url) as store:
+        assert store.schema_versions() == [v for v, _ in MIGRATIONS]
 
 
 def test_pending_rejects_bad_histories() -> None:
@@ -282,6 +326,68 @@ def test_transaction_groups_calls_and_inner_failure_is_undone_whole(store: Store
     assert store.get_document(other.id) is None
 
 
+def test_round_trips_unicode_dates_and_floats_exactly(store: Store) -> None:
+    # NFD on purpose (the store must not normalize), astral emoji, RTL, a zero-width joiner,
+    # U+2028, and the characters placeholder and LIKE handling could trip on.
+    text = "Ünïcode: 東京 🦄👩\u200d💻 Cafe\u0301 עברית\u2028tab\tquote ' \" \\ % ? _ $1 :x"
+    doc = Document(
+        id="doc-unicode",
+        text=text,
+        origin="ü/東京 🦄.txt",
+        url="https://例え.jp/ü?q=%20&x=?",
+        outlet="Zeit 🗞",
+        title=text[:12],
+        published_at=date(2024, 2, 29),
+        fetched_at=datetime(
+            2024, 2, 29, 23, 59, 59, 999999, timezone(timedelta(hours=5, minutes=45))
+        ),
+        language="und",
+        source_kind="manual",
+    )
+    naive = dataclasses.replace(
+        make_doc("naive", "naive.txt", date(1, 1, 1)), fetched_at=datetime(9999, 12, 31, 0, 0, 1)
+    )
+    for document in (doc, naive):
+        assert store.add_document(document) is True
+        stored_doc = store.get_document(document.id)
+        assert stored_doc == document
+        # Aware datetimes compare as instants; the offset must survive too.
+        assert stored_doc.fetched_at.isoformat() == document.fetched_at.isoformat()
+    mentions = [
+        make_mention(
+            doc.id,
+            employer_text="Škoda?%_",
+            company="ŠKODA AUTO a.s. 🚗",
+            parent="Volkswagen AG",
+            canonical="Volkswagen",
+            kind="planned",
+            headcount_min=0,
+            headcount_max=2**31 - 1,
+            approx=True,
+            percent=0.1 + 0.2,
+            date="2024-02-29",
+            date_precision="day",
+            units=["云计算", "🚀 rockets", 'quote " and \\ backslash'],
+            locations=["Zürich", "São Paulo", ""],
+            reason="ümlaut reason ? %s",
+            evidence=text,
+            evidence_end=len(text),
+            confidence=1 / 3,
+        ),
+        make_mention(doc.id, company="tiny", percent=5e-324, confidence=0.7, evidence_start=1),
+        make_mention(doc.id, company="huge", percent=1.7976931348623157e308, evidence_start=2),
+    ]
+    assert store.add_mentions(mentions) == 3
+    stored = {m.id: m for m in store.claims()}
+    for mention in mentions:
+        assert stored[mention.id] == dataclasses.replace(mention, doc=doc.origin)
+        for name in ("percent", "confidence"):
+            assert repr(getattr(stored[mention.id], name)) == repr(getattr(mention, name))
+    assert companies(store.claims(company="škoda?%_")) == ["ŠKODA AUTO a.s. 🚗"]
+    assert companies(store.claims(company="🚗")) == ["ŠKODA AUTO a.s. 🚗"]
+    assert companies(store.claims(company="%s")) == []
+
+
 def test_record_extraction_upserts(store: Store) -> None:
     doc = make_doc("Egy szöveg.", "hu.txt")
     store.add_document(doc)
@@ -363,6 +469,38 @@ def test_claims_company_filter(claims_store: Store) -> None:
     assert companies(claims_store.claims(company="0%_p")) == ["100%_Pure"]
     assert claims_store.claims(company="%") == [claims_store.claims(company="100%")[0]]
     assert claims_store.claims(company="nobody") == []
+
+
+def test_postgres_lower_falls_back_to_icu(postgres_url: str) -> None:
+    """What a database with LC_CTYPE C gets: its lower() folds only ASCII, ICU's all."""
+    import psycopg
+
+    from headcount.store.postgres import PostgresStore, apply_migrations
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        if (
+            conn.execute("SELECT 1 FROM pg_collation WHERE collname = 'und-x-icu'").fetchone()
+            is None
+        ):
+            pytest.skip("this PostgreSQL server has no ICU collations")
+        store = fill_claims(
+            PostgresStore(conn, apply_migrations(conn), lower_collation="und-x-icu")
+        )
+        assert companies(store.claims(company="škoda")) == ["ŠKODA AUTO"]
+        assert companies(store.claims(company="gOOgle")) == ["Google"]
+        assert companies(store.claims(company="0%_p")) == ["100%_Pure"]
+
+
+def test_claims_on_one_day_sort_by_code_point_of_the_lowered_name(store: Store) -> None:
+    # A PostgreSQL database in, say, en_US.UTF-8 would put "Éclair" before "Zeta" and ignore
+    # the "_"; SQLite compares code points, and so must every backend.
+    names = ["Zeta", "éclair", "_under", "apple", "Äpfel", "Bravo", "banana", "ZZ top"]
+    doc = make_doc("sorting", "sort.txt", date(2024, 3, 1))
+    store.add_document(doc)
+    store.add_mentions(
+        [make_mention(doc.id, company=name, evidence_start=i) for i, name in enumerate(names)]
+    )
+    assert companies(store.claims()) == sorted(names, key=str.lower)
 
 
 def test_claims_kind_filter(claims_store: Store) -> None:
