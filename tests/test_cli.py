@@ -83,3 +83,9 @@ def test_eval_prints_scores_and_enforces_floors(tmp_path: Path) -> None:
     floors.write_text(json.dumps({"floors": {"event_f1": 1.5}}))
     code, _, err = run("eval", "--quiet", "--floors", str(floors), str(gold))
     assert code == 1 and "below floor" in err
+
+
+def test_database_password_is_never_printed(tmp_path: Path) -> None:
+    code, _, err = run("--db", "postgresql://user:s3cret@127.0.0.1:1/nowhere", "ingest", "--sample")
+    assert code != 0
+    assert "s3cret" not in err and "***" in err

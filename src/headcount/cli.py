@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import date
 
@@ -11,7 +12,7 @@ import click
 
 from headcount.evaluate.report import check_floors, evaluate, format_report, to_json
 from headcount.ingest import RunReport, extract_inputs, ingest_inputs, sample_paths
-from headcount.store import open_store
+from headcount.store import Store, open_store
 from headcount.store.export import format_table, mentions_to_csv, mentions_to_jsonl
 
 DEFAULT_DB = "headcount.db"
@@ -35,7 +36,7 @@ def _report_problems(report: RunReport) -> None:
 
 @click.group()
 @click.option("--db", envvar="HEADCOUNT_DB", default=DEFAULT_DB, show_default=True,
-              help="SQLite file (or sqlite:/// URL); also HEADCOUNT_DB.")
+              help="SQLite file, sqlite:/// or postgresql:// URL; also HEADCOUNT_DB.")
 @click.version_option(package_name="headcount")
 @click.pass_context
 def main(ctx: click.Context, db: str) -> None:
@@ -74,13 +75,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: date | None, s
     inputs = list(paths) + (sample_paths() if sample else [])
     if not inputs:
         raise click.UsageError("give PATHs or URLs to ingest, or --sample")
-    with open_store(ctx.obj["db"]) as store:
+    with _open(ctx.obj["db"]) as store:
         report = ingest_inputs(store, inputs, published)
     _report_problems(report)
     click.echo(
         f"{report.documents} documents read ({report.new_documents} new), "
         f"{report.claims} claims ({report.new_claims} new), {len(report.problems)} failed "
-        f"-> {ctx.obj['db']}",
+        f"-> {_redacted(ctx.obj['db'])}",
         err=True,
     )
     sys.exit(1 if report.problems else 0)
@@ -102,7 +103,7 @@ def claims(ctx: click.Context, company: str | None, kind: str | None, since: str
         raise click.UsageError("choose one of --json and --csv")
     if not _db_exists(ctx.obj["db"]):
         raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
-    with open_store(ctx.obj["db"]) as store:
+    with _open(ctx.obj["db"]) as store:
         try:
             found = store.claims(company=company, kind=kind, since=since, until=until, limit=limit)
         except ValueError as exc:
@@ -113,6 +114,21 @@ def claims(ctx: click.Context, company: str | None, kind: str | None, since: str
         mentions_to_csv(found, sys.stdout)
     else:
         click.echo(format_table(found) if found else "no claims match")
+
+
+def _open(db: str) -> Store:
+    """The store, or a one-line error instead of a traceback when it cannot be opened."""
+    try:
+        return open_store(db)
+    except (ImportError, ValueError, OSError) as exc:
+        raise click.ClickException(f"cannot open {_redacted(db)}: {exc}") from None
+    except Exception as exc:  # driver errors (psycopg.OperationalError) have no common base
+        raise click.ClickException(f"cannot open {_redacted(db)}: {type(exc).__name__}: {exc}") from None
+
+
+def _redacted(db: str) -> str:
+    """A database URL fit to print: any password replaced."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", db)
 
 
 def _db_exists(db: str) -> bool:
