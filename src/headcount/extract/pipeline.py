@@ -319,7 +319,7 @@ def _choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan 
                 re.search(r"\b(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", between)
                 and "," not in between[-40:]
                 # another figure or clause in between belongs to another claim
-                and not re.search(r"\s\d", between[3:])
+                and not re.search(r"\s\d", re.sub(r"^\D*[\d,.]+", "", between))
                 and not _CLAUSE_BREAK.search(between)
             ):
                 return span
@@ -444,7 +444,8 @@ def extract_document(doc: Document) -> Extraction:
         triggers = [t for t in strong_triggers(text) if not negated(text, t.start())]
         quantities = [
             jq for jq in job_quantities(text)
-            if triggers and min(abs(jq.anchor - t.start()) for t in triggers) <= 160
+            if triggers and _in_trigger_clause(text, jq.anchor, triggers)
+            and not NEGATIVE_RE.search(text[max(0, jq.anchor - 30) : jq.anchor + 60])
         ]
         if not quantities and _FOLLOW_UP.match(text):
             # "The cuts impacted divisions such as ...": more about the claim just made.
@@ -534,6 +535,21 @@ def extract_document(doc: Document) -> Extraction:
                 claims.append(claim)
     merged = [c for c in _merge(claims, doc_names) if c.kind != "note"]
     return Extraction(doc, [_to_mention(c, doc, doc_names) for c in merged], "extracted")
+
+
+_CLAUSE_EDGE = re.compile(r"[;:]|,\s|\s--?\s|\s-\s|\bwhile\b|\bbut\b|\bwhereas\b")
+
+
+def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) -> bool:
+    """A figure counts jobs cut only when a cut is asserted in its own clause: in "14,000
+    people have been moved ..., headquarters staff positions were cut by 7,000" the 14,000
+    is not a cut."""
+    edges = [0] + [m.end() for m in _CLAUSE_EDGE.finditer(text)] + [len(text)]
+    start = max(e for e in edges if e <= anchor)
+    end = min((m.start() for m in _CLAUSE_EDGE.finditer(text, anchor)), default=len(text))
+    return any(t.start() < end and t.end() > start for t in triggers) or any(
+        abs(anchor - t.start()) <= 40 for t in triggers
+    )
 
 
 def _subject_cuts(text: str, employer: NameSpan | None) -> bool:

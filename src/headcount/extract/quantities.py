@@ -60,11 +60,13 @@ _HEDGE_MAX = r"(?:up\s+to|as\s+many\s+as|as\s+much\s+as|no\s+more\s+than|fewer\s
 
 QUANTITY_RE = re.compile(
     rf"""
+    (?<![\w])
     (?:(?P<between>between)\s+(?P<b1>{NUMBER})\s+and\s+(?P<b2>{NUMBER})
     |(?:(?P<approx>{_HEDGE_APPROX})\s+)?(?:(?P<min>{_HEDGE_MIN})\s+|(?P<max>{_HEDGE_MAX})\s+)?
      (?:(?P<vague>{_VAGUE_RE})
        |(?P<n1>{NUMBER})(?:\s*(?:to|-|–|or)\s*(?P<n2>{NUMBER}))?(?P<plus>\+|-plus)?)
     )
+    (?![A-Za-z])
     """,
     re.IGNORECASE | re.VERBOSE,
 )

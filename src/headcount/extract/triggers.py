@@ -78,7 +78,8 @@ _SIZE_BEFORE = re.compile(
     r"(?:\b(?:its|their|his|her|our|total|entire|whole|remaining|current|combined|present)\s+(?:\S+\s+){0,2}|"
     r"\b(?:workforce|staff|payroll|employment|work\s+force)\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?|"
     r"\b(?:employs?|employing|employed|employ)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?|"
-    r"[’']s\s+(?:\S+\s+){0,2}|\bfrom\s+(?:a\s+)?(?:current\s+)?|\bout\s+of\s+(?:a\s+)?(?:total\s+)?(?:of\s+)?|"
+    r"[’']s\s+(?:\S+\s+){0,2}|\bfrom\s+(?:a\s+)?(?:current\s+)?|"
+    r"\b(?:cover(?:s|ing)?|represent(?:s|ing)?)\s+(?:about\s+|nearly\s+|some\s+|more\s+than\s+|almost\s+)?|\bout\s+of\s+(?:a\s+)?(?:total\s+)?(?:of\s+)?|"
     r"\bto\s+(?:a\s+)?(?:total\s+of\s+)?|\bof\s+(?:the|its|their)\s+(?:\S+\s+)?)$",
     re.IGNORECASE,
 )
