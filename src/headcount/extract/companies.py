@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from headcount.extract.places import DEMONYMS, PLACES
 
@@ -25,6 +26,7 @@ LEGAL_SUFFIXES = (
 _SUFFIX_RE = re.compile(r"(?:\s+(?:{}))+$".format("|".join(re.escape(s) for s in LEGAL_SUFFIXES)))
 
 
+@lru_cache(maxsize=65536)
 def normalize_company(name: str) -> str:
     """Comparable key: case, punctuation, possessive, leading article and legal suffixes go."""
     key = name.lower().replace("&amp;", "&").replace("’", "'")
@@ -86,6 +88,7 @@ class Canonical:
     parent: str | None
 
 
+@lru_cache(maxsize=65536)
 def canonicalize(name: str) -> Canonical:
     """The registry identity of an employer name; unknown names are their own canonical."""
     key = normalize_company(name)
@@ -99,6 +102,7 @@ def canonicalize(name: str) -> Canonical:
     return Canonical(name.strip(), None)
 
 
+@lru_cache(maxsize=65536)
 def owner_key(name: str) -> str:
     """The normalized key of the top owner: what two names must share to be one employer."""
     c = canonicalize(name)
@@ -110,6 +114,7 @@ def _initials(key: str) -> str:
     return "".join(w[0] for w in key.split() if w not in ("of", "de", "des", "du", "la"))
 
 
+@lru_cache(maxsize=65536)
 def same_company(a: str, b: str) -> bool:
     """True when two names denote one employer: equal after normalization and aliases,
     an acronym of the other ("GM" / "General Motors"), or a leading short form of it

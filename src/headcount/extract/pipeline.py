@@ -26,7 +26,6 @@ from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
 from headcount.extract.triggers import (
     NEGATIVE_RE,
-    STRONG_RE,
     job_quantities,
     negated,
     strong_triggers,
@@ -403,7 +402,17 @@ def extract_document(doc: Document) -> Extraction:
     doc_names = _DocNames()
     rejected = _Rejected()
     # The recognizer runs on the lead and on sentences that may carry a claim.
-    wanted = [i for i, s in enumerate(sentences) if i < 2 or STRONG_RE.search(s.text)]
+    found_triggers = [
+        [t for t in strong_triggers(s.text) if not negated(s.text, t.start())] for s in sentences
+    ]
+    if not any(found_triggers):
+        return Extraction(doc, [], "extracted")
+    # The recognizer only ever rejects a capitalized candidate, so sentences without one
+    # (and sentences outside the lead without a trigger) are not worth its time.
+    wanted = [
+        i for i, s in enumerate(sentences)
+        if (i < 2 or found_triggers[i]) and not _is_upper(s.text) and find_names(s.text)
+    ]
     labelled = dict(zip(wanted, entities([sentences[i].text for i in wanted]), strict=True))
     raw_names = [
         [] if _is_upper(s.text) else _employer_names(s, doc_names, rejected, labelled.get(i))
@@ -435,13 +444,13 @@ def extract_document(doc: Document) -> Extraction:
     claims: list[_Claim] = []
     seen_groups: set[int] = set()
     last_subject: str | None = None
-    for s, names in zip(sentences, sentence_names, strict=True):
+    for s, names, sentence_triggers in zip(sentences, sentence_names, found_triggers, strict=True):
         text = s.text
         previous_subject = last_subject
         actors = [n for n in names if not _is_speaker(n, text) or re.match(r"^\s+said\s+(?:that\s+)?it", text[n.end:])]
         if actors:
             last_subject = actors[0].text
-        triggers = [t for t in strong_triggers(text) if not negated(text, t.start())]
+        triggers = sentence_triggers
         quantities = [
             jq for jq in job_quantities(text)
             if triggers and _in_trigger_clause(text, jq.anchor, triggers)

@@ -25,6 +25,7 @@ _CUT = (
     "cut", "axe", "axing", "shed", "slash", "eliminat", "reduc", "trim", "sack", "fire",
     "firing", "dismiss", "idle", "furlough", "lose", "losing", "lost", "loss", "go ", "gone",
     "terminat", "retrench", "let go", "scrap", "shrink", "halv", "affect", "impact", "threat",
+    "clos", "shut", "phase out", "phasing out", "doubt", "leave", "idl",
 )  # fmt: skip
 
 
@@ -34,16 +35,30 @@ def _automaton() -> ahocorasick.Automaton:
     for words, label in ((_STRONG, 0), (_JOB, 1), (_CUT, 2)):
         for word in words:
             automaton.add_word(word, label)
+            # Newswire text wraps lines mid-phrase ("laid\noff"); index both spellings
+            # rather than normalizing every document's whitespace.
+            if " " in word:
+                automaton.add_word(word.replace(" ", "\n"), label)
     automaton.make_automaton()
     return automaton
 
 
+# A job word and a cutting word count together only this close (in characters): a claim
+# states them in one phrase ("cut 200 jobs", "jobs will go"), not paragraphs apart.
+WINDOW = 200
+
+
 def may_contain_layoff(text: str) -> bool:
-    seen = 0
-    for _, label in _automaton().iter(text.lower()):
+    last_job = last_cut = -WINDOW - 1
+    for end, label in _automaton().iter(text.lower()):
         if label == 0:
             return True
-        seen |= 1 << label
-        if seen == 0b110:
-            return True
+        if label == 1:
+            last_job = end
+            if end - last_cut <= WINDOW:
+                return True
+        else:
+            last_cut = end
+            if end - last_job <= WINDOW:
+                return True
     return False
