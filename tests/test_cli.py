@@ -89,3 +89,22 @@ def test_database_password_is_never_printed(tmp_path: Path) -> None:
     code, _, err = run("--db", "postgresql://user:s3cret@127.0.0.1:1/nowhere", "ingest", "--sample")
     assert code != 0
     assert "s3cret" not in err and "***" in err
+
+
+def test_import_table_twice_adds_nothing_and_reports_bad_rows(tmp_path: Path) -> None:
+    table = tmp_path / "layoffs.csv"
+    table.write_text(
+        "company,location,industry,total_laid_off,percentage_laid_off,date,stage,country,funds_raised_millions\n"
+        "Acme,SF Bay Area,Retail,120,0.1,2/1/2023,Series B,United States,50\n"
+        "Globex,Seattle,Retail,lots,NULL,2/30/2023,Post-IPO,United States,NULL\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "ledger.db")
+    code, _, err = run("--db", db, "import", "layoffs-fyi", str(table))
+    assert code == 0, err
+    assert "row=2" in err and "1 new documents" in err
+    code, _, err = run("--db", db, "import", "layoffs-fyi", str(table))
+    assert "0 new documents" in err and "0 new claims" in err
+    code, out, _ = run("--db", db, "claims", "--json", "--company", "acme")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["company"], r["headcount_min"], r["date"]) for r in rows] == [("Acme", 120, "2023-02-01")]

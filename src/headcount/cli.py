@@ -11,7 +11,7 @@ from datetime import date
 import click
 
 from headcount.evaluate.report import check_floors, evaluate, format_report, to_json
-from headcount.ingest import RunReport, extract_inputs, ingest_inputs, sample_paths
+from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.store import Store, open_store
 from headcount.store.export import format_table, mentions_to_csv, mentions_to_jsonl
 
@@ -85,6 +85,27 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: date | None, s
         err=True,
     )
     sys.exit(1 if report.problems else 0)
+
+
+@main.command(name="import")
+@click.argument("kind", type=click.Choice(["layoffs-fyi", "warn"]))
+@click.argument("files", nargs=-1, required=True)
+@click.pass_context
+def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> None:
+    """Import layoffs.fyi-style tables or WARN notices; bad rows are reported and skipped."""
+    failed = False
+    with _open(ctx.obj["db"]) as store:
+        for path in files:
+            report = import_file(store, kind, path)  # type: ignore[arg-type]
+            for error in report.row_errors:
+                click.echo(f"skipped {error}", err=True)
+            click.echo(
+                f"{path}: {report.rows} rows, {report.new_documents} new documents, "
+                f"{report.new_claims} new claims, {len(report.row_errors)} row errors",
+                err=True,
+            )
+            failed = failed or report.file_failed
+    sys.exit(1 if failed else 0)
 
 
 @main.command()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from headcount.extract.pipeline import EXTRACTOR_VERSION, Extraction, extract_document
 from headcount.model import Document, SourceError
+from headcount.records import ImportedRow, RecordKind, RowError, import_records
+from headcount.records.base import EXTRACTOR_VERSION as RECORDS_VERSION
 from headcount.sources import load
 from headcount.store import Store
 
@@ -70,3 +72,34 @@ def _store_one(store: Store, doc: Document, extraction: Extraction, report: RunR
             report.new_documents += 1
         report.new_claims += store.add_mentions(extraction.mentions)
         store.record_extraction(doc.id, EXTRACTOR_VERSION, extraction.status, None)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    new_documents: int = 0
+    new_claims: int = 0
+    row_errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def file_failed(self) -> bool:
+        """A whole-file problem (row 0), as opposed to individual bad rows."""
+        return any(e.row == 0 for e in self.row_errors)
+
+
+def import_file(store: Store, kind: RecordKind, path: str) -> ImportReport:
+    """Store each good row of a layoffs.fyi table or WARN file as a document and its claim;
+    bad rows are reported by number and skipped; re-importing adds nothing."""
+    report = ImportReport()
+    for result in import_records(kind, path):
+        if isinstance(result, RowError):
+            report.row_errors.append(result)
+            continue
+        assert isinstance(result, ImportedRow)
+        report.rows += 1
+        with store.transaction():
+            if store.add_document(result.document):
+                report.new_documents += 1
+            report.new_claims += store.add_mentions(result.mentions)
+            store.record_extraction(result.document.id, RECORDS_VERSION, "imported", None)
+    return report
