@@ -659,7 +659,7 @@ def _merge(claims: list[_Claim], doc_names: _DocNames) -> list[_Claim]:
                 target = k
                 break
             if (
-                c.quantity and k.quantity and group is not None and c.kind == k.kind
+                c.quantity and k.quantity and group is not None and c.kind == k.kind != "cumulative"
                 and c.sentence.index != k.sentence.index
                 and (c.quantity.value or 0) < (k.quantity.value or 0)
                 and not _ADDITIVE.search(c.sentence.text)

@@ -102,7 +102,12 @@ _BARE_PASSIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _TOTAL_TO = re.compile(
-    r"\b(?:total|number)\b[^.;]{0,80}\b(?:to|at|be|is|was|of)\s+(?:a\s+\w+\s+)?$", re.IGNORECASE
+    r"(?:\b(?:total|number)\b[^.;]{0,80}\b(?:to|at|be|is|was)\s+(?:a\s+\w+\s+)?"
+    # "layoffs remain unchanged at 37,000", "layoffs could reach 2,000", "bring to 11,900"
+    r"|\b(?:remains?|remained|stands?|stood|unchanged|totals?|totall?ed|reach(?:es|ed)?|exceed(?:s|ed)?|top(?:s|ped)?)"
+    r"\s+(?:unchanged\s+)?(?:at\s+)?|\bbring(?:s|ing)?(?:\s+the\s+(?:total|number))?\s+to\s+)"
+    r"(?:up\s+to\s+|about\s+|some\s+|around\s+|nearly\s+|more\s+than\s+)?$",
+    re.IGNORECASE,
 )
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
 _RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
@@ -137,11 +142,12 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue
         job_after = bool(_JOB_AFTER.match(after))
         trig_before = bool(_TRIGGER_BEFORE.search(before))
+        total_to = bool(_TOTAL_TO.search(sentence[max(0, q.start - 120) : q.start]))
         size = bool(_SIZE_BEFORE.search(before)) or bool(_SIZE_AFTER.match(after))
-        if size and not trig_before:
+        if size and not trig_before and not total_to:
             # "20,000 of its 60,000 workforce": the workforce number is context, not a cut.
             continue
-        if job_after or trig_before or _BARE_PASSIVE_AFTER.match(after) or _TOTAL_TO.search(before):
+        if job_after or trig_before or total_to or _BARE_PASSIVE_AFTER.match(after):
             found.append(JobQuantity(q, q.start))
     return found
 
