@@ -46,13 +46,20 @@ PAST_RE = re.compile(
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in|is\s+(?:in\s+the\s+process\s+of|)cutting
     | has\s+been\s+shut|protest\w*\s+(?:over|against)
+    | (?:layoff|lay-off|redundancy|severance|restructuring)\s+(?:costs?|charges?|expenses?|provisions?)
+    | (?:costs?|charges?|provisions?)\s+(?:\w+\s+){0,3}(?:for|of)\s+(?:\w+\s+){0,2}(?:layoffs|redundancies|job\s+cuts|severance)
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
 
 # Simple-past verbs of cutting: context unless the claim leads the story.
+# "has said it intends to", "had announced": a plan stated before this story
+REPORTED_BEFORE_RE = re.compile(
+    r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?(?:said|announced|indicated|stated|unveiled)\b",
+    re.IGNORECASE,
+)
 SIMPLE_PAST_RE = re.compile(
-    r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated)\b",
+    r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated|was|were|went)\b",
     re.IGNORECASE,
 )
 _FUTURE_RE = re.compile(
@@ -70,6 +77,8 @@ def classify(sentence: str, *, lead: bool, date_is_past: bool, has_company: bool
     if RUMOR_RE.search(sentence):
         return "rumor"
     if date_is_past or PAST_RE.search(sentence):
+        return "past"
+    if not lead and REPORTED_BEFORE_RE.search(sentence):
         return "past"
     if not lead and SIMPLE_PAST_RE.search(sentence) and not _FUTURE_RE.search(sentence):
         return "past"  # "has cut", "laid off": done before the story's own news
