@@ -25,6 +25,8 @@ from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
 from headcount.extract.triggers import (
+    HIRING_RE,
+    closure_quantities,
     NEGATIVE_RE,
     job_quantities,
     negated,
@@ -402,9 +404,7 @@ def extract_document(doc: Document) -> Extraction:
     doc_names = _DocNames()
     rejected = _Rejected()
     # The recognizer runs on the lead and on sentences that may carry a claim.
-    found_triggers = [
-        [t for t in strong_triggers(s.text) if not negated(s.text, t.start())] for s in sentences
-    ]
+    found_triggers = [_sentence_triggers(s.text) for s in sentences]
     if not any(found_triggers):
         return Extraction(doc, [], "extracted")
     # The recognizer only ever rejects a capitalized candidate, so sentences without one
@@ -451,10 +451,11 @@ def extract_document(doc: Document) -> Extraction:
         if actors:
             last_subject = actors[0].text
         triggers = sentence_triggers
-        quantities = [
+        closing = closure_quantities(text) if triggers and _CLOSURE_ONLY.match(triggers[0].group(0)) else []
+        quantities = closing or [
             jq for jq in job_quantities(text)
             if triggers and _in_trigger_clause(text, jq.anchor, triggers)
-            and not NEGATIVE_RE.search(text[max(0, jq.anchor - 30) : jq.anchor + 60])
+            and not HIRING_RE.search(text[max(0, jq.anchor - 30) : jq.anchor + 60])
         ]
         if not quantities and _FOLLOW_UP.match(text):
             # "The cuts impacted divisions such as ...": more about the claim just made.
@@ -508,7 +509,10 @@ def extract_document(doc: Document) -> Extraction:
                     if anaphor and (previous_subject or focus_index is not None):
                         # "the airline" is the story's subject; "it" the employer just named
                         pronoun = anaphor.group(0).lower() in ("it", "its")
-                        if focus_index is not None and not (pronoun and previous_subject):
+                        typed = _typed_referent(anaphor.group(0), doc_names)
+                        if typed is not None:
+                            employer_text = typed
+                        elif focus_index is not None and not (pronoun and previous_subject):
                             employer_text = doc_names.fullest(focus_index)
                         else:
                             employer_text = previous_subject
@@ -559,6 +563,45 @@ def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) ->
     return any(t.start() < end and t.end() > start for t in triggers) or any(
         abs(anchor - t.start()) <= 40 for t in triggers
     )
+
+
+# "the airline" refers to the Airways among the story's names, not to its parent company.
+_KIND_WORDS = {
+    "airline": ("air", "airways", "airlines"),
+    "carrier": ("air", "airways", "airlines"),
+    "bank": ("bank", "banque", "banco", "bancorp"),
+    "carmaker": ("motor", "motors", "auto", "automobiles"),
+    "automaker": ("motor", "motors", "auto", "automobiles"),
+    "insurer": ("insurance", "assurance"),
+    "steelmaker": ("steel", "stahl"),
+    "newspaper": ("times", "news", "post", "journal", "herald", "telegraph"),
+}
+
+
+_CLOSURE_ONLY = re.compile(r"(?i)(?:clos|shut|phas)")
+
+
+def _sentence_triggers(text: str) -> list[re.Match[str]]:
+    """Where the sentence asserts a cut; a site closure counts when it states the site's staff."""
+    found = [t for t in strong_triggers(text) if not negated(text, t.start())]
+    if not found and closure_quantities(text):
+        closing = _CLOSURE_ONLY.search(text)
+        if closing and not negated(text, closing.start()):
+            found = [closing]
+    return found
+
+
+def _typed_referent(anaphor: str, doc_names: _DocNames) -> str | None:
+    words = _KIND_WORDS.get(anaphor.lower().split()[-1])
+    if not words:
+        return None
+    matching = [
+        i for i, group in enumerate(doc_names.groups)
+        if any(w.lower().strip(".,") in words for name in group for w in name.split())
+    ]
+    if len(matching) != 1:
+        return None  # none, or ambiguous: leave it to the story's subject
+    return doc_names.fullest(matching[0])
 
 
 def _subject_cuts(text: str, employer: NameSpan | None) -> bool:

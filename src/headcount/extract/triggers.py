@@ -50,10 +50,19 @@ STRONG_RE = re.compile(
     | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
     | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
+    | (?:reduction|cut|cuts|cutback|cutbacks)\s+in\s+(?:its\s+|their\s+|the\s+)?(?:\w+\s+)?(?:staff|workforce|headcount|payroll|employment|jobs)
+    | (?:transfer|mov|shift|relocat|outsourc|offshor)\w*\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:out\s+of|abroad|overseas|offshore)
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Figures that count jobs gained or employment levels, not jobs cut.
+HIRING_RE = re.compile(
+    r"\b(?:(?:hir(?:e|es|ed|ing)|recruit\w*)\s+(?:about\s+|some\s+|up\s+to\s+|more\s+than\s+|another\s+)?\d|"
+    r"(?:will|to|plans?\s+to)\s+(?:hire|recruit)|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
+    r"in\s+employment|employment\s+(?:fell|rose|dropped|declined|increased|grew))\b",
+    re.IGNORECASE,
+)
 # Phrases that look like cuts but are about something else: hiring, pay, rates, unemployment.
 NEGATIVE_RE = re.compile(
     r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
@@ -166,3 +175,29 @@ NEGATION_RE = re.compile(
 
 def negated(sentence: str, trigger_start: int) -> bool:
     return bool(NEGATION_RE.search(sentence[max(0, trigger_start - 40) : trigger_start + 1]))
+
+
+# Closing a site that employs N people puts up to N jobs at stake: "closing its Indianapolis
+# plant, which currently employs 975 workers", "a plant employing eight people".
+_CLOSURE_RE = re.compile(
+    r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?:\s+down)?|phas(?:e|es|ed|ing)\s+out)\b", re.IGNORECASE
+)
+_EMPLOYS_RE = re.compile(
+    r"\b(?:employ(?:s|ing|ed)?|(?:has|with)\s+a\s+(?:work\s*force|staff)\s+of)\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def closure_quantities(sentence: str) -> list[JobQuantity]:
+    if not _CLOSURE_RE.search(sentence):
+        return []
+    found = []
+    for q in find_quantities(sentence):
+        before = sentence[max(0, q.start - 40) : q.start]
+        after = sentence[q.end : q.end + 60]
+        employed_after = re.match(rf"^\s+(?:\S+\s+){{0,3}}?{JOB_NOUN}\s+employed\b", after, re.IGNORECASE)
+        if (_EMPLOYS_RE.search(before) and _JOB_AFTER.match(after)) or employed_after:
+            value = q.maximum if q.maximum is not None else q.minimum
+            if value:
+                found.append(JobQuantity(Quantity(q.start, q.end, None, value, True, q.text), q.start))
+    return found
