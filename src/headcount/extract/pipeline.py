@@ -26,8 +26,8 @@ from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
 from headcount.extract.triggers import (
     HIRING_RE,
-    closure_quantities,
     NEGATIVE_RE,
+    closure_quantities,
     job_quantities,
     negated,
     strong_triggers,
