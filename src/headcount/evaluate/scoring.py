@@ -135,29 +135,46 @@ def score_documents(
     return strict, relaxed
 
 
+def _agreement(g: dict[str, Any], p: Mention) -> int:
+    """How well a compatible pair agrees: an equal range beats an overlap beats neither."""
+    if (g.get("headcount_min"), g.get("headcount_max")) == (p.headcount_min, p.headcount_max):
+        return 3 if p.kind == g["kind"] else 2
+    return 1 if headcount_overlap(g, p) else 0
+
+
 def _score_one(score: Score, gd: GoldDocument, preds: list[Mention], relaxed: bool) -> None:
-    unmatched = list(preds)
-    for g in gd.events:
-        candidates = [
-            p for p in unmatched
+    # Pairs are taken best first, so that a vague claim cannot take the partner of a precise
+    # one ("almost a million" must not pair with "as many as 27 million").
+    candidates = sorted(
+        (
+            (_agreement(g, p), -gi, -pi, gi, pi)
+            for gi, g in enumerate(gd.events)
+            for pi, p in enumerate(preds)
             if _kind(p.kind, relaxed) == _kind(g["kind"], relaxed) and _company_match(g, p)
-        ]
-        if not candidates:
+        ),
+        reverse=True,
+    )
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    for _, _, _, gi, pi in candidates:
+        if gi in used_gold or pi in used_pred:
+            continue
+        used_gold.add(gi)
+        used_pred.add(pi)
+        score.tp += 1
+        score.pairs.append(Pair(gd.doc, gd.events[gi], preds[pi]))
+    for gi, g in enumerate(gd.events):
+        if gi not in used_gold:
             score.fn += 1
             score.misses.append(
                 Miss(gd.doc, g.get("company"), g["kind"], _range_text(g.get("headcount_min"), g.get("headcount_max")), g.get("evidence", ""))
             )
-            continue
-        # Prefer the prediction that agrees on the figure, then on the exact kind.
-        best = max(candidates, key=lambda p: (headcount_overlap(g, p), p.kind == g["kind"]))
-        unmatched.remove(best)
-        score.tp += 1
-        score.pairs.append(Pair(gd.doc, g, best))
-    for p in unmatched:
-        score.fp += 1
-        score.false_positives.append(
-            Miss(gd.doc, p.company, p.kind, _range_text(p.headcount_min, p.headcount_max), p.evidence)
-        )
+    for pi, p in enumerate(preds):
+        if pi not in used_pred:
+            score.fp += 1
+            score.false_positives.append(
+                Miss(gd.doc, p.company, p.kind, _range_text(p.headcount_min, p.headcount_max), p.evidence)
+            )
 
 
 @dataclass

@@ -276,6 +276,11 @@ VERB_AFTER = re.compile(
 )
 
 
+def is_common_word(name: str) -> bool:
+    """A single ordinary word ("Eyewitness", "Plans") that is capitalized only by position."""
+    return " " not in name.strip() and name.strip().lower() in _COMMON_CAPITALIZED
+
+
 def is_known(name: str) -> bool:
     """In the built-in alias table (Google, Twitch, GM ...)."""
     return normalize_company(name) in _ALIASES

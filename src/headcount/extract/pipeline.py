@@ -11,6 +11,7 @@ from headcount.extract.companies import (
     NameSpan,
     canonicalize,
     find_names,
+    is_common_word,
     is_known,
     looks_like_employer,
     normalize_company,
@@ -233,7 +234,11 @@ def _employer_names(
                 (n for g in doc_names.groups for n in g if n.upper().startswith(subject) or same_company(n, subject.title())),
                 None,
             )
-            if (known is not None or subject.split()[0] not in _HEADLINE_WORDS) and not _NON_EMPLOYER_WORDS.search(subject.title()):
+            if (
+                (known is not None or subject.split()[0] not in _HEADLINE_WORDS)
+                and not _NON_EMPLOYER_WORDS.search(subject.title())
+                and not is_common_word(subject)
+            ):
                 shown = known or (subject if len(subject) <= 4 else subject.title())
                 start = text.find(subject)
                 spans.append(NameSpan(start, start + len(subject), shown, True))
@@ -447,7 +452,10 @@ def extract_document(doc: Document) -> Extraction:
     for s, names, sentence_triggers in zip(sentences, sentence_names, found_triggers, strict=True):
         text = s.text
         previous_subject = last_subject
-        actors = [n for n in names if not _is_speaker(n, text) or re.match(r"^\s+said\s+(?:that\s+)?it", text[n.end:])]
+        actors = [
+            n for n in names
+            if (not _is_speaker(n, text) or re.match(r"^\s+said\s+(?:that\s+)?it", text[n.end:]))
+        ]
         if actors:
             last_subject = actors[0].text
         triggers = sentence_triggers
