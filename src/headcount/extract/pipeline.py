@@ -141,8 +141,11 @@ class _DocNames:
     counts: list[int] = field(default_factory=list)
 
     def add(self, name: str) -> int:
+        # A name joins the group of the name it abbreviates, judged against the group's first
+        # (usually fullest) mention, so that "Eastman" cannot chain "Eastman Kodak" and
+        # "Carolina Eastman" together.
         for i, group in enumerate(self.groups):
-            if any(same_company(name, other) for other in group):
+            if same_company(name, group[0]):
                 if name not in group:
                     group.append(name)
                 self.counts[i] += 1
@@ -153,7 +156,10 @@ class _DocNames:
 
     def find(self, name: str) -> int | None:
         for i, group in enumerate(self.groups):
-            if any(same_company(name, other) for other in group):
+            if name in group:
+                return i
+        for i, group in enumerate(self.groups):
+            if same_company(name, group[0]):
                 return i
         return None
 

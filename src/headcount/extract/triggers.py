@@ -84,7 +84,8 @@ _AFTER_NOT_JOBS = re.compile(
     re.IGNORECASE,
 )
 _SIZE_BEFORE = re.compile(
-    r"(?:\b(?:its|their|his|her|our|total|entire|whole|remaining|current|combined|present)\s+(?:\S+\s+){0,2}|"
+    r"(?:\b(?:its|their|his|her|our)\s+(?:[\w.-]+\s+)?|"
+    r"\b(?:total|entire|whole|remaining|current|combined|present)\s+(?:\S+\s+){0,2}|"
     r"\b(?:workforce|staff|payroll|employment|work\s+force)\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?|"
     r"\b(?:employs?|employing|employed|employ)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?|"
     r"[’']s\s+(?:\S+\s+){0,2}|\bfrom\s+(?:a\s+)?(?:current\s+)?|"
@@ -113,7 +114,8 @@ _BARE_PASSIVE_AFTER = re.compile(
 _TOTAL_TO = re.compile(
     r"(?:\b(?:total|number)\b[^.;]{0,80}\b(?:to|at|be|is|was)\s+(?:a\s+\w+\s+)?"
     # "layoffs remain unchanged at 37,000", "layoffs could reach 2,000", "bring to 11,900"
-    r"|\b(?:remains?|remained|stands?|stood|unchanged|totals?|totall?ed|reach(?:es|ed)?|exceed(?:s|ed)?|top(?:s|ped)?)"
+    r"|\b(?:remains?|remained|stands?|stood|unchanged|(?:to|will|would|could|may)\s+total|totals|totall?ed|totall?ing|"
+    r"reach(?:es|ed)?|exceed(?:s|ed)?|top(?:s|ped)?|amount(?:s|ed)?\s+to)"
     r"\s+(?:unchanged\s+)?(?:at\s+)?|\bbring(?:s|ing)?(?:\s+the\s+(?:total|number))?\s+to\s+)"
     r"(?:up\s+to\s+|about\s+|some\s+|around\s+|nearly\s+|more\s+than\s+)?$",
     re.IGNORECASE,
@@ -168,13 +170,13 @@ def strong_triggers(sentence: str) -> list[re.Match[str]]:
 # "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
 NEGATION_RE = re.compile(
     r"\b(?:no|not|never|without|nor|n't|ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than)\b"
-    r"(?:\s+\S+){0,4}\s*$",
+    r"(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
 
 
 def negated(sentence: str, trigger_start: int) -> bool:
-    return bool(NEGATION_RE.search(sentence[max(0, trigger_start - 40) : trigger_start + 1]))
+    return bool(NEGATION_RE.search(sentence[max(0, trigger_start - 60) : trigger_start + 1]))
 
 
 # Closing a site that employs N people puts up to N jobs at stake: "closing its Indianapolis
