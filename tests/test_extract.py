@@ -131,3 +131,22 @@ def test_non_english_is_recognised_and_not_extracted() -> None:
     doc = Document.create("Az Audi 500 dolgozót bocsát el Győrben.", "hu", language="hu")
     result = extract_document(doc)
     assert result.mentions == [] and "not extracted" in result.status
+
+
+def test_newswire_indented_paragraphs_end_sentences() -> None:
+    from headcount.extract.sentences import split_sentences
+
+    text = "Plant jobs go in Kingsport, Tenn.\n    Kodak said it would sell the unit."
+    assert [s.text for s in split_sentences(text)] == [
+        "Plant jobs go in Kingsport, Tenn.",
+        "Kodak said it would sell the unit.",
+    ]
+
+
+def test_running_totals_are_cumulative() -> None:
+    text = (
+        "Globex said it will lay off 500 workers at its Ohio plant.\n\n"
+        "The layoffs will bring to 2,300 the number of Globex workers let go this year."
+    )
+    found = claims(text, date(2024, 3, 6))
+    assert sorted((m.kind, m.headcount_min) for m in found) == [("cumulative", 2300), ("new", 500)]

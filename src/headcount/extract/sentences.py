@@ -17,7 +17,12 @@ _ABBREVIATIONS = frozenset(
 
 # A boundary is end punctuation (optionally followed by closing quotes/brackets) and then
 # whitespace, or a blank line (paragraph break, also used by headlines).
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n\s*\n")
+# Newswire paragraphs start on an indented line ("\n    "), which is as final as a blank line.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n\s*\n|\n[ \t]{3,}")
+
+
+def _is_paragraph_break(gap: str) -> bool:
+    return gap.count("\n") >= 2 or bool(re.search(r"\n[ \t]{3,}", gap))
 _LAST_TOKEN = re.compile(r"(\S+)$")
 
 
@@ -31,7 +36,7 @@ class Sentence:
 
 
 def _is_false_boundary(text: str, cut: int, match: re.Match[str]) -> bool:
-    if match.group(0).count("\n") >= 2:
+    if _is_paragraph_break(match.group(0)):
         return False
     before = text[:cut].rstrip("\"'”’)]")
     token_match = _LAST_TOKEN.search(before)
@@ -68,7 +73,7 @@ def split_sentences(text: str) -> list[Sentence]:
             continue
         emit(match.start())
         start = match.end()
-        if match.group(0).count("\n") >= 2:
+        if _is_paragraph_break(match.group(0)):
             paragraph += 1
     emit(len(text))
     return sentences

@@ -107,8 +107,10 @@ _TRIGGER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _BARE_PASSIVE_AFTER = re.compile(
-    r"^\s+(?:(?:more|others?|are|is|were|will|would|could|may|might|to|have|has|had|be|been|being|set|expected|likely)\s+){1,3}"
-    r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b",
+    r"^\s+(?:(?:(?:more|others?|are|is|were|will|would|could|may|might|to|have|has|had|be|been|being|set|expected|likely)\s+){1,3}"
+    r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b"
+    # "another 2,250 on layoff"
+    r"|(?:\w+\s+){0,2}?on\s+(?:indefinite\s+|temporary\s+)?lay-?off)",
     re.IGNORECASE,
 )
 _TOTAL_TO = re.compile(
@@ -169,7 +171,8 @@ def strong_triggers(sentence: str) -> list[re.Match[str]]:
 
 # "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
 NEGATION_RE = re.compile(
-    r"\b(?:no|not|never|without|nor|n't|ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than)\b"
+    r"\b(?:no(?!\s+(?:change|sign|end|let-?up|relief|respite|more\s+than))|not(?!\s+rule\s+out)|never|without|nor|n't|"
+    r"ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than)\b"
     r"(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
