@@ -224,6 +224,8 @@ def find_names(sentence: str) -> list[NameSpan]:
             continue  # "3rd", "Q160": ordinals and product codes
         if re.fullmatch(r"(?:[A-Z]\.)+", text):
             continue  # bare initials
+        if not certain and re.search(r"\b(?:port|city|town|province|state|region|county|village|capital)\s+of\s+$", sentence[max(0, offset - 20) : offset]):
+            continue  # "the port of Cadiz"
         if " " not in text and re.search(r"\b(?:in|near)\s+$", sentence[max(0, offset - 5) : offset]) and not certain:
             continue  # "in Columbia", "in Bonn": a place, even one the gazetteer lacks
         if re.match(r"^,\s+(?:Ga|Ohio|Mich|Ill|Tenn|Calif|Tex|Wis|Wisc|N\.Y|Pa|Va|Fla|Ind|Ky|Mo|Minn|Mass|Conn|N\.J|Wash|Ore|Colo|Ariz|Ala|Okla|La|Md|Iowa|Kan|Neb|Utah)\b", sentence[end : end + 8]):

@@ -267,7 +267,9 @@ def _employer_names(
             continue
         if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
             continue  # "vice president of Alexa and Fire TV" is a title
-        if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(r"^[’']s?\s+Union\b", after):
+        if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(
+            r"^(?:[’']s?)?\s+(?:\w+\s+)?(?:union|officials?\s+\w+\s+\w+\s+said)\b", after, re.IGNORECASE
+        ):
             rejected.note_body(span.text, after)
             continue
         if _MEDIA.search(span.text) and (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)):
@@ -462,7 +464,8 @@ def extract_document(doc: Document) -> Extraction:
     reference_year = doc.published_at.year if doc.published_at else (max(years) if years else None)
     first_names = [n.text for names in sentence_names[:2] for n in names]
     focus = _focus(doc_names, first_names)
-    focus_index = min(focus) if focus else None
+    # Of the names in the lead, the one the story keeps returning to is its subject.
+    focus_index = max(sorted(focus), key=lambda i: doc_names.counts[i]) if focus else None
 
     claims: list[_Claim] = []
     seen_groups: set[int] = set()
