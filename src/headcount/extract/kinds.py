@@ -12,7 +12,8 @@ RUMOR_RE = re.compile(
       (?:could|might|may)\s+(?:\w+\s+){{0,2}}?{_CUT}
     | (?:layoffs|cuts|job\s+cuts|redundancies|job\s+losses|closings)\s+(?:could|might|may)\s+(?:be\s+)?(?:coming|follow|come|result|be\s+announced)
     | (?:could|may|might)\s+(?:\w+\s+){{0,3}}?(?:lose\s+(?:their\s+)?jobs|be\s+(?:lost|cut|axed|affected|at\s+risk))
-    | threat\w*|consider(?:s|ing)?\s+(?:\w+\s+){{0,2}}?(?:cut|lay|job|redundan|shed)\w*|mull\w*|weighing
+    | threat\w*|consider(?:s|ing)?\s+(?:\w+\s+){{0,2}}?(?:cut|lay|job|redundan|shed|reduc|trim|eliminat|slash|ax)\w*|mull\w*|weighing
+    | in\s+doubt|in\s+question|at\s+stake|expect(?:s|ed)?\s+(?:["“]?\w+\s+){{0,2}}?["“]?(?:cutbacks|cuts|layoffs|job\s+losses|redundancies)
     | at\s+risk|under\s+threat|in\s+jeopardy|fears?\s+(?:of|that)|feared|rumou?r\w*|speculat\w*|reportedly
     | (?:cannot|can't|could\s+not|not)\s+rule\s+out|possible\s+(?:job|lay|cut)\w*|possibility\s+of
     | according\s+to\s+(?:newspaper\s+|press\s+|media\s+)?reports|has\s+reported|sources\s+said|people\s+familiar

@@ -715,7 +715,10 @@ def _merge(claims: list[_Claim], doc_names: _DocNames) -> list[_Claim]:
             if c.quantity and k.quantity and _overlap(c, k):
                 target = k
                 break
-            if c.quantity is None and group is not None and 0 < c.sentence.index - k.sentence.index <= 2:
+            if (
+                c.quantity is None and group is not None and 0 < c.sentence.index - k.sentence.index <= 2
+                and c.kind in (k.kind, "new")
+            ):
                 target = k  # a follow-up remark about the claim just made
                 break
             if k.kind != c.kind:

@@ -24,7 +24,7 @@ _CUT_VERB = (
     r"reduc(?:e|es|ed|ing)|trim(?:s|med|ming)?|sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|"
     r"dismiss(?:es|ed|ing)?|idl(?:e|es|ed|ing)|furlough(?:s|ed|ing)?|los(?:e|es|t|ing)|"
     r"lay(?:s|ing)?\s+off|laid\s+off|layoff|let\s+go|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
-    r"pare[sd]?|retrench(?:es|ed|ing)?|shrink(?:s|ing)?|shrank|halve[sd]?|halving|"
+    r"pare[sd]?|retrench(?:es|ed|ing)?|shrink(?:s|ing)?|shrank|halve[sd]?|halving|slim(?:s|med|ming)?|"
     r"(?:make|made|making)\s+redundant|put(?:s|ting)?|throw(?:s|ing|n)?|threw|"
     r"affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|discharg(?:e|es|ed|ing))"
 )
@@ -50,7 +50,8 @@ STRONG_RE = re.compile(
     | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
     | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
-    | (?:reduction|cut|cuts|cutback|cutbacks)\s+in\s+(?:its\s+|their\s+|the\s+)?(?:\w+\s+)?(?:staff|workforce|headcount|payroll|employment|jobs)
+    | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
+    | (?:jobs?|future|fate)\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
     | (?:transfer|mov|shift|relocat|outsourc|offshor)\w*\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:out\s+of|abroad|overseas|offshore)
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -103,7 +104,7 @@ _JOB_AFTER = re.compile(
 _TRIGGER_BEFORE = re.compile(
     rf"(?:\b(?:lay(?:s|ing)?\s+off|laid\s+off|layoffs?|lay-offs?|redundancies|cuts?|reductions?|"
     rf"losses|loss|elimination|cutting|shedding|{_CUT_VERB})\s+(?:of\s+)?(?:another\s+|an?\s+(?:further|additional)\s+|a\s+further\s+|by\s+)?|"
-    rf"\b(?:workforce|staff|headcount|payroll|employment|jobs?)\s+(?:\S+\s+){{0,3}}?by\s+)$",
+    rf"\b(?:workforce|work\s+force|staff|headcount|payroll|employment|jobs?)\s+(?:\S+\s+){{0,3}}?by\s+(?:a\s+further\s+|another\s+|an\s+additional\s+)?)$",
     re.IGNORECASE,
 )
 _BARE_PASSIVE_AFTER = re.compile(
