@@ -47,10 +47,16 @@ PAST_RE = re.compile(
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in|is\s+(?:in\s+the\s+process\s+of|)cutting
     | has\s+been\s+shut|protest\w*\s+(?:over|against)
-    | (?:layoff|lay-off|redundancy|severance|restructuring)\s+(?:costs?|charges?|expenses?|provisions?)
-    | (?:costs?|charges?|provisions?)\s+(?:\w+\s+){0,3}(?:for|of)\s+(?:\w+\s+){0,2}(?:layoffs|redundancies|job\s+cuts|severance)
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+# The cost of cuts booked in results: cuts already made by the reporting company.
+COSTS_RE = re.compile(
+    r"\b(?:(?:layoff|lay-off|redundancy|severance|restructuring)\s+(?:costs?|charges?|expenses?|provisions?)"
+    r"|(?:costs?|charges?|provisions?)\s+(?:\w+\s+){0,3}(?:for|of|from)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:layoffs|redundancies|job\s+cuts|severance|workforce\s+reductions|staff\s+reductions))\b",
+    re.IGNORECASE,
 )
 
 # Simple-past verbs of cutting: context unless the claim leads the story.
@@ -77,7 +83,7 @@ def classify(sentence: str, *, lead: bool, date_is_past: bool, has_company: bool
         return "cumulative"
     if RUMOR_RE.search(sentence):
         return "rumor"
-    if date_is_past or PAST_RE.search(sentence):
+    if date_is_past or PAST_RE.search(sentence) or COSTS_RE.search(sentence):
         return "past"
     if not lead and REPORTED_BEFORE_RE.search(sentence):
         return "past"

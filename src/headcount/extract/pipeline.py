@@ -19,7 +19,7 @@ from headcount.extract.companies import (
     same_company,
 )
 from headcount.extract.dates import ResolvedDate, find_dates
-from headcount.extract.kinds import classify
+from headcount.extract.kinds import COSTS_RE, PAST_RE, classify
 from headcount.extract.ner import NOT_EMPLOYER, Entity, entities, label_of
 from headcount.extract.places import DEMONYMS
 from headcount.extract.prefilter import may_contain_layoff
@@ -545,6 +545,9 @@ def extract_document(doc: Document) -> Extraction:
                             employer_text = doc_names.fullest(focus_index)
                         else:
                             employer_text = previous_subject
+                    elif quantity is None and focus_index is not None and COSTS_RE.search(text):
+                        # "redundancy costs 3.6 mln" in a results table: the reporting company's
+                        employer_text = doc_names.fullest(focus_index)
                     elif quantity is None:
                         continue  # no figure and no employer: nothing a reader can use
                     elif not _AGGREGATE_CUE.search(text) and focus_index is not None and (
@@ -567,6 +570,9 @@ def extract_document(doc: Document) -> Extraction:
                         and int(claim.date.value[:4]) < reference_year)
                 )
                 segment = _segment(text, anchor, [q.start for _, q, _ in pending if q is not None])
+                # A sentence's time frame covers all its figures ("said earlier this month it
+                # would cut 1,920 while 300 jobs will be lost at ...").
+                date_is_past = date_is_past or (segment != text and _sentence_is_past(text, doc.published_at))
                 claim.kind = classify(segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None)
                 _enrich(claim, text)
                 claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
@@ -666,6 +672,12 @@ def _segment(text: str, anchor: int, anchors: list[int]) -> str:
         comma = text.find(",", start)
         start = comma + 1 if 0 <= comma < anchor else start
     return text[start:end]
+
+
+def _sentence_is_past(text: str, published: date | None) -> bool:
+    return any(d.past_marker and not d.future for d in find_dates(text, published)) or bool(
+        PAST_RE.search(text) or COSTS_RE.search(text)
+    )
 
 
 def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDate | None:
