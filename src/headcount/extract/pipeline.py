@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -224,6 +225,7 @@ def _employer_names(
     doc_names: _DocNames,
     rejected: _Rejected | None = None,
     found: list[Entity] | None = None,
+    recurrence: Callable[[str], int] = lambda _name: 0,
 ) -> list[NameSpan]:
     text = sentence.text
     rejected = rejected if rejected is not None else _Rejected()
@@ -279,6 +281,9 @@ def _employer_names(
             if (
                 label in NOT_EMPLOYER and not span.certain and not is_known(span.text)
                 and not _ACTS_AS_EMPLOYER.match(after)
+                # A name the story repeats bare, never with "Mr" or "Ms", is not a person's:
+                # the small model misreads unfamiliar company names.
+                and not (label == "PERSON" and recurrence(span.text) >= 3)
             ):
                 if label == "PERSON":
                     rejected.note_person(span.text)
@@ -331,6 +336,11 @@ def _is_speaker(span: NameSpan, text: str) -> bool:
     return bool(_SPEAKER_AFTER.match(text[span.end : span.end + 90]))
 
 
+_JOBS_THEN_AT = re.compile(
+    r"\b(?:jobs?|positions?|posts?|employees|workers|staff|people|personnel|redundancies|layoffs|"
+    r"miners|reporters|journalists|lost|go|cut|axed|shed|affected)\b(?:\s+[\w-]+){0,6}?\s+(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bdespite\b")
 
 
@@ -343,6 +353,9 @@ def _choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan 
             between = text[anchor : span.start]
             if (
                 re.search(r"\b(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", between)
+                # the preposition hangs on the jobs ("jobs will be lost at X"), not on some
+                # other noun ("jobs following its takeover of X")
+                and _JOBS_THEN_AT.search(between)
                 and "," not in between[-40:]
                 # another figure or clause in between belongs to another claim
                 and not re.search(r"\s\d", re.sub(r"^\D*[\d,.]+", "", between))
@@ -439,8 +452,14 @@ def extract_document(doc: Document) -> Extraction:
         if (i < 2 or found_triggers[i]) and not _is_upper(s.text) and find_names(s.text)
     ]
     labelled = dict(zip(wanted, entities([sentences[i].text for i in wanted]), strict=True))
+    def recurrence(name: str) -> int:
+        first = name.split()[0]
+        if re.search(rf"\b(?:Mr|Mrs|Ms|Dr)\.?\s+{re.escape(name.split()[-1])}\b", doc.text):
+            return 0
+        return len(re.findall(rf"\b{re.escape(first)}\b", doc.text))
+
     raw_names = [
-        [] if _is_upper(s.text) else _employer_names(s, doc_names, rejected, labelled.get(i))
+        [] if _is_upper(s.text) else _employer_names(s, doc_names, rejected, labelled.get(i), recurrence)
         for i, s in enumerate(sentences)
     ]
     raw_names = [[n for n in names if not rejected.rejects(n)] for names in raw_names]
