@@ -128,7 +128,9 @@ def same_company(a: str, b: str) -> bool:
     if ca == cb:
         return True
     short, long_ = sorted((ka, kb), key=len)
-    if " " not in short and len(short) >= 2 and short == _initials(long_):
+    if " " not in short and len(short) >= 2 and short in (
+        _initials(long_), _initials(re.sub(r"[.,&()<>\"'!]", " ", max(a, b, key=len).lower()))
+    ):
         return True
     sw, lw = short.split(), long_.split()
     if len(sw) >= len(lw) or len(short) < 3:
@@ -175,7 +177,13 @@ class NameSpan:
 
 
 def _trim(words: list[str]) -> list[str]:
-    while words and (words[0].lower() in _NOT_NAMES or words[0] in DEMONYMS or words[0] in _CONNECTORS):
+    # A leading demonym is dropped only before a title or alone ("German Chancellor ...");
+    # before other capitals it is part of the name ("American Motors", "British Airways").
+    while words and (
+        words[0].lower() in _NOT_NAMES
+        or words[0] in _CONNECTORS
+        or (words[0] in DEMONYMS and (len(words) == 1 or words[1].lower() in _NOT_NAMES))
+    ):
         words = words[1:]
     while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in _NOT_NAMES):
         words = words[:-1]

@@ -269,6 +269,9 @@ def _employer_names(
             continue
         if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
             continue  # "vice president of Alexa and Fire TV" is a title
+        if re.search(r"(?i)\bunion,?\s+$", before):
+            rejected.note_body(span.text, after)
+            continue  # "the metalworkers' trade union, IG Metall"
         if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(
             r"^(?:[’']s?)?\s+(?:\w+\s+)?(?:union|officials?\s+\w+\s+\w+\s+said)\b", after, re.IGNORECASE
         ):
