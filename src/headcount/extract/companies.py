@@ -303,11 +303,11 @@ def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
         return True
     before = sentence[max(0, span.start - 40) : span.start]
     after = sentence[span.end : span.end + 40]
-    return bool(DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after) or _JOBS_AT.search(before))
+    return bool(DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after) or JOBS_AT.search(before))
 
 
 # "300 jobs will be lost at Credit Suisse First Boston": the place of the jobs is an employer.
-_JOBS_AT = re.compile(
+JOBS_AT = re.compile(
     r"\b(?:jobs?|staff|employees|workers|posts|positions|layoffs|cuts|redundancies|lost|go|axed|cut)\s+(?:\w+\s+){0,2}?(?:at|from)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )

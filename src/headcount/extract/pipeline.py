@@ -9,6 +9,7 @@ from datetime import date
 
 from headcount.extract.attributes import find_locations, find_reason, find_units
 from headcount.extract.companies import (
+    JOBS_AT,
     NameSpan,
     canonicalize,
     find_names,
@@ -52,6 +53,7 @@ _PERSON_BEFORE = re.compile(
 # will lay off 500 workers" even if the model reads Globex as a person).
 _ACTS_AS_EMPLOYER = re.compile(
     r"^(?:[’']s\s+(?:\w+\s+){0,2}(?:plant|factory|unit|division|workforce|staff|employees|workers)|"
+    r",\s+which\s+(?:\w+\s+){0,3}(?:laid|cut|will|plans|is|has|had|shed|eliminated)\b|"
     r"\s+(?:said|says|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+(?:will|would|plans|is|has|had|was)|"
     r"\s+(?:will|plans\s+to|is\s+to|is\s+cutting|is\s+laying|has\s+cut|has\s+laid|cut|laid|lays|cuts)\s+"
     r"(?:off|cut|lay|shed|eliminate|axe|close|\d))",
@@ -284,6 +286,7 @@ def _employer_names(
             if (
                 label in NOT_EMPLOYER and not span.certain and not is_known(span.text)
                 and not _ACTS_AS_EMPLOYER.match(after)
+                and not JOBS_AT.search(before)
                 # A name the story repeats bare, never with "Mr" or "Ms", is not a person's:
                 # the small model misreads unfamiliar company names.
                 and not (label == "PERSON" and recurrence(span.text) >= 3)
