@@ -15,7 +15,7 @@ _UNIT_NOUN = (
 # "its Alexa and AI unit", "at the Lansing Buick-Oldsmobile-Cadillac plant", "in its music
 # and gaming divisions": a determiner, up to six modifier words, a unit noun.
 _UNIT_RE = re.compile(
-    rf"\b(?:its|their|the|his|her|at|in|within|from|across)\s+"
+    rf"\b(?:its|their|the|his|her|at|in|within|from|across|close|closes|closing|shut|shuts|idle|idles|idling|affect|affects|affecting)\s+"
     rf"((?:(?!(?:the|a|an|its|of|to|for|by|with|that|which|who|and\s+the)\b)[\w’'&.,-]+\s+){{0,6}}?{_UNIT_NOUN})\b",
     re.IGNORECASE,
 )
@@ -80,6 +80,10 @@ _TOWN_STATE_RE = re.compile(
 
 
 def find_locations(sentence: str) -> list[str]:
+    if _is_shouted(sentence):
+        # A headline in capitals: look the places up in title case ("CHICAGO" -> "Chicago").
+        titled = sentence.title()
+        return [name for _, _, name in find_places(titled)]
     found: list[tuple[int, str]] = [(s, name) for s, _, name in find_places(sentence)]
     for m in _TOWN_STATE_RE.finditer(sentence):
         found.append((m.start(1), m.group(1)))
@@ -89,6 +93,11 @@ def find_locations(sentence: str) -> list[str]:
         if name not in result:
             result.append(name)
     return result
+
+
+def _is_shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 8 and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 _REASON_RE = re.compile(
