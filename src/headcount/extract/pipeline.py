@@ -432,10 +432,15 @@ def _focus(doc_names: _DocNames, first_names: list[str]) -> set[int]:
 
 
 def _date_for(claim: _Claim, published: date | None) -> tuple[str | None, str | None]:
+    """The announcement date. For the news itself that is the publication date unless the
+    text dates the announcement to an earlier day; dates like "this year" or "by the end of
+    1987" say when cuts take effect, not when they were announced."""
+    if claim.kind in ("new", "rumor") and published:
+        if claim.date and claim.date.precision == "day" and claim.date.past_marker:
+            return claim.date.value, claim.date.precision
+        return published.isoformat(), "day"
     if claim.date and claim.date.value:
         return claim.date.value, claim.date.precision
-    if claim.kind in ("new", "rumor") and published:
-        return published.isoformat(), "day"
     return None, None
 
 
