@@ -1,0 +1,102 @@
+"""A claim while a document is read, and merging the claims that one article repeats."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from headcount.extract.companies import NameSpan
+from headcount.extract.dates import ResolvedDate
+from headcount.extract.employers import DocNames
+from headcount.extract.quantities import Quantity
+from headcount.extract.sentences import Sentence
+
+_ADDITIVE = re.compile(
+    r"\b(?:another|additional|further|also|in\s+addition|more|other|separately|plus|already|earlier|previously|last|before)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Claim:
+    sentence: Sentence
+    anchor: int
+    quantity: Quantity | None
+    percent: float | None
+    employer: NameSpan | None
+    employer_text: str | None
+    kind: str = "new"
+    units: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    reason: str | None = None
+    date: ResolvedDate | None = None
+    confidence: float = 0.5
+    explicit: bool = True  # the sentence names the employer (not "it", "the company")
+
+
+def claim_range(c: Claim) -> tuple[int | None, int | None]:
+    if c.quantity is None:
+        return None, None
+    return c.quantity.minimum, c.quantity.maximum
+
+
+def claims_overlap(a: Claim, b: Claim) -> bool:
+    (alo, ahi), (blo, bhi) = claim_range(a), claim_range(b)
+    lo1, hi1 = alo if alo is not None else ahi, ahi if ahi is not None else alo
+    lo2, hi2 = blo if blo is not None else bhi, bhi if bhi is not None else blo
+    if lo1 is None or lo2 is None or hi1 is None or hi2 is None:
+        return False
+    return lo1 <= hi2 and lo2 <= hi1
+
+
+def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
+    """One claim repeated in several sentences of an article is one claim."""
+    kept: list[Claim] = []
+    for c in claims:
+        group = doc_names.find(c.employer_text) if c.employer_text else None
+        target: Claim | None = None
+        for k in kept:
+            kgroup = doc_names.find(k.employer_text) if k.employer_text else None
+            if kgroup != group or (group is None and c.employer_text != k.employer_text):
+                continue
+            if c.quantity and k.quantity and claims_overlap(c, k):
+                target = k
+                break
+            if (
+                c.quantity is None and group is not None and 0 < c.sentence.index - k.sentence.index <= 2
+                and c.kind in (k.kind, "new")
+            ):
+                target = k  # a follow-up remark about the claim just made
+                break
+            if k.kind != c.kind:
+                continue
+            if c.quantity is None and (k.quantity is not None or k.sentence.index != c.sentence.index):
+                target = k
+                break
+            if k.quantity is None and c.quantity is not None and (
+                k.sentence.paragraph == c.sentence.paragraph or k.sentence.index <= 1
+            ):
+                k.quantity, k.sentence, k.anchor, k.percent = c.quantity, c.sentence, c.anchor, c.percent or k.percent
+                k.date, k.employer_text = c.date, c.employer_text
+                target = k
+                break
+            if (
+                c.quantity and k.quantity and group is not None and c.kind == k.kind != "cumulative"
+                and c.sentence.index != k.sentence.index
+                and (c.quantity.value or 0) < (k.quantity.value or 0)
+                and not _ADDITIVE.search(c.sentence.text)
+            ):
+                target = k  # a breakdown of the figure already given
+                break
+        if target is None:
+            kept.append(c)
+            continue
+        for u in c.units:
+            if u not in target.units:
+                target.units.append(u)
+        for loc in c.locations:
+            if loc not in target.locations:
+                target.locations.append(loc)
+        target.reason = target.reason or c.reason
+        target.percent = target.percent if target.percent is not None else c.percent
+    return kept
