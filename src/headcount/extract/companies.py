@@ -241,8 +241,6 @@ def find_names(sentence: str) -> list[NameSpan]:
         words_in = text.split()
         if words_in[-1] in DEMONYMS or words_in[-1].rstrip("s") in DEMONYMS:
             continue  # "West German", "Sri Lankans"
-        if words_in[0] in PLACES and len(words_in) == 2 and not _LEGAL_END.search(text):
-            continue  # "Ohio Jeep", "Texas plant": a place and a thing
         if all(w.isupper() and len(w) > 1 for w in text.split()) and len(text.split()) > 3:
             continue  # a shouted headline run, not a name
         spans.append(NameSpan(offset, end, text, certain))

@@ -286,10 +286,8 @@ _JOBS_THEN_AT = re.compile(
 _CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bdespite\b")
 
 
-def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan | None:
-    if not names:
-        return None
-    # "jobs at Marsh & McLennan", "employees of CBS News"
+def attached_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan | None:
+    """The name the jobs themselves belong to: "jobs at Marsh & McLennan", "employees of CBS"."""
     for span in names:
         if 0 <= span.start - anchor <= 90:
             between = text[anchor : span.start]
@@ -304,6 +302,24 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
                 and not _CLAUSE_BREAK.search(between)
             ):
                 return span
+    return None
+
+
+# "The company said ...", "It will ...", "The firm, which is 70 pct owned by X, said ...":
+# the sentence's subject is the employer already in view, whatever names follow.
+SUBJECT_ANAPHOR = re.compile(
+    r"^(?:The\s+(?:[\w-]+\s+)?(?:company|firm|group|bank|airline|carrier|carmaker|automaker|maker|"
+    r"corporation|unit|subsidiary|retailer|insurer|concern)|It)\b(?:,[^,]{0,90},)?\s+(?:also\s+)?"
+    r"(?:said|says|will|would|plans?|planned|is|was|has|had|expects|intends|wants|announced)\b"
+)
+
+
+def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan | None:
+    if not names:
+        return None
+    attached = attached_employer(text, anchor, names)
+    if attached is not None:
+        return attached
     # "MG Rover's Midlands plant will close", with no comma between owner and figure
     for span in reversed(names):
         if (

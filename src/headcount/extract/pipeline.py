@@ -17,8 +17,10 @@ from headcount.extract.companies import (
 )
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.employers import (
+    SUBJECT_ANAPHOR,
     DocNames,
     Rejected,
+    attached_employer,
     choose_employer,
     employer_names,
     filter_employers,
@@ -241,7 +243,11 @@ def extract_document(doc: Document) -> Extraction:
             elif listed:
                 employers = [None]
             else:
-                employer_span = choose_employer(text, anchor, names)
+                employer_span = (
+                    attached_employer(text, anchor, names)
+                    if SUBJECT_ANAPHOR.match(text)
+                    else choose_employer(text, anchor, names)
+                )
                 if quantity is None and employer_span is not None and employer_span.start > anchor and not re.search(
                     r"\b(?:at|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", text[anchor : employer_span.start]
                 ):
