@@ -150,3 +150,10 @@ def test_running_totals_are_cumulative() -> None:
     )
     found = claims(text, date(2024, 3, 6))
     assert sorted((m.kind, m.headcount_min) for m in found) == [("cumulative", 2300), ("new", 500)]
+
+
+def test_names_stop_at_titles_and_keep_their_demonyms() -> None:
+    from headcount.extract.companies import find_names
+
+    text = "BankAmerica Corp\nChairman A.W. Clausen said American Motors Corp will cut staff."
+    assert [n.text for n in find_names(text)] == ["BankAmerica Corp", "American Motors Corp"]

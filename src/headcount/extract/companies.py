@@ -185,9 +185,20 @@ def _trim(words: list[str]) -> list[str]:
         or (words[0] in DEMONYMS and (len(words) == 1 or words[1].lower() in _NOT_NAMES))
     ):
         words = words[1:]
+    # "BankAmerica Corp Chairman A.W. Clausen": a title ends the company's name.
+    for i, word in enumerate(words[1:], 1):
+        if word.lower().rstrip(".,") in _TITLES:
+            words = words[:i]
+            break
     while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in _NOT_NAMES):
         words = words[:-1]
     return words
+
+
+_TITLES = frozenset(
+    """chairman chairwoman president chief executive director spokesman spokeswoman analyst
+    treasurer secretary minister chancellor governor senator ceo cfo coo""".split()
+)
 
 
 _UNIT_AFTER = re.compile(
