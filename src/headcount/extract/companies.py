@@ -196,8 +196,7 @@ def _trim(words: list[str]) -> list[str]:
 
 
 _TITLES = frozenset(
-    """chairman chairwoman president chief executive director spokesman spokeswoman analyst
-    treasurer secretary minister chancellor governor senator ceo cfo coo""".split()
+    ["chairman", "chairwoman", "president", "chief", "executive", "director", "spokesman", "spokeswoman", "analyst", "treasurer", "secretary", "minister", "chancellor", "governor", "senator", "ceo", "cfo", "coo"]
 )
 
 
