@@ -157,3 +157,10 @@ def test_names_stop_at_titles_and_keep_their_demonyms() -> None:
 
     text = "BankAmerica Corp\nChairman A.W. Clausen said American Motors Corp will cut staff."
     assert [n.text for n in find_names(text)] == ["BankAmerica Corp", "American Motors Corp"]
+
+
+def test_workforce_reduced_from_one_size_to_another_counts_the_difference() -> None:
+    found = claims(
+        "Initrode said it will reduce its workforce to 73,000 by year-end from 79,000.", date(2024, 3, 6)
+    )
+    assert [(m.company, m.headcount_min, m.headcount_max) for m in found] == [("Initrode", 6000, 6000)]

@@ -49,6 +49,16 @@ def claims_overlap(a: Claim, b: Claim) -> bool:
     return lo1 <= hi2 and lo2 <= hi1
 
 
+def _restated(a: Claim, b: Claim) -> bool:
+    """One sentence giving a figure twice, once as a count and once as the difference of two
+    workforce sizes ("cut 1,300 jobs ... to 5,500 from 6,810")."""
+    va = a.quantity.value if a.quantity else None
+    vb = b.quantity.value if b.quantity else None
+    if a.sentence.index != b.sentence.index or not va or not vb:
+        return False
+    return abs(va - vb) <= 0.05 * max(va, vb)
+
+
 def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
     """One claim repeated in several sentences of an article is one claim."""
     kept: list[Claim] = []
@@ -59,7 +69,7 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
             kgroup = doc_names.find(k.employer_text) if k.employer_text else None
             if kgroup != group or (group is None and c.employer_text != k.employer_text):
                 continue
-            if c.quantity and k.quantity and claims_overlap(c, k):
+            if c.quantity and k.quantity and (claims_overlap(c, k) or _restated(c, k)):
                 target = k
                 break
             if (

@@ -393,6 +393,8 @@ def _enrich(claim: Claim, text: str) -> None:
 def _to_mention(c: Claim, doc: Document, doc_names: DocNames) -> Mention:
     group = doc_names.find(c.employer_text) if c.employer_text else None
     company = doc_names.fullest(group) if group is not None else c.employer_text
+    # Names wrapped across lines in newswire text read as one line.
+    company = " ".join(company.split()) if company else None
     canonical = canonicalize(company) if company else None
     parent = canonical.parent if canonical and canonical.parent else None
     if canonical and not parent and normalize_company(canonical.name) != normalize_company(company or ""):

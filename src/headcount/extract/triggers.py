@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from headcount.extract.quantities import Quantity, find_quantities
+from headcount.extract.quantities import NUMBER, Quantity, find_quantities, parse_number
 
 JOB_NOUN = (
     r"(?:jobs?|positions?|posts?|roles?|employees?|workers?|staff(?:ers)?|people|personnel|"
@@ -138,10 +138,37 @@ def _is_year(q: Quantity, sentence: str) -> bool:
     return bool(re.fullmatch(r"(?:in\s+|by\s+|since\s+)?(?:19|20)\d\d", raw)) and "," not in raw
 
 
+# "reduce its workforce to 73,000 from 79,000", "trimmed from 155,000 to 110,000 staff": the cut
+# is the difference of two workforce sizes.
+_REDUCE = r"(?:reduc\w*|cut\w*|trim\w*|shrink\w*|shrank|slash\w*|pare\w*|bring\w*|brought|lower\w*)"
+_TO_FROM_RE = re.compile(
+    rf"\b{_REDUCE}\b[^.;]{{0,60}}?\bto\s+(?P<x>{NUMBER})\b[^.;]{{0,50}}?\bfrom\s+(?:a\s+|the\s+)?(?:current\s+|present\s+)?(?P<y>{NUMBER})"
+    rf"|\b{_REDUCE}\b[^.;]{{0,60}}?\bfrom\s+(?:a\s+|the\s+)?(?:current\s+|present\s+)?(?P<y2>{NUMBER})\s+(?:\w+\s+)?to\s+(?P<x2>{NUMBER})",
+    re.IGNORECASE,
+)
+
+
+def _workforce_differences(sentence: str) -> list[tuple[JobQuantity, tuple[int, int]]]:
+    found = []
+    for m in _TO_FROM_RE.finditer(sentence):
+        x_text, y_text = (m.group("x"), m.group("y")) if m.group("x") else (m.group("x2"), m.group("y2"))
+        x, y = parse_number(x_text), parse_number(y_text)
+        if x is None or y is None or not 0 < y - x < y:
+            continue
+        start = m.start("x") if m.group("x") else m.start("y2")
+        end = m.end("y") if m.group("x") else m.end("x2")
+        cut = int(round(y - x))
+        found.append((JobQuantity(Quantity(start, end, cut, cut, False, sentence[start:end]), start), (start, end)))
+    return found
+
+
 def job_quantities(sentence: str) -> list[JobQuantity]:
     """Numbers in the sentence that count jobs cut, in order."""
-    found: list[JobQuantity] = []
+    differences = _workforce_differences(sentence)
+    found: list[JobQuantity] = [jq for jq, _ in differences]
     for q in find_quantities(sentence):
+        if any(s <= q.start < e for _, (s, e) in differences):
+            continue
         before = sentence[max(0, q.start - 60) : q.start]
         after = sentence[q.end : q.end + 90]
         if _is_year(q, sentence) and not re.match(rf"^\s+(?:\w+\s+)?{JOB_NOUN}\b", after, re.IGNORECASE):
@@ -163,7 +190,7 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue
         if job_after or trig_before or total_to or _BARE_PASSIVE_AFTER.match(after):
             found.append(JobQuantity(q, q.start))
-    return found
+    return sorted(found, key=lambda jq: jq.anchor)
 
 
 def strong_triggers(sentence: str) -> list[re.Match[str]]:
