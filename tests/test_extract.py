@@ -164,3 +164,17 @@ def test_workforce_reduced_from_one_size_to_another_counts_the_difference() -> N
         "Initrode said it will reduce its workforce to 73,000 by year-end from 79,000.", date(2024, 3, 6)
     )
     assert [(m.company, m.headcount_min, m.headcount_max) for m in found] == [("Initrode", 6000, 6000)]
+
+
+def test_tech_roundup_attributes_each_figure_to_its_own_employer() -> None:
+    # A hand-written round-up in the style of 2023 wire copy (tests/data/articles).
+    text = (Path(__file__).parent / "data" / "articles" / "tech_roundup.txt").read_text(encoding="utf-8")
+    found = {(m.canonical, m.kind, m.headcount_min, m.percent) for m in claims(text, date(2023, 3, 14))}
+    assert ("Meta", "new", 10_000, None) in found
+    assert ("Meta", "past", 11_000, 13.0) in found
+    assert ("Alphabet", "new", 12_000, 6.0) in found  # "Google-parent Alphabet"
+    assert ("Microsoft", "new", 10_000, None) in found  # not Alphabet's, not with its 6%
+    assert ("Amazon", "past", 18_000, None) in found  # "has already laid off", not the rumor
+    assert not any(m == 5_000 for _, _, m, _ in found)  # open roles closed are not layoffs
+    aggregates = [f for f in found if f[1] == "aggregate"]
+    assert aggregates == [(None, "aggregate", 280_000, None)]  # Layoffs.fyi is the source

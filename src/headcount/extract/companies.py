@@ -177,6 +177,9 @@ class NameSpan:
 
 
 def _trim(words: list[str]) -> list[str]:
+    # "Google-parent Alphabet", "London-based Argonaut": the hyphenated lead describes.
+    while len(words) > 1 and re.search(r"-(?:parent|owner|based|listed|headquartered|owned|backed)$", words[0], re.I):
+        words = words[1:]
     # A leading demonym is dropped only before a title or alone ("German Chancellor ...");
     # before other capitals it is part of the name ("American Motors", "British Airways").
     while words and (

@@ -215,6 +215,8 @@ def employer_names(
             continue
         if _MEDIA.search(span.text) and (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)):
             continue
+        if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before):
+            continue  # the source of a figure, not its employer
         if found is not None:
             label = label_of(span.start, span.end, found)
             if (
@@ -283,7 +285,7 @@ _JOBS_THEN_AT = re.compile(
 )
 
 
-_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bdespite\b")
+_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bbut\b|\bwhereas\b|\bafter\b|\bdespite\b|,\s+and\b")
 
 
 def attached_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan | None:

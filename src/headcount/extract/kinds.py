@@ -45,7 +45,7 @@ PAST_RE = re.compile(
     | over\s+the\s+(?:past|last)|in\s+recent\s+(?:months|years|weeks)|in\s+the\s+past|since\s+(?:the\s+)?\d|since\s+then
     | (?:follows|followed|following|after)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|redundancies|round)
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
-    | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in|is\s+(?:in\s+the\s+process\s+of|)cutting
+    | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
     | has\s+been\s+shut|protest\w*\s+(?:over|against)
     )""",
     re.IGNORECASE | re.VERBOSE,

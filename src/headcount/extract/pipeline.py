@@ -228,7 +228,15 @@ def extract_document(doc: Document) -> Extraction:
         listed = lists_employers(text, names)
         pending: list[tuple[int, Quantity | None, float | None]] = []
         for jq in quantities:
-            pct = next((v for p, v in percents if abs(p - jq.anchor) < 120), None)
+            # a share belongs to the figure nearest to it ("12,000 jobs, or 6% of its workforce")
+            pct = next(
+                (
+                    v for p, v in percents
+                    if abs(p - jq.anchor) < 120
+                    and min(quantities, key=lambda other: abs(other.anchor - p)) is jq
+                ),
+                None,
+            )
             pending.append((jq.anchor, jq.quantity, pct))
         if not pending:
             claim_triggers = [t for t in triggers if not _TOPIC_AFTER.match(text[t.end() : t.end() + 30])]
@@ -303,6 +311,8 @@ def extract_document(doc: Document) -> Extraction:
                         and int(claim.date.value[:4]) < reference_year)
                 )
                 segment = _segment(text, anchor, [q.start for _, q, _ in pending if q is not None])
+                if segment == text:
+                    segment = _own_clause(text, anchor)
                 # A sentence's time frame covers all its figures ("said earlier this month it
                 # would cut 1,920 while 300 jobs will be lost at ...").
                 date_is_past = date_is_past or (segment != text and _sentence_is_past(text, doc.published_at))
@@ -344,6 +354,27 @@ def _sentence_triggers(text: str) -> list[re.Match[str]]:
         if closing and not negated(text, closing.start()):
             found = [closing]
     return found
+
+
+_CLAUSE_VERB = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|will|would|could|may|might|said|says|plans?|laid|cut|cuts|"
+    r"shed|axed|eliminated|announced|intends?)\b",
+    re.IGNORECASE,
+)
+
+
+def _own_clause(text: str, anchor: int) -> str:
+    """The comma-bounded clause around a figure, widened until it has a verb: "Amazon, which
+    has already laid off 18,000 workers, could announce further cuts" dates the 18,000 by its
+    own clause, not by the "could" that follows."""
+    edges = [0] + [m.end() for m in re.finditer(r",\s+|;\s*|\s+--?\s+", text)] + [len(text)]
+    index = max(i for i, e in enumerate(edges) if e <= anchor)
+    start, stop = index, index + 1
+    while stop < len(edges) - 1 and not _CLAUSE_VERB.search(text[edges[start] : edges[stop]]):
+        stop += 1
+    while start > 0 and not _CLAUSE_VERB.search(text[edges[start] : edges[stop]]):
+        start -= 1
+    return text[edges[start] : edges[stop]]
 
 
 def _segment(text: str, anchor: int, anchors: list[int]) -> str:

@@ -61,7 +61,9 @@ STRONG_RE = re.compile(
 HIRING_RE = re.compile(
     r"\b(?:(?:hir(?:e|es|ed|ing)|recruit\w*)\s+(?:about\s+|some\s+|up\s+to\s+|more\s+than\s+|another\s+)?\d|"
     r"(?:will|to|plans?\s+to)\s+(?:hire|recruit)|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
-    r"in\s+employment|employment\s+(?:fell|rose|dropped|declined|increased|grew))\b",
+    r"in\s+employment|employment\s+(?:fell|rose|dropped|declined|increased|grew)|"
+    # vacancies closed are not people laid off
+    r"(?:open|unfilled|vacant)\s+(?:roles|positions|posts|jobs|vacancies)|vacancies)\b",
     re.IGNORECASE,
 )
 # Phrases that look like cuts but are about something else: hiring, pay, rates, unemployment.
