@@ -32,7 +32,7 @@ from headcount.extract.employers import (
     typed_referent,
 )
 from headcount.extract.kinds import COSTS_RE, PAST_RE, classify
-from headcount.extract.ner import entities
+from headcount.extract.ner import Entity, entities
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import split_sentences
@@ -317,7 +317,7 @@ def extract_document(doc: Document) -> Extraction:
                 # would cut 1,920 while 300 jobs will be lost at ...").
                 date_is_past = date_is_past or (segment != text and _sentence_is_past(text, doc.published_at))
                 claim.kind = classify(segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None)
-                _enrich(claim, text)
+                _enrich(claim, text, labelled.get(s.index))
                 claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
                 if quantity is None and pct is None and claim.kind == "new" and s.index > 2 and not subject_cuts(text, employer):
                     # Outside the lead, a figureless "new" cut is nearly always commentary
@@ -410,15 +410,27 @@ def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDat
     return min(dates, key=lambda d: abs(d.start - anchor))
 
 
-def _enrich(claim: Claim, text: str) -> None:
+def _enrich(claim: Claim, text: str, found: list[Entity] | None = None) -> None:
     for unit in find_units(text):
         if unit not in claim.units:
             claim.units.append(unit)
-    for loc in find_locations(text):
+    for loc in find_locations(text) + _recognized_places(text, found or []):
         if loc not in claim.locations:
             claim.locations.append(loc)
     if claim.reason is None:
         claim.reason = find_reason(text)
+
+
+def _recognized_places(text: str, found: list[Entity]) -> list[str]:
+    """Places the recognizer found where the cut happens ("in Belvidere", "at Oshawa"),
+    beyond the built-in gazetteer."""
+    places = []
+    for e in found:
+        if e.label in ("GPE", "LOC", "FAC") and re.search(
+            r"(?i)\b(?:in|at|across|throughout|near)\s+(?:the\s+)?$", text[max(0, e.start - 12) : e.start]
+        ):
+            places.append(" ".join(text[e.start : e.end].split()))
+    return places
 
 
 def _to_mention(c: Claim, doc: Document, doc_names: DocNames) -> Mention:
