@@ -145,7 +145,7 @@ class Rejected:
 
     def note_body(self, name: str, after: str) -> None:
         self.bodies.add(name)
-        acronym = re.match(r"^\s*(?:,\s*|\(\s*)([A-Z]{2,6})\b", after)
+        acronym = re.match(r"^\s*(?:(?:union|federation|association|confederation)\s+)?(?:,\s*|\(\s*)([A-Z]{2,6})\b", after, re.I)
         if acronym:
             self.bodies.add(acronym.group(1))
 
