@@ -205,7 +205,7 @@ def employer_names(
             continue
         if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
             continue  # "vice president of Alexa and Fire TV" is a title
-        if re.search(r"(?i)\bunion,?\s+$", before):
+        if re.search(r"(?i)\b(?:union,?|(?:lobby|trade|industry|employers[’']?)\s+(?:group|body|association|organi[sz]ation))\s+$", before):
             rejected.note_body(span.text, after)
             continue  # "the metalworkers' trade union, IG Metall"
         if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_CUT = r"(?:cut|cuts|cutting|lay|laid|layoffs?|lay-offs?|axe|axed|shed|eliminat\w*|reduc\w*|los\w*|go|sack\w*|slash\w*|trim\w*|job|jobs|redundan\w*|close|closing|shut\w*|idle|dismiss\w*|retrench\w*|further|more)"
+_CUT = r"(?:cut|cuts|cutting|cost|lay|laid|layoffs?|lay-offs?|axe|axed|shed|eliminat\w*|reduc\w*|los\w*|go|sack\w*|slash\w*|trim\w*|job|jobs|redundan\w*|close|closing|shut\w*|idle|dismiss\w*|retrench\w*|further|more)"
 
 RUMOR_RE = re.compile(
     rf"""\b(?:

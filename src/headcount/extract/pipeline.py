@@ -62,7 +62,7 @@ _ANAPHOR = re.compile(
 
 
 _AGGREGATE_CUE = re.compile(
-    r"\b(?:industry|industries|sector|sectors|economy|economies|nationwide|countries|nation|"
+    r"\b(?:industry|industries|sector|sectors|economy|economies|nationwide|countries|nations?|"
     r"manufacturing|companies|firms|employers|across|tech\s+employees|region|public\s+sector|"
     r"private\s+sector|state\s+corporations|textile|steel\s+workers|garment|farm|country's)\b",
     re.IGNORECASE,
@@ -348,7 +348,10 @@ _CLOSURE_ONLY = re.compile(r"(?i)(?:clos|shut|phas)")
 
 def _sentence_triggers(text: str) -> list[re.Match[str]]:
     """Where the sentence asserts a cut; a site closure counts when it states the site's staff."""
-    found = [t for t in strong_triggers(text) if not negated(text, t.start())]
+    found = [
+        t for t in strong_triggers(text)
+        if not negated(text, t.start()) and not re.search(r"\b(?:not|never|no\s+longer)\b|n't\b", t.group(0))
+    ]
     if not found and closure_quantities(text):
         closing = _CLOSURE_ONLY.search(text)
         if closing and not negated(text, closing.start()):

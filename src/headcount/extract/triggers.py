@@ -46,12 +46,13 @@ STRONG_RE = re.compile(
     | (?:lose|loses|lost|losing)\s+(?:their\s+|his\s+|her\s+)?(?:jobs?|livelihoods?)
     | (?:out\s+of\s+work|jobless)
     | (?:sack|fire|dismiss)(?:ed|es|s|ing)?\s+(?:\S+\s+){{0,4}}?(?:staff|employees|workers)
-    | {_CUT_VERB}\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|[\w,.$'’%-]+)\s+){{0,7}}?{JOB_NOUN}\b
+    | (?:{_CUT_VERB}|cost(?:s|ing)?)\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|[\w,.$'’%-]+)\s+){{0,7}}?{JOB_NOUN}\b
     | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
     | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
     | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
     | (?:jobs?|future|fate)\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
+    | (?:on|into)\s+(?:collective|unpaid|forced|compulsory|temporary)\s+leave
     | (?:transfer|mov|shift|relocat|outsourc|offshor)\w*\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:out\s+of|abroad|overseas|offshore)
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -112,8 +113,9 @@ _TRIGGER_BEFORE = re.compile(
 _BARE_PASSIVE_AFTER = re.compile(
     r"^\s+(?:(?:(?:more|others?|are|is|were|will|would|could|may|might|to|have|has|had|be|been|being|set|expected|likely)\s+){1,3}"
     r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b"
-    # "another 2,250 on layoff"
-    r"|(?:\w+\s+){0,2}?on\s+(?:indefinite\s+|temporary\s+)?lay-?off)",
+    # "another 2,250 on layoff", "400,000 Sri Lankans have lost their jobs"
+    r"|(?:\w+\s+){0,2}?on\s+(?:indefinite\s+|temporary\s+)?lay-?off"
+    r"|(?:[A-Z]\w+\s+){1,2}(?:have|had|who\s+have|who\s+had)\s+lost\s+their\s+(?:jobs|livelihoods))",
     re.IGNORECASE,
 )
 _TOTAL_TO = re.compile(
