@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-_CUT = r"(?:cut|cuts|cutting|cost|lay|laid|layoffs?|lay-offs?|axe|axed|shed|eliminat\w*|reduc\w*|los\w*|go|sack\w*|slash\w*|trim\w*|job|jobs|redundan\w*|close|closing|shut\w*|idle|dismiss\w*|retrench\w*|further|more)"
+_CUT = r"(?:cut|cuts|cutting|cost|transfer\w*|relocat\w*|lay|laid|layoffs?|lay-offs?|axe|axed|shed|eliminat\w*|reduc\w*|los\w*|go|sack\w*|slash\w*|trim\w*|job|jobs|redundan\w*|close|closing|shut\w*|idle|dismiss\w*|retrench\w*|further|more)"
 
 RUMOR_RE = re.compile(
     rf"""\b(?:
@@ -16,7 +16,6 @@ RUMOR_RE = re.compile(
     | in\s+doubt|in\s+question|at\s+stake|expect(?:s|ed)?\s+(?:["“]?\w+\s+){{0,2}}?["“]?(?:cutbacks|cuts|layoffs|job\s+losses|redundancies)
     | at\s+risk|under\s+threat|in\s+jeopardy|fears?\s+(?:of|that)|feared|rumou?r\w*|speculat\w*|reportedly
     | (?:cannot|can't|could\s+not|not)\s+rule\s+out|possible\s+(?:job|lay|cut)\w*|possibility\s+of
-    | according\s+to\s+(?:newspaper\s+|press\s+|media\s+)?reports|has\s+reported|sources\s+said|people\s+familiar
     | talks?\s+(?:with\s+\w+\s+)?(?:about|on)\s+(?:\w+\s+){{0,2}}(?:cut|trim|shed|job)\w*
     | if\s+(?:\w+\s+){{0,8}}?(?:goes\s+ahead|were|are|is)\b
     | facing\s+redundancy|face\s+(?:the\s+)?(?:axe|redundancy|layoffs?|job\s+losses)
@@ -75,13 +74,24 @@ _FUTURE_RE = re.compile(
 )
 
 
-def classify(sentence: str, *, lead: bool, date_is_past: bool, has_company: bool) -> str:
-    """The kind of a claim from its sentence and its place in the story."""
+# Unconfirmed attribution colours the whole sentence, whichever clause carries the figure.
+HEARSAY_RE = re.compile(
+    r"\b(?:according\s+to\s+(?:newspaper\s+|press\s+|media\s+)?reports|has\s+reported|reported\s+on|"
+    r"sources\s+said|people\s+familiar|reportedly)\b",
+    re.IGNORECASE,
+)
+
+
+def classify(
+    sentence: str, *, lead: bool, date_is_past: bool, has_company: bool, whole: str | None = None
+) -> str:
+    """The kind of a claim from the clause that carries it (`sentence`), the whole sentence,
+    and its place in the story."""
     if not has_company:
         return "aggregate"
     if CUMULATIVE_RE.search(sentence):
         return "cumulative"
-    if RUMOR_RE.search(sentence):
+    if RUMOR_RE.search(sentence) or HEARSAY_RE.search(whole or sentence):
         return "rumor"
     if date_is_past or PAST_RE.search(sentence) or COSTS_RE.search(sentence):
         return "past"

@@ -316,7 +316,9 @@ def extract_document(doc: Document) -> Extraction:
                 # A sentence's time frame covers all its figures ("said earlier this month it
                 # would cut 1,920 while 300 jobs will be lost at ...").
                 date_is_past = date_is_past or (segment != text and _sentence_is_past(text, doc.published_at))
-                claim.kind = classify(segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None)
+                claim.kind = classify(
+                    segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None, whole=text
+                )
                 _enrich(claim, text, labelled.get(s.index))
                 claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
                 if quantity is None and pct is None and claim.kind == "new" and s.index > 2 and not subject_cuts(text, employer):
