@@ -91,7 +91,7 @@ def classify(
         return "aggregate"
     if CUMULATIVE_RE.search(sentence):
         return "cumulative"
-    if RUMOR_RE.search(sentence) or HEARSAY_RE.search(whole or sentence):
+    if RUMOR_RE.search(sentence) or (HEARSAY_RE.search(whole or sentence) and not PAST_RE.search(sentence)):
         return "rumor"
     if date_is_past or PAST_RE.search(sentence) or COSTS_RE.search(sentence):
         return "past"
