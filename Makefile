@@ -4,8 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HEADCOUNT_DB ?= headcount.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SHARED ?= ../shared
+LAYOFFS_FYI := $(SHARED)/data/layoffs_fyi/layoffs_2020-03_to_2026-05_with_sources.csv
+NEWS_SAMPLE := $(SHARED)/data/layoff_news/keyword_candidates_en_bbc_reuters.jsonl
+HC := $(BIN)/headcount --db $(HEADCOUNT_DB)
 
-.PHONY: run test lint eval bench clean
+.PHONY: run sample serve test system-deps lint eval bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +19,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/headcount --db $(HEADCOUNT_DB) ingest --sample
-	$(BIN)/headcount --db $(HEADCOUNT_DB) claims
+# Loads the bundled sample (and the shared data when ../shared is there), then serves the
+# tracker at http://$(HOST):$(PORT)/. Re-running adds nothing twice.
+run: sample serve
 
-test: $(STAMP)
+sample: $(STAMP)
+	@if [ -f $(LAYOFFS_FYI) ]; then $(HC) import layoffs-fyi $(LAYOFFS_FYI); \
+	else echo "$(SHARED) not found: loading the bundled sample only"; fi
+	$(HC) import warn src/headcount/sample_data/warn_wa_sample.csv
+	$(HC) ingest --sample
+	@if [ -f $(NEWS_SAMPLE) ]; then mkdir -p $(VENV)/sample && \
+	head -n 20 $(NEWS_SAMPLE) > $(VENV)/sample/layoff_news_first20.jsonl && \
+	$(HC) ingest $(VENV)/sample/layoff_news_first20.jsonl; fi
+
+serve: $(STAMP)
+	$(HC) serve --host $(HOST) --port $(PORT)
+
+# Headless Chromium and its driver for the browser tests (Debian packages; nothing else is
+# downloaded). Without them the browser tests are skipped, or fail when CI is set.
+system-deps:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	else SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	($$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver) \
+	|| echo "warning: could not install chromium and chromium-driver: browser tests need them"; fi
+
+test: $(STAMP) system-deps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

@@ -280,7 +280,7 @@ def test_bad_files_are_reported_and_good_ones_in_the_same_run_still_load(tmp_pat
         "07_broken.jsonl#2": "line 2: invalid JSON: expecting value (column 10)",
         "08_report.pdf": (
             "unsupported file type .pdf (expected one of .txt, .text, .md, .markdown, .html, "
-            ".htm, .xhtml, .json, .jsonl, .ndjson)"
+            ".htm, .xhtml, .json, .jsonl, .ndjson, .csv, .warc)"
         ),
         "09_truncated.json.gz": (
             "corrupt gzip file: Compressed file ended before the end-of-stream marker was reached"

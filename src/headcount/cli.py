@@ -12,7 +12,15 @@ import click
 
 from headcount.evaluate.report import check_floors, evaluate, format_report, to_json
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
+from headcount.resolve import resolve as resolve_claims
 from headcount.store import Store, open_store
+from headcount.store.event_export import (
+    detail_record,
+    events_to_csv,
+    events_to_jsonl,
+    format_event_detail,
+    format_events,
+)
 from headcount.store.export import format_table, mentions_to_csv, mentions_to_jsonl
 
 DEFAULT_DB = "headcount.db"
@@ -77,13 +85,14 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: date | None, s
         raise click.UsageError("give PATHs or URLs to ingest, or --sample")
     with _open(ctx.obj["db"]) as store:
         report = ingest_inputs(store, inputs, published)
-    _report_problems(report)
-    click.echo(
-        f"{report.documents} documents read ({report.new_documents} new), "
-        f"{report.claims} claims ({report.new_claims} new), {len(report.problems)} failed "
-        f"-> {_redacted(ctx.obj['db'])}",
-        err=True,
-    )
+        _report_problems(report)
+        click.echo(
+            f"{report.documents} documents read ({report.new_documents} new), "
+            f"{report.claims} claims ({report.new_claims} new), {len(report.problems)} failed "
+            f"-> {_redacted(ctx.obj['db'])}",
+            err=True,
+        )
+        click.echo(resolve_claims(store).summary(), err=True)
     sys.exit(1 if report.problems else 0)
 
 
@@ -105,6 +114,7 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
                 err=True,
             )
             failed = failed or report.file_failed
+        click.echo(resolve_claims(store).summary(), err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -135,6 +145,92 @@ def claims(ctx: click.Context, company: str | None, kind: str | None, since: str
         mentions_to_csv(found, sys.stdout)
     else:
         click.echo(format_table(found) if found else "no claims match")
+
+
+@main.command()
+@click.pass_context
+def resolve(ctx: click.Context) -> None:
+    """Merge stored claims no run has placed yet into events (ingest and import run this too)."""
+    with _open(ctx.obj["db"]) as store:
+        click.echo(resolve_claims(store).summary())
+
+
+@main.command()
+@click.option("--company", help="Company, parent or alias (case-insensitive substring).")
+@click.option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(min=1))
+@click.option("--all", "include_superseded", is_flag=True, help="Include superseded events.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.pass_context
+def events(ctx: click.Context, company: str | None, since: str | None, until: str | None,
+           limit: int | None, include_superseded: bool, as_json: bool, as_csv: bool) -> None:
+    """List events: one per real-world layoff, merged from every source that told it."""
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    if not _db_exists(ctx.obj["db"]):
+        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
+    with _open(ctx.obj["db"]) as store:
+        try:
+            found = store.events(company=company, since=since, until=until, limit=limit,
+                                 include_superseded=include_superseded)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    if as_json:
+        events_to_jsonl(found, sys.stdout)
+    elif as_csv:
+        events_to_csv(found, sys.stdout)
+    else:
+        click.echo(format_events(found) if found else "no events match")
+
+
+@main.command()
+@click.argument("event_id")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object with sources and changes.")
+@click.pass_context
+def event(ctx: click.Context, event_id: str, as_json: bool) -> None:
+    """Show one event with all its sources, their sentences, and its change history."""
+    if not _db_exists(ctx.obj["db"]):
+        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
+    with _open(ctx.obj["db"]) as store:
+        detail = store.event_detail(event_id)
+    if detail is None:
+        raise click.ClickException(f"no event {event_id}")
+    if as_json:
+        click.echo(json.dumps(detail_record(detail), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_event_detail(detail))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Server processes (each with its own connections).")
+@click.option("--token", envvar="HEADCOUNT_TOKEN", default=None,
+              help="Token that writes (POST /api/ingest) must present; also HEADCOUNT_TOKEN.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, token: str | None) -> None:
+    """Serve the web tracker and JSON API of the database (reading is public)."""
+    import uvicorn
+
+    from headcount.web import create_app
+
+    db = ctx.obj["db"]
+    if not _db_exists(db):
+        raise click.ClickException(f"no database at {db}: run `headcount ingest` or `import` first")
+    _open(db).close()  # a bad URL or an unreachable server is one line, not a traceback
+    click.echo(f"serving {_redacted(db)} at http://{host}:{port}/", err=True)
+    if workers > 1:
+        # Each worker process builds its own app from these variables.
+        os.environ["HEADCOUNT_DB"] = db
+        if token:
+            os.environ["HEADCOUNT_TOKEN"] = token
+        uvicorn.run("headcount.web.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
 
 
 def _open(db: str) -> Store:

@@ -6,13 +6,13 @@ Bad inputs never stop a run: each becomes a reported problem and the rest goes o
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
 from headcount.extract.pipeline import EXTRACTOR_VERSION, Extraction, extract_document
-from headcount.model import Document, SourceError
+from headcount.model import Document, Mention, SourceError
 from headcount.records import ImportedRow, RecordKind, RowError, import_records
 from headcount.records.base import EXTRACTOR_VERSION as RECORDS_VERSION
 from headcount.sources import load
@@ -70,8 +70,13 @@ def _store_one(store: Store, doc: Document, extraction: Extraction, report: RunR
     with store.transaction():
         if store.add_document(doc):
             report.new_documents += 1
+        store.add_document_origin(doc.id, doc.origin)
         report.new_claims += store.add_mentions(extraction.mentions)
         store.record_extraction(doc.id, EXTRACTOR_VERSION, extraction.status, None)
+
+
+#: Rows stored per transaction by import_file.
+IMPORT_BATCH = 500
 
 
 @dataclass
@@ -91,15 +96,28 @@ def import_file(store: Store, kind: RecordKind, path: str) -> ImportReport:
     """Store each good row of a layoffs.fyi table or WARN file as a document and its claim;
     bad rows are reported by number and skipped; re-importing adds nothing."""
     report = ImportReport()
+    # One time for the whole file: the resolver tells the rows of one import (a table that
+    # lists a company twice on one day) from a later import of an edited copy by it.
+    imported_at = datetime.now(timezone.utc)
+    batch: list[tuple[Document, list[Mention], str | None, str | None]] = []
+
+    def flush() -> None:
+        documents, claims = store.add_imported(batch, RECORDS_VERSION)
+        report.new_documents += documents
+        report.new_claims += claims
+        batch.clear()
+
     for result in import_records(kind, path):
         if isinstance(result, RowError):
             report.row_errors.append(result)
             continue
         assert isinstance(result, ImportedRow)
         report.rows += 1
-        with store.transaction():
-            if store.add_document(result.document):
-                report.new_documents += 1
-            report.new_claims += store.add_mentions(result.mentions)
-            store.record_extraction(result.document.id, RECORDS_VERSION, "imported", None)
+        # A row repeated in the file (or in another copy of it) is one document seen at
+        # several origins; each origin is kept so the duplicates stay visible as sources.
+        document = replace(result.document, fetched_at=imported_at)
+        batch.append((document, result.mentions, result.industry, result.country))
+        if len(batch) >= IMPORT_BATCH:
+            flush()
+    flush()
     return report

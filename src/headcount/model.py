@@ -93,3 +93,138 @@ class Mention:
         data = asdict(self)
         data["id"] = self.id
         return data
+
+
+# --- the resolved ledger: companies, events and how claims became them ----------------------
+
+#: How a claim joined an event (or why it did not). `primary` created the event; `duplicate`
+#: repeats a record already there; `correction` replaces an earlier record's figures; `report`
+#: is another source telling the same layoff; `part` is another site of one filing date;
+#: `filing` is a WARN notice filed for an announced layoff; `context` is a past round or running
+#: total cited later; `statistic` an industry-wide figure; `unattributed` a claim that names no
+#: employer.
+ROLES: tuple[str, ...] = (
+    "primary",
+    "duplicate",
+    "correction",
+    "report",
+    "part",
+    "filing",
+    "context",
+    "statistic",
+    "unattributed",
+)
+
+
+@dataclass
+class Company:
+    """One employer in the registry; `parent_id` points to its owner (Google -> Alphabet)."""
+
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    parent_id: str | None = None
+    industry: str | None = None
+    country: str | None = None
+    workforce: int | None = None  # for percent -> headcount estimates, with its basis
+    workforce_basis: str | None = None
+    workforce_as_of: str | None = None
+    source: str = "claims"  # alias-table, layoffs.fyi, warn, news, ...
+    name_from_key: bool = False  # the name is a placeholder until a source writes it
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    """What the resolver needs to know about a claim's document."""
+
+    origin: str
+    source_kind: str
+    outlet: str | None = None
+    url: str | None = None
+    published_at: str | None = None  # YYYY-MM-DD
+    industry: str | None = None  # from a structured record, when its row had one
+    country: str | None = None
+    seen_at: str | None = None  # when the document was first stored (fetched or imported)
+
+
+@dataclass
+class Event:
+    """One real-world layoff, merged from every claim about it."""
+
+    id: str
+    company_id: str | None
+    company: str | None
+    parent: str | None
+    announced_on: str | None  # YYYY-MM-DD, YYYY-MM or YYYY
+    date_precision: str | None
+    headcount: int | None  # the figure counted in totals (a record's own figure when any)
+    headcount_min: int | None  # the range over every source's own figure
+    headcount_max: int | None
+    approx: bool
+    percent: float | None
+    estimated_headcount: int | None  # percent x known workforce, never a reported figure
+    estimate_basis: str | None
+    units: list[str]
+    locations: list[str]
+    reasons: list[str]
+    status: str  # confirmed (a record), reported (news only), planned, superseded
+    sources: int  # distinct documents behind it
+    claims: int
+    lead_mention_id: str | None
+    first_seen: str
+    last_updated: str
+    superseded_by: str | None = None
+    industry: str | None = None
+    country: str | None = None
+    revision: int = 0  # how many changes are recorded
+    family_id: str | None = None  # the top owner's company id, what merging compares
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """One recorded change to an event: which field, from what, to what, when and why."""
+
+    event_id: str
+    seq: int
+    at: str
+    field: str
+    old: Any
+    new: Any
+    caused_by: str | None  # the mention id of the claim that caused it
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """How one claim was resolved: the event it joined (if any), in what role and why."""
+
+    mention_id: str
+    event_id: str | None
+    role: str
+    reason: str
+    counted: bool = False  # its figure is (part of) the event's headcount
+    superseded_by: str | None = None  # the claim that replaced it (a corrected record)
+    position: int = 0  # order of joining within its event
+    company_id: str | None = None
+    family_id: str | None = None
+    attached_at: str = ""
+
+
+@dataclass(frozen=True)
+class EventSourceView:
+    """A source of an event as shown to people: the claim, its document and every origin."""
+
+    source: EventSource
+    mention: Mention
+    document: ClaimSource
+    origins: list[str]
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: Event
+    sources: list[EventSourceView]
+    changes: list[EventChange]

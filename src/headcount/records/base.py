@@ -75,6 +75,8 @@ class ImportedRow:
     document: Document
     mentions: list[Mention]
     row: int
+    industry: str | None = None  # what the row says about its employer, for the registry
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,8 @@ class Record:
     locations: tuple[str, ...] = ()
     units: tuple[str, ...] = ()
     reason: str | None = None
+    industry: str | None = None  # the employer's industry and country, when the row gives them
+    country: str | None = None
 
 
 def count(row: Row, column: str) -> int | None:
@@ -344,4 +348,6 @@ def build(record: Record, origin: str, row: int, source_kind: SourceKind) -> Imp
         confidence=1.0,
         doc=origin,
     )
-    return ImportedRow(document, [mention], row)
+    # Every WARN notice is filed with a US state.
+    where = record.country or ("United States" if source_kind == "warn" else None)
+    return ImportedRow(document, [mention], row, industry=record.industry, country=where)

@@ -110,6 +110,8 @@ def read_layoffs_fyi(row: Row, columns: Columns, *, fraction: bool) -> Record:
         url=web_url(source),
         outlet="layoffs.fyi",
         locations=where,
+        industry=row.get(columns.industry),
+        country=country(row.get(columns.country)),
     )
 
 

@@ -67,4 +67,6 @@ def parse(row: Row) -> Record:
         url=web_url(source),
         outlet=tracker,
         locations=where,
+        industry=row.get("industry"),
+        country=country(row.get("country")),
     )

@@ -126,4 +126,5 @@ def parse(row: Row) -> Record:
         url=web_url(source),
         outlet=f"{US_STATES.get(state, state)} WARN notices",
         locations=where,
+        industry=row.get("industry"),
     )

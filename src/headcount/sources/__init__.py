@@ -18,13 +18,15 @@ from pathlib import Path
 
 from headcount.model import Document, SourceError
 from headcount.sources import decoding, url
+from headcount.sources.csvfile import read_csv
 from headcount.sources.document import Kind, Unreadable
 from headcount.sources.html import declared_charset, parse_html
 from headcount.sources.jsonl import parse_json, parse_jsonl, read_jsonl
 from headcount.sources.language import detect_language
 from headcount.sources.text import parse_markdown, parse_text
+from headcount.sources.warc import read_warc
 
-__all__ = ["STDIN_ORIGIN", "SUFFIXES", "detect_language", "load"]
+__all__ = ["STDIN_ORIGIN", "SUFFIXES", "detect_language", "file_kind", "file_paths", "load"]
 
 # File name endings and how each is read; any of them may also end in ".gz".
 SUFFIXES: dict[str, Kind] = {
@@ -38,6 +40,8 @@ SUFFIXES: dict[str, Kind] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".warc": "warc",
 }
 _GLOB_CHARACTERS = frozenset("*?[")
 STDIN_ORIGIN = "<stdin>"
@@ -108,23 +112,33 @@ def _os_reason(error: OSError) -> str:
 
 
 def _load_path(item: str, options: _Options) -> Iterator[Document | SourceError]:
+    for path in file_paths(item):
+        if isinstance(path, SourceError):
+            yield path
+        else:
+            yield from _guarded(path, _load_file(Path(path), options))
+
+
+def file_paths(item: str) -> Iterator[str | SourceError]:
+    """The files an input path names, in the order `load` reads them: a file itself, every file
+    of a directory (recursively, in name order, hidden ones skipped), or a glob's matches."""
     if os.path.isdir(item):
-        yield from _load_directory(item, options)
+        yield from _directory_files(item)
     elif _GLOB_CHARACTERS.intersection(item) and not os.path.lexists(item):
         matches = sorted(glob.glob(item, recursive=True))
         if not matches:
             yield SourceError(item, "no files match this pattern")
         for match in matches:
             if os.path.isdir(match):
-                yield from _load_directory(match, options)
+                yield from _directory_files(match)
             else:
-                yield from _guarded(match, _load_file(Path(match), options))
+                yield match
     else:
-        yield from _guarded(item, _load_file(Path(item), options))
+        yield item
 
 
-def _load_directory(directory: str, options: _Options) -> Iterator[Document | SourceError]:
-    results = _walk(directory, options, set())
+def _directory_files(directory: str) -> Iterator[str | SourceError]:
+    results = _walk(directory, set())
     first = next(results, None)
     if first is None:
         yield SourceError(directory, "no files in this directory")
@@ -133,7 +147,7 @@ def _load_directory(directory: str, options: _Options) -> Iterator[Document | So
     yield from results
 
 
-def _walk(directory: str, options: _Options, seen: set[str]) -> Iterator[Document | SourceError]:
+def _walk(directory: str, seen: set[str]) -> Iterator[str | SourceError]:
     """Files under directory in path order, as `find | sort` lists them."""
     real = os.path.realpath(directory)
     if real in seen:  # a symbolic link back up the tree
@@ -151,12 +165,12 @@ def _walk(directory: str, options: _Options, seen: set[str]) -> Iterator[Documen
         return
     for entry in entries:
         if entry.is_dir():
-            yield from _walk(entry.path, options, seen)
+            yield from _walk(entry.path, seen)
         else:
-            yield from _guarded(entry.path, _load_file(Path(entry.path), options))
+            yield entry.path
 
 
-def _file_kind(path: Path) -> tuple[Kind | None, bool]:
+def file_kind(path: Path) -> tuple[Kind | None, bool]:
     """(kind, gzip-compressed) for a file name; kind None means: decide by content."""
     suffixes = [suffix.lower() for suffix in path.suffixes]
     compressed = bool(suffixes) and suffixes[-1] == ".gz"
@@ -175,10 +189,19 @@ def _file_kind(path: Path) -> tuple[Kind | None, bool]:
 
 def _load_file(path: Path, options: _Options) -> Iterator[Document | SourceError]:
     path.stat()  # a missing file is reported as missing, whatever its name
-    kind, compressed = _file_kind(path)
+    kind, compressed = file_kind(path)
     origin = str(path)
     if kind == "jsonl":
         yield from _stream_jsonl(path, compressed, options)
+        return
+    if kind == "csv":
+        yield from read_csv(
+            path, compressed=compressed, published=options.published, max_bytes=options.max_bytes
+        )
+        return
+    if kind == "warc":
+        # fastwarc finds out for itself whether the archive is compressed.
+        yield from read_warc(path, published=options.published, max_bytes=options.max_bytes)
         return
     data = decoding.read_file(path, options.max_bytes, compressed=compressed)
     yield from _parse(data, kind, None, origin, None, options)

@@ -10,7 +10,7 @@ from headcount.model import Document, SourceError, normalize_text
 from headcount.sources.language import detect_language
 
 # How a body of text is to be read, whether it came from a file, stdin or a URL.
-Kind = Literal["text", "markdown", "html", "json", "jsonl"]
+Kind = Literal["text", "markdown", "html", "json", "jsonl", "csv", "warc"]
 
 
 class Unreadable(Exception):

@@ -165,23 +165,36 @@ def _records(
 ) -> Iterator[Document | SourceError]:
     found = False
     for number, line in enumerate(lines, start=1):
-        if isinstance(line, Unreadable):
+        result = jsonl_line(line, number, origin, published, url)
+        if result is not None:
             found = True
-            yield SourceError(f"{origin}#{number}", f"line {number}: {line}")
-            continue
-        # The line end goes, or a record cut off inside a string reports a "control character".
-        line = line.rstrip("\r\n")
-        if number == 1:
-            line = line.removeprefix("\ufeff")
-        if not line.strip():
-            continue
-        found = True
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            reason = f"line {number}: invalid JSON: {_json_problem(error)} (column {error.colno})"
-            yield SourceError(f"{origin}#{number}", reason)
-            continue
-        yield _record_document(record, origin, f"line {number}", str(number), published, url)
+            yield result
     if not found:
         yield SourceError(origin, "empty document")
+
+
+def jsonl_lines(stream: LineReadable, max_bytes: int) -> Iterator[str | Unreadable]:
+    """The decoded lines of a JSON Lines stream (line number = position + 1), each capped at
+    max_bytes: what `jsonl_line` turns into documents, one line at a time (in another process,
+    for a bulk run)."""
+    return _lines(stream, max_bytes)
+
+
+def jsonl_line(
+    line: str | Unreadable, number: int, origin: str, published: date | None, url: str | None
+) -> Document | SourceError | None:
+    """The document on line `number` of a JSON Lines file, its error, or None for a blank line."""
+    if isinstance(line, Unreadable):
+        return SourceError(f"{origin}#{number}", f"line {number}: {line}")
+    # The line end goes, or a record cut off inside a string reports a "control character".
+    line = line.rstrip("\r\n")
+    if number == 1:
+        line = line.removeprefix("\ufeff")
+    if not line.strip():
+        return None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        reason = f"line {number}: invalid JSON: {_json_problem(error)} (column {error.colno})"
+        return SourceError(f"{origin}#{number}", reason)
+    return _record_document(record, origin, f"line {number}", str(number), published, url)

@@ -93,3 +93,16 @@ def _describe(reason: object, timeout: float) -> str:
     if isinstance(reason, OSError) and reason.strerror:
         return reason.strerror.lower()
     return str(reason)
+
+
+def describe_error(error: BaseException, timeout: float) -> str:
+    """A one-line reason for an exception raised while fetching (not for HTTP statuses)."""
+    if isinstance(error, urllib.error.URLError):
+        return _describe(error.reason, timeout)
+    if isinstance(error, http.client.HTTPException):
+        return f"bad HTTP response ({type(error).__name__})"
+    if isinstance(error, OSError):
+        return _describe(error, timeout)
+    if isinstance(error, ValueError):
+        return f"invalid URL ({error})"
+    return f"unexpected error: {type(error).__name__}: {error}"

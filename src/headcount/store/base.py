@@ -19,7 +19,43 @@ from datetime import date, datetime, timezone
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar, cast
 
-from headcount.model import KINDS, Document, Mention, Precision, SourceKind
+from headcount.model import (
+    KINDS,
+    ClaimSource,
+    Company,
+    Document,
+    Event,
+    EventChange,
+    EventDetail,
+    EventSource,
+    EventSourceView,
+    Mention,
+    Precision,
+    SourceKind,
+)
+from headcount.store.event_index import (
+    BREAKDOWNS,
+    INDEX_COLUMNS,
+    REASON_NAMES,
+    SORTS,
+    SOURCE_KINDS,
+    EventFilter,
+    Group,
+    IndexSource,
+    SourceFreshness,
+    Totals,
+    company_names,
+    fold,
+    index_row,
+    parse_sort,
+)
+from headcount.store.feed_records import (
+    FEED_COLUMNS,
+    FEED_ITEM_COLUMNS,
+    Feed,
+    FeedEntry,
+    feed_id,
+)
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -59,6 +95,74 @@ DOCUMENT_COLUMNS: tuple[str, ...] = (
     "source_kind",
     "text",
 )
+
+EVENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "company_id",
+    "family_id",
+    "company",
+    "parent",
+    "announced_on",
+    "date_precision",
+    "headcount",
+    "headcount_min",
+    "headcount_max",
+    "approx",
+    "percent",
+    "estimated_headcount",
+    "estimate_basis",
+    "units",
+    "locations",
+    "reasons",
+    "status",
+    "sources",
+    "claims",
+    "lead_mention_id",
+    "industry",
+    "country",
+    "first_seen",
+    "last_updated",
+    "superseded_by",
+    "revision",
+)
+
+SOURCE_COLUMNS: tuple[str, ...] = (
+    "mention_id",
+    "event_id",
+    "role",
+    "reason",
+    "counted",
+    "superseded_by",
+    "position",
+    "company_id",
+    "family_id",
+    "attached_at",
+)
+
+COMPANY_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "parent_id",
+    "industry",
+    "country",
+    "workforce",
+    "workforce_basis",
+    "workforce_as_of",
+    "source",
+    "name_from_key",
+)
+
+# What the resolver reads about a claim's document, after the claim's own columns.
+_CLAIM_SOURCE_SQL = (
+    "d.origin, d.source_kind, d.outlet, d.url, d.published_at, rf.industry, rf.country, "
+    "d.fetched_at"
+)
+_CLAIM_JOIN = (
+    "FROM mentions m JOIN documents d ON d.id = m.document_id "
+    "LEFT JOIN record_facts rf ON rf.document_id = m.document_id"
+)
+# Keeps IN (...) lists well under every driver's parameter limit.
+_CHUNK = 500
 
 # The date a claim is filed under: its own when the text gave one, else when it was published.
 _EFFECTIVE_DATE = "COALESCE(m.date, d.published_at)"
@@ -116,6 +220,11 @@ def _str_list(raw: str) -> list[str]:
     return value
 
 
+def _bar_list(value: str) -> list[str]:
+    """'|a|b|' (an event_index membership text) as ["a", "b"]."""
+    return [part for part in value.split("|") if part]
+
+
 def _mention_row(mention: Mention) -> tuple[Any, ...]:
     return (
         mention.id,
@@ -156,7 +265,7 @@ def _mention_from_row(values: Row) -> Mention:
         approx=bool(row["approx"]),
         percent=row["percent"],
         date=row["date"],
-        date_precision=cast(Precision | None, row["date_precision"]),
+        date_precision=cast("Precision | None", row["date_precision"]),
         units=_str_list(row["units"]),
         locations=_str_list(row["locations"]),
         reason=row["reason"],
@@ -166,6 +275,97 @@ def _mention_from_row(values: Row) -> Mention:
         extractor_version=row["extractor_version"],
         confidence=row["confidence"],
         doc=row["doc_origin"],
+    )
+
+
+def _event_row(event: Event) -> tuple[Any, ...]:
+    values = []
+    for name in EVENT_COLUMNS:
+        value = getattr(event, name)
+        if name in ("units", "locations", "reasons"):
+            value = json.dumps(value, ensure_ascii=False)
+        elif name == "approx":
+            value = int(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _event_from_row(values: Row) -> Event:
+    row = dict(zip(EVENT_COLUMNS, values, strict=True))
+    for name in ("units", "locations", "reasons"):
+        row[name] = _str_list(row[name])
+    row["approx"] = bool(row["approx"])
+    return Event(**row)
+
+
+def _source_row(source: EventSource) -> tuple[Any, ...]:
+    return (
+        source.mention_id,
+        source.event_id,
+        source.role,
+        source.reason,
+        int(source.counted),
+        source.superseded_by,
+        source.position,
+        source.company_id,
+        source.family_id,
+        source.attached_at,
+    )
+
+
+def _source_from_row(values: Row) -> EventSource:
+    row = dict(zip(SOURCE_COLUMNS, values, strict=True))
+    row["counted"] = bool(row["counted"])
+    return EventSource(**row)
+
+
+def _claim_from_row(values: Row) -> tuple[Mention, ClaimSource]:
+    """A claim row (MENTION_COLUMNS, then _CLAIM_SOURCE_SQL) as its Mention and ClaimSource."""
+    n = len(MENTION_COLUMNS)
+    origin, kind, outlet, url, published, industry, country, seen = values[n:]
+    mention = _mention_from_row((*values[:n], origin))
+    return mention, ClaimSource(
+        origin=origin,
+        source_kind=kind,
+        outlet=outlet,
+        url=url,
+        published_at=published,
+        industry=industry,
+        country=country,
+        seen_at=seen,
+    )
+
+
+def _change_row(change: EventChange) -> tuple[Any, ...]:
+    return (
+        change.event_id,
+        change.seq,
+        change.at,
+        change.field,
+        json.dumps(change.old, ensure_ascii=False),
+        json.dumps(change.new, ensure_ascii=False),
+        change.caused_by,
+        change.note,
+    )
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
+
+
+def _document_row(doc: Document) -> tuple[Any, ...]:
+    return (
+        doc.id,
+        doc.origin,
+        doc.url,
+        doc.outlet,
+        doc.title,
+        _published_iso(doc.published_at),
+        doc.fetched_at.isoformat(),
+        doc.language,
+        doc.source_kind,
+        doc.text,
     )
 
 
@@ -274,18 +474,7 @@ class Store(ABC):
 
     def add_document(self, doc: Document) -> bool:
         """Store `doc`; False if a document with its id is already stored (left unchanged)."""
-        row = (
-            doc.id,
-            doc.origin,
-            doc.url,
-            doc.outlet,
-            doc.title,
-            _published_iso(doc.published_at),
-            doc.fetched_at.isoformat(),
-            doc.language,
-            doc.source_kind,
-            doc.text,
-        )
+        row = _document_row(doc)
         with self.transaction():
             added = self._execute(
                 f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
@@ -436,3 +625,943 @@ class Store(ABC):
         row = self._fetchone("SELECT COUNT(*) FROM mentions")
         assert row is not None
         return int(row[0])
+
+    # --- where documents were seen, and what their records say about the employer ------------
+
+    def add_document_origin(self, document_id: str, origin: str) -> bool:
+        """Note that a document was seen at `origin` (a file row, a URL); False if noted before.
+
+        An exact duplicate row is one document; its second origin is kept here so the
+        duplicate stays visible as a source of the event.
+        """
+        with self.transaction():
+            added = self._execute(
+                "INSERT INTO document_origins (document_id, origin, first_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (document_id, origin) DO NOTHING",
+                (document_id, origin, now_iso()),
+            )
+        return added == 1
+
+    def document_origins(self, document_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Every origin each document was seen at, in the order first seen."""
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(document_ids))):
+            rows = self._fetchall(
+                "SELECT document_id, origin FROM document_origins "
+                f"WHERE document_id IN ({', '.join('?' * len(chunk))}) "
+                f"ORDER BY first_seen, {self._binary('origin')}",
+                chunk,
+            )
+            for document_id, origin in rows:
+                found.setdefault(document_id, []).append(origin)
+        return found
+
+    def add_imported(
+        self,
+        rows: Sequence[tuple[Document, Sequence[Mention], str | None, str | None]],
+        extractor_version: str,
+    ) -> tuple[int, int]:
+        """Store a batch of imported record rows at once: each (document, its claims, the
+        industry and country the row gives) with the origin it was seen at and an "imported"
+        extraction note. Returns (new documents, new claims); what is stored stays as it is."""
+        if not rows:
+            return 0, 0
+        at = now_iso()
+        with self.transaction():
+            documents = self._executemany(
+                f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))}) ON CONFLICT (id) DO NOTHING",
+                [_document_row(doc) for doc, _, _, _ in rows],
+            )
+            self._executemany(
+                "INSERT INTO document_origins (document_id, origin, first_seen) VALUES (?, ?, ?) "
+                "ON CONFLICT (document_id, origin) DO NOTHING",
+                [(doc.id, doc.origin, at) for doc, _, _, _ in rows],
+            )
+            facts = [(doc.id, i, c) for doc, _, i, c in rows if i or c]
+            if facts:
+                self._executemany(
+                    "INSERT INTO record_facts (document_id, industry, country) VALUES (?, ?, ?) "
+                    "ON CONFLICT (document_id) DO NOTHING",
+                    facts,
+                )
+            mentions = [_mention_row(m) for _, claims, _, _ in rows for m in claims]
+            added = 0
+            if mentions:
+                added = self._executemany(
+                    f"INSERT INTO mentions ({', '.join(MENTION_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(MENTION_COLUMNS))}) ON CONFLICT (id) DO NOTHING",
+                    mentions,
+                )
+            self._executemany(
+                "INSERT INTO extractions "
+                "(document_id, extractor_version, status, detail, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (document_id, extractor_version) DO UPDATE SET "
+                "status = excluded.status, detail = excluded.detail, "
+                "recorded_at = excluded.recorded_at",
+                [(doc.id, extractor_version, "imported", None, at) for doc, _, _, _ in rows],
+            )
+        return documents, added
+
+    def add_record_facts(
+        self, document_id: str, industry: str | None, country: str | None
+    ) -> None:
+        """Keep the industry and country a structured record gives its employer."""
+        with self.transaction():
+            self._execute(
+                "INSERT INTO record_facts (document_id, industry, country) VALUES (?, ?, ?) "
+                "ON CONFLICT (document_id) DO NOTHING",
+                (document_id, industry, country),
+            )
+
+    # --- the company registry -------------------------------------------------------------
+
+    def companies(self) -> tuple[list[Company], list[tuple[str, str, str, str]]]:
+        """Every registry company (aliases filled in) and every alias row (key, company id,
+        alias as written, how it was matched)."""
+        companies = {}
+        for values in self._fetchall(
+            f"SELECT {', '.join(COMPANY_COLUMNS)} FROM companies ORDER BY {self._binary('id')}"
+        ):
+            row = dict(zip(COMPANY_COLUMNS, values, strict=True))
+            row["name_from_key"] = bool(row["name_from_key"])
+            companies[row["id"]] = Company(**row)
+        aliases: list[tuple[str, str, str, str]] = []
+        for key, company_id, alias, how in self._fetchall(
+            "SELECT key, company_id, alias, how FROM company_aliases "
+            f"ORDER BY {self._binary('key')}"
+        ):
+            aliases.append((key, company_id, alias, how))
+            company = companies.get(company_id)
+            if company is not None and alias not in company.aliases and alias != company.name:
+                company.aliases.append(alias)
+        return list(companies.values()), aliases
+
+    def save_companies(
+        self, companies: Sequence[Company], aliases: Sequence[tuple[str, str, str, str]]
+    ) -> None:
+        """Insert or update companies (parents before children) and add alias rows."""
+        if not companies and not aliases:
+            return
+        updates = ", ".join(f"{c} = excluded.{c}" for c in COMPANY_COLUMNS[1:])
+        with self.transaction():
+            if companies:
+                self._executemany(
+                    f"INSERT INTO companies ({', '.join(COMPANY_COLUMNS)}, updated_at) "
+                    f"VALUES ({', '.join('?' * (len(COMPANY_COLUMNS) + 1))}) "
+                    f"ON CONFLICT (id) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
+                    [
+                        (
+                            c.id,
+                            c.name,
+                            c.parent_id,
+                            c.industry,
+                            c.country,
+                            c.workforce,
+                            c.workforce_basis,
+                            c.workforce_as_of,
+                            c.source,
+                            int(c.name_from_key),
+                            now_iso(),
+                        )
+                        for c in companies
+                    ],
+                )
+            if aliases:
+                self._executemany(
+                    "INSERT INTO company_aliases (key, company_id, alias, how) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+                    list(aliases),
+                )
+
+    # --- what the resolver reads ----------------------------------------------------------
+
+    def unresolved_claims(self) -> list[tuple[Mention, ClaimSource]]:
+        """Claims no resolve run has placed yet (no event_sources row), with their documents."""
+        rows = self._fetchall(
+            f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)}, {_CLAIM_SOURCE_SQL} "
+            f"{_CLAIM_JOIN} LEFT JOIN event_sources es ON es.mention_id = m.id "
+            f"WHERE es.mention_id IS NULL ORDER BY {self._binary('m.id')}"
+        )
+        return [_claim_from_row(row) for row in rows]
+
+    def _placed(self, where: str, params: Sequence[Any]) -> list[tuple[EventSource, Mention, ClaimSource]]:
+        rows = self._fetchall(
+            f"SELECT {', '.join('es.' + c for c in SOURCE_COLUMNS)}, "
+            f"{', '.join('m.' + c for c in MENTION_COLUMNS)}, {_CLAIM_SOURCE_SQL} "
+            f"{_CLAIM_JOIN} JOIN event_sources es ON es.mention_id = m.id WHERE {where} "
+            f"ORDER BY es.position, {self._binary('es.mention_id')}",
+            params,
+        )
+        n = len(SOURCE_COLUMNS)
+        return [(_source_from_row(row[:n]), *_claim_from_row(row[n:])) for row in rows]
+
+    def placed_claims(
+        self, event_ids: Sequence[str] | None = None
+    ) -> list[tuple[EventSource, Mention, ClaimSource]]:
+        """Resolved claims with how they were placed: of the given events, or all of them."""
+        if event_ids is None:
+            return self._placed("1 = 1", ())
+        placed = []
+        for chunk in _chunks(list(dict.fromkeys(event_ids))):
+            placed += self._placed(f"es.event_id IN ({', '.join('?' * len(chunk))})", chunk)
+        return placed
+
+    def unattached_context(
+        self, family_ids: Sequence[str]
+    ) -> list[tuple[EventSource, Mention, ClaimSource]]:
+        """Past rounds and running totals kept without an event, for the given companies."""
+        placed = []
+        for chunk in _chunks(sorted(set(family_ids))):
+            placed += self._placed(
+                f"es.event_id IS NULL AND es.role = 'context' "
+                f"AND es.family_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        return placed
+
+    def active_events(self, family_ids: Sequence[str]) -> list[Event]:
+        """Events of these company families that nothing has superseded."""
+        found = []
+        for chunk in _chunks(sorted(set(family_ids))):
+            found += [
+                _event_from_row(row)
+                for row in self._fetchall(
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
+                    f"WHERE superseded_by IS NULL AND family_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            ]
+        return found
+
+    # --- what the resolver writes ---------------------------------------------------------
+
+    def save_events(
+        self,
+        new: Sequence[Event],
+        updated: Sequence[Event],
+        new_sources: Sequence[EventSource],
+        updated_sources: Sequence[EventSource],
+        changes: Sequence[EventChange],
+        statistics: Sequence[Mention],
+    ) -> None:
+        """Write one resolve run's outcome at once: events, claims' placements, the change
+        log and statistics. Rows are only ever added or updated, never deleted."""
+        columns = ", ".join(EVENT_COLUMNS)
+        with self.transaction():
+            if new:
+                self._executemany(
+                    f"INSERT INTO events ({columns}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                    [_event_row(e) for e in new],
+                )
+            if updated:
+                sets = ", ".join(f"{c} = ?" for c in EVENT_COLUMNS[1:])
+                self._executemany(
+                    f"UPDATE events SET {sets} WHERE id = ?",
+                    [(*_event_row(e)[1:], e.id) for e in updated],
+                )
+            if new_sources:
+                self._executemany(
+                    f"INSERT INTO event_sources ({', '.join(SOURCE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(SOURCE_COLUMNS))})",
+                    [_source_row(s) for s in new_sources],
+                )
+            if updated_sources:
+                sets = ", ".join(f"{c} = ?" for c in SOURCE_COLUMNS[1:])
+                self._executemany(
+                    f"UPDATE event_sources SET {sets} WHERE mention_id = ?",
+                    [(*_source_row(s)[1:], s.mention_id) for s in updated_sources],
+                )
+            if changes:
+                self._executemany(
+                    "INSERT INTO event_changes "
+                    "(event_id, seq, at, field, old, new, caused_by, note) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_change_row(c) for c in changes],
+                )
+            if statistics:
+                at = now_iso()
+                self._executemany(
+                    "INSERT INTO statistics (mention_id, period, date_precision, headcount_min, "
+                    "headcount_max, approx, percent, units, locations, evidence, recorded_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (mention_id) DO NOTHING",
+                    [
+                        (
+                            m.id,
+                            m.date,
+                            m.date_precision,
+                            m.headcount_min,
+                            m.headcount_max,
+                            int(m.approx),
+                            m.percent,
+                            json.dumps(m.units, ensure_ascii=False),
+                            json.dumps(m.locations, ensure_ascii=False),
+                            m.evidence,
+                            at,
+                        )
+                        for m in statistics
+                    ],
+                )
+
+    # --- what people read -----------------------------------------------------------------
+
+    def events(
+        self,
+        company: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int | None = None,
+        include_superseded: bool = False,
+    ) -> list[Event]:
+        """Events, newest first (undated last).
+
+        company: case-insensitive substring of the event's company, its parent, or any alias
+        of its company.
+        since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive, compared at the event date's own
+        precision like the claims filter; undated events are left out by either.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if not include_superseded:
+            where.append("e.superseded_by IS NULL")
+        if company is not None:
+            if not company.strip():
+                raise ValueError("company filter is empty")
+            pattern = _like_pattern(company.strip())
+            where.append(
+                f"({self._lower('e.company')} LIKE ? ESCAPE '\\' "
+                f"OR {self._lower('e.parent')} LIKE ? ESCAPE '\\' "
+                "OR e.company_id IN (SELECT a.company_id FROM company_aliases a "
+                f"WHERE {self._lower('a.alias')} LIKE ? ESCAPE '\\'))"
+            )
+            params += [pattern] * 3
+        since_day = _period(since, "since")[0] if since is not None else None
+        until_day = _period(until, "until")[1] if until is not None else None
+        if since_day and until_day and since_day > until_day:
+            raise ValueError(f"since ({since}) is after until ({until})")
+        if since_day:
+            where.append("e.announced_on >= substr(?, 1, length(e.announced_on))")
+            params.append(since_day)
+        if until_day:
+            where.append("e.announced_on <= substr(?, 1, length(e.announced_on))")
+            params.append(until_day)
+        sql = f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)} FROM events e"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            " ORDER BY CASE WHEN e.announced_on IS NULL THEN 1 ELSE 0 END,"
+            f" {self._binary('e.announced_on')} DESC,"
+            f" {self._binary(self._lower('COALESCE(e.company, e.id)'))}, {self._binary('e.id')}"
+        )
+        if limit is not None:
+            if limit < 0:
+                raise ValueError(f"limit must be >= 0, got {limit}")
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_event_from_row(row) for row in self._fetchall(sql, params)]
+
+    def get_event(self, event_id: str) -> Event | None:
+        row = self._fetchone(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE id = ?", (event_id,)
+        )
+        return _event_from_row(row) if row is not None else None
+
+    def event_changes(self, event_id: str) -> list[EventChange]:
+        return [
+            EventChange(
+                event_id=row[0],
+                seq=row[1],
+                at=row[2],
+                field=row[3],
+                old=json.loads(row[4]) if row[4] is not None else None,
+                new=json.loads(row[5]) if row[5] is not None else None,
+                caused_by=row[6],
+                note=row[7],
+            )
+            for row in self._fetchall(
+                "SELECT event_id, seq, at, field, old, new, caused_by, note FROM event_changes "
+                "WHERE event_id = ? ORDER BY seq",
+                (event_id,),
+            )
+        ]
+
+    def event_detail(self, event_id: str) -> EventDetail | None:
+        """An event with every claim placed on it (superseded ones too), each with its document
+        and every origin that document was seen at, and the event's change history."""
+        event = self.get_event(event_id)
+        if event is None:
+            return None
+        placed = self.placed_claims([event_id])
+        origins = self.document_origins([mention.document_id for _, mention, _ in placed])
+        views = [
+            EventSourceView(source, mention, doc, origins.get(mention.document_id, [doc.origin]))
+            for source, mention, doc in placed
+        ]
+        return EventDetail(event, views, self.event_changes(event_id))
+
+    def event_count(self, include_superseded: bool = False) -> int:
+        sql = "SELECT COUNT(*) FROM events"
+        if not include_superseded:
+            sql += " WHERE superseded_by IS NULL"
+        row = self._fetchone(sql)
+        assert row is not None
+        return int(row[0])
+
+    def change_count(self) -> int:
+        row = self._fetchone("SELECT COUNT(*) FROM event_changes")
+        assert row is not None
+        return int(row[0])
+
+    def statistics(self) -> list[Mention]:
+        """Industry- or region-wide figures (aggregate claims), kept apart from events."""
+        rows = self._fetchall(
+            f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)}, d.origin "
+            "FROM statistics s JOIN mentions m ON m.id = s.mention_id "
+            "JOIN documents d ON d.id = m.document_id "
+            f"ORDER BY {self._binary('COALESCE(s.period, d.published_at)')} DESC, "
+            f"{self._binary('s.mention_id')}"
+        )
+        return [_mention_from_row(row) for row in rows]
+
+    # --- feeds (`headcount feeds`, `headcount watch`) and bulk runs (`headcount batch`) -----
+
+    def _feeds(self, where: str = "", params: Sequence[Any] = ()) -> list[Feed]:
+        count = "(SELECT COUNT(*) FROM feed_items i WHERE i.feed_id = f.id{})"
+        counts = ", ".join(
+            count.format(condition)
+            for condition in ("", " AND i.status = 'pending'", " AND i.status = 'failed'")
+        )
+        rows = self._fetchall(
+            f"SELECT {', '.join('f.' + c for c in FEED_COLUMNS)}, {counts} "
+            f"FROM feeds f {where} ORDER BY f.added_at, {self._binary('f.url')}",
+            params,
+        )
+        return [Feed(*row) for row in rows]
+
+    def add_feed(self, url: str, at: str) -> tuple[Feed, bool]:
+        """Subscribe to the feed at url; (the feed, False) if it was already subscribed."""
+        with self.transaction():
+            added = self._execute(
+                f"INSERT INTO feeds ({', '.join(FEED_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(FEED_COLUMNS))}) ON CONFLICT (url) DO NOTHING",
+                (feed_id(url), url, None, at, None, None, None, None, None, None, 0, None),
+            )
+        feed = self.get_feed(url)
+        assert feed is not None
+        return feed, added == 1
+
+    def get_feed(self, id_or_url: str) -> Feed | None:
+        found = self._feeds("WHERE f.id = ? OR f.url = ?", (id_or_url, id_or_url))
+        return found[0] if found else None
+
+    def feeds(self) -> list[Feed]:
+        """Every subscribed feed with its health and item counts, oldest subscription first."""
+        return self._feeds()
+
+    def remove_feed(self, id_or_url: str) -> bool:
+        """Unsubscribe; the documents and claims its items brought in stay."""
+        feed = self.get_feed(id_or_url)
+        if feed is None:
+            return False
+        with self.transaction():
+            self._execute("DELETE FROM feed_items WHERE feed_id = ?", (feed.id,))
+            self._execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+        return True
+
+    def feed_polled(
+        self,
+        feed_id: str,
+        at: str,
+        next_poll: str,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None,
+    ) -> None:
+        """A poll that succeeded (new items or a 304): the failure streak ends."""
+        with self.transaction():
+            self._execute(
+                "UPDATE feeds SET last_polled = ?, last_success = ?, next_poll = ?, etag = ?, "
+                "last_modified = ?, title = COALESCE(?, title), errors = 0 WHERE id = ?",
+                (at, at, next_poll, etag, last_modified, title, feed_id),
+            )
+
+    def feed_failed(self, feed_id: str, at: str, error: str, next_poll: str) -> None:
+        """A poll that failed; its validators are kept for the next try."""
+        with self.transaction():
+            self._execute(
+                "UPDATE feeds SET last_polled = ?, last_error = ?, last_error_at = ?, "
+                "next_poll = ?, errors = errors + 1 WHERE id = ?",
+                (at, error, at, next_poll, feed_id),
+            )
+
+    def add_feed_items(self, entries: Sequence[FeedEntry]) -> int:
+        """Note items a feed listed; those already noted are left as they are. Returns new ones."""
+        if not entries:
+            return 0
+        with self.transaction():
+            return self._executemany(
+                f"INSERT INTO feed_items ({', '.join(FEED_ITEM_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(FEED_ITEM_COLUMNS))}) "
+                "ON CONFLICT (feed_id, key) DO NOTHING",
+                [
+                    tuple(getattr(entry, column) for column in FEED_ITEM_COLUMNS)
+                    for entry in entries
+                ],
+            )
+
+    def feed_items(self, feed_id: str, status: str | None = None) -> list[FeedEntry]:
+        """A feed's items (those with `status`, if given) in the order they were first seen."""
+        sql = f"SELECT {', '.join(FEED_ITEM_COLUMNS)} FROM feed_items WHERE feed_id = ?"
+        params: list[Any] = [feed_id]
+        if status is not None:
+            sql += " AND status = ?"
+            params.append(status)
+        sql += f" ORDER BY first_seen, {self._binary('key')}"
+        return [FeedEntry(*row) for row in self._fetchall(sql, params)]
+
+    def feed_item_done(self, feed_id: str, key: str, document_id: str | None) -> None:
+        with self.transaction():
+            self._execute(
+                "UPDATE feed_items SET status = 'done', attempts = attempts + 1, "
+                "last_error = NULL, document_id = ? WHERE feed_id = ? AND key = ?",
+                (document_id, feed_id, key),
+            )
+
+    def feed_item_failed(self, feed_id: str, key: str, error: str, give_up: bool) -> None:
+        with self.transaction():
+            self._execute(
+                "UPDATE feed_items SET status = ?, attempts = attempts + 1, last_error = ? "
+                "WHERE feed_id = ? AND key = ?",
+                ("failed" if give_up else "pending", error, feed_id, key),
+            )
+
+    def batch_progress(self, run_id: str) -> tuple[int, int, int, str | None] | None:
+        """(tasks done, documents, claims, finished at) of a bulk run, or None if never started."""
+        row = self._fetchone(
+            "SELECT tasks_done, documents, claims, finished_at FROM batch_runs WHERE run_id = ?",
+            (run_id,),
+        )
+        return (int(row[0]), int(row[1]), int(row[2]), row[3]) if row is not None else None
+
+    def set_batch_progress(
+        self,
+        run_id: str,
+        inputs: str,
+        tasks_done: int,
+        documents: int,
+        claims: int,
+        at: str,
+        finished: bool = False,
+    ) -> None:
+        """Record how far a bulk run has got (call it in the transaction that stored the work)."""
+        with self.transaction():
+            self._execute(
+                "INSERT INTO batch_runs (run_id, inputs, tasks_done, documents, claims, "
+                "started_at, updated_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (run_id) DO UPDATE SET tasks_done = excluded.tasks_done, "
+                "documents = excluded.documents, claims = excluded.claims, "
+                "updated_at = excluded.updated_at, finished_at = excluded.finished_at",
+                (run_id, inputs, tasks_done, documents, claims, at, at, at if finished else None),
+            )
+
+    # --- the web tracker's read model (event_index; see store/event_index.py) ---------------
+
+    def events_version(self) -> tuple[str | None, int]:
+        """A cheap stamp that changes when events change: (latest last_updated, event count)."""
+        row = self._fetchone(
+            "SELECT (SELECT MAX(last_updated) FROM events), (SELECT COUNT(*) FROM events)"
+        )
+        assert row is not None
+        return row[0], int(row[1])
+
+    def refresh_event_index(self) -> int:
+        """Bring event_index up to date: rebuild the row of every current event that is new
+        or changed since it was indexed, and drop the rows of superseded events. Returns the
+        number of rows written or dropped; a second call right after returns 0."""
+        stale = [
+            row[0]
+            for row in self._fetchall(
+                "SELECT e.id FROM events e LEFT JOIN event_index x ON x.event_id = e.id "
+                "WHERE e.superseded_by IS NULL AND (x.event_id IS NULL "
+                "OR x.stamp <> e.last_updated OR x.revision <> e.revision)"
+            )
+        ]
+        gone = [
+            row[0]
+            for row in self._fetchall(
+                "SELECT x.event_id FROM event_index x LEFT JOIN events e ON e.id = x.event_id "
+                "WHERE e.id IS NULL OR e.superseded_by IS NOT NULL"
+            )
+        ]
+        if not stale and not gone:
+            return 0
+        columns = ", ".join(INDEX_COLUMNS)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in INDEX_COLUMNS[1:])
+        touched: set[str] = set()
+        with self.transaction():
+            for chunk in _chunks(stale):
+                marks = ", ".join("?" * len(chunk))
+                events = [
+                    _event_from_row(row)
+                    for row in self._fetchall(
+                        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE id IN ({marks})",
+                        chunk,
+                    )
+                ]
+                owners = {
+                    event_id: name
+                    for event_id, name in self._fetchall(
+                        "SELECT e.id, c.name FROM events e JOIN companies c ON c.id = e.family_id "
+                        f"WHERE e.id IN ({marks})",
+                        chunk,
+                    )
+                }
+                aliases: dict[str, list[str]] = {}
+                company_ids = sorted({e.company_id for e in events if e.company_id})
+                for ids in _chunks(company_ids):
+                    for company_id, alias in self._fetchall(
+                        "SELECT company_id, alias FROM company_aliases "
+                        f"WHERE company_id IN ({', '.join('?' * len(ids))}) "
+                        f"ORDER BY {self._binary('key')}",
+                        ids,
+                    ):
+                        aliases.setdefault(company_id, []).append(alias)
+                sources: dict[str, list[IndexSource]] = {}
+                for event_id, kind, outlet, title, evidence in self._fetchall(
+                    "SELECT es.event_id, d.source_kind, d.outlet, d.title, m.evidence "
+                    "FROM event_sources es JOIN mentions m ON m.id = es.mention_id "
+                    "JOIN documents d ON d.id = m.document_id "
+                    f"WHERE es.event_id IN ({marks}) ORDER BY es.position",
+                    chunk,
+                ):
+                    # A record's sentence only restates its own fields; news sentences add words.
+                    sources.setdefault(event_id, []).append(
+                        IndexSource(kind, outlet, title, evidence if kind == "news" else "")
+                    )
+                built = [
+                    index_row(
+                        e,
+                        owners.get(e.id),
+                        aliases.get(e.company_id or "", []),
+                        sources.get(e.id, []),
+                    )
+                    for e in events
+                ]
+                if built:
+                    self._executemany(
+                        f"INSERT INTO event_index ({columns}) "
+                        f"VALUES ({', '.join('?' * len(INDEX_COLUMNS))}) "
+                        f"ON CONFLICT (event_id) DO UPDATE SET {updates}",
+                        [row for row, _ in built],
+                    )
+                    self._executemany(
+                        "INSERT INTO event_search (event_id, search) VALUES (?, ?) "
+                        "ON CONFLICT (event_id) DO UPDATE SET search = excluded.search",
+                        [(row[0], search) for row, search in built],
+                    )
+                touched.update(c for e in events for c in (e.company_id, e.family_id) if c)
+            for chunk in _chunks(sorted(touched)):
+                marks = ", ".join("?" * len(chunk))
+                names: dict[str, list[str]] = {}
+                for company_id, name in self._fetchall(
+                    f"SELECT id, name FROM companies WHERE id IN ({marks})", chunk
+                ):
+                    names[company_id] = [name]
+                for company_id, alias in self._fetchall(
+                    f"SELECT company_id, alias FROM company_aliases WHERE company_id IN ({marks}) "
+                    f"ORDER BY {self._binary('key')}",
+                    chunk,
+                ):
+                    names.setdefault(company_id, []).append(alias)
+                self._executemany(
+                    "INSERT INTO company_index (company_id, names) VALUES (?, ?) "
+                    "ON CONFLICT (company_id) DO UPDATE SET names = excluded.names",
+                    [(cid, company_names(n[0], n[1:])) for cid, n in names.items()],
+                )
+            for chunk in _chunks(gone):
+                marks = ", ".join("?" * len(chunk))
+                self._execute(f"DELETE FROM event_search WHERE event_id IN ({marks})", chunk)
+                self._execute(f"DELETE FROM event_index WHERE event_id IN ({marks})", chunk)
+        return len(stale) + len(gone)
+
+    def _index_where(self, f: EventFilter) -> tuple[str, list[Any]]:
+        """The WHERE clause (possibly empty) over event_index x that `f` selects."""
+        where: list[str] = []
+        params: list[Any] = []
+        terms = f.terms()
+        if terms:
+            # Correlated, so that other filters narrow the rows first and each is probed by key.
+            where.append(
+                "EXISTS (SELECT 1 FROM event_search s WHERE s.event_id = x.event_id AND "
+                + " AND ".join("s.search LIKE ? ESCAPE '\\'" for _ in terms)
+                + ")"
+            )
+            params += [_like_pattern(term) for term in terms]
+        if f.company is not None:
+            # The few companies whose names match, then their events through the indexes.
+            matching = "SELECT ci.company_id FROM company_index ci WHERE ci.names LIKE ? ESCAPE '\\'"
+            where.append(f"(x.company_id IN ({matching}) OR x.family_id IN ({matching}))")
+            params += [_like_pattern(fold(f.company))] * 2
+        if f.company_id is not None:
+            where.append(
+                "(x.company_id = ? OR x.company_id IN "
+                "(SELECT c.id FROM companies c WHERE c.parent_id = ?))"
+            )
+            params += [f.company_id, f.company_id]
+        if f.industry is not None:
+            where.append("x.industry_key = ?")
+            params.append(fold(f.industry))
+        if f.country is not None:
+            where.append("x.country_key = ?")
+            params.append(fold(f.country))
+        if f.source is not None:
+            where.append("x.source_kinds LIKE ?")
+            params.append(f"%|{f.source}|%")
+        if f.reason is not None:
+            where.append("x.reason_tags LIKE ?")
+            params.append(f"%|{f.reason}|%")
+        since_day = _period(f.since, "since")[0] if f.since is not None else None
+        until_day = _period(f.until, "until")[1] if f.until is not None else None
+        if since_day and until_day and since_day > until_day:
+            raise ValueError(f"since ({f.since}) is after until ({f.until})")
+        if since_day or until_day:
+            where.append("x.day <> ''")
+        # The plain range on x.day is implied by the precision-aware test after it (a shorter
+        # date sorts before any longer one it prefixes) and lets the day index narrow the scan.
+        if since_day:
+            where.append("x.day >= ? AND x.day >= substr(?, 1, length(x.day))")
+            params += [since_day[:4], since_day]
+        if until_day:
+            where.append("x.day <= ? AND x.day <= substr(?, 1, length(x.day))")
+            params += [until_day, until_day]
+        if f.min_headcount is not None:
+            where.append("x.figure >= ?")
+            params.append(f.min_headcount)
+        if f.max_headcount is not None:
+            where.append("x.figure <= ?")
+            params.append(f.max_headcount)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def find_events(
+        self,
+        f: EventFilter | None = None,
+        sort: str | None = None,
+        offset: int = 0,
+        limit: int | None = 50,
+    ) -> list[tuple[Event, list[str], list[str]]]:
+        """Current events that `f` selects, in `sort` order ("date", "-headcount", ...; see
+        event_index.SORTS), each with the kinds of its sources and the tags of its reasons.
+        Reads event_index: call refresh_event_index() after events change."""
+        name, descending = parse_sort(sort)
+        if offset < 0:
+            raise ValueError(f"offset must be >= 0, got {offset}")
+        where, params = self._index_where(f or EventFilter())
+        direction = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, x.source_kinds, x.reason_tags "
+            f"FROM event_index x JOIN events e ON e.id = x.event_id{where} "
+            f"ORDER BY {SORTS[name]} {direction}, x.event_id {direction}"
+        )
+        if limit is not None:
+            if limit < 0:
+                raise ValueError(f"limit must be >= 0, got {limit}")
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        elif offset:
+            sql += " LIMIT ? OFFSET ?"  # both engines take a LIMIT with OFFSET; "no limit" is not portable
+            params += [2**62, offset]
+        n = len(EVENT_COLUMNS)
+        return [
+            (_event_from_row(row[:n]), _bar_list(row[n]), _bar_list(row[n + 1]))
+            for row in self._fetchall(sql, params)
+        ]
+
+    def event_totals(self, f: EventFilter | None = None) -> Totals:
+        """How many current events `f` selects, their counted headcount, how many report no
+        figure, and how many companies (top owners) they belong to."""
+        where, params = self._index_where(f or EventFilter())
+        row = self._fetchone(
+            "SELECT COUNT(*), SUM(x.figure), "
+            "SUM(CASE WHEN x.figure IS NULL THEN 1 ELSE 0 END), "
+            "COUNT(DISTINCT COALESCE(x.family_id, x.company_id, x.company_key)) "
+            f"FROM event_index x{where}",
+            params,
+        )
+        assert row is not None
+        return Totals(int(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3]))
+
+    def event_breakdown(
+        self, f: EventFilter | None = None, by: str = "month", limit: int | None = None
+    ) -> list[Group]:
+        """Events that `f` selects grouped `by` one of event_index.BREAKDOWNS, each group with
+        its event count and counted headcount. Months and years run oldest first; companies,
+        industries and countries largest headcount first; reasons and sources in their fixed
+        order (an event citing two reasons counts in both). `limit` keeps the first groups."""
+        if by not in BREAKDOWNS:
+            raise ValueError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
+        where, params = self._index_where(f or EventFilter())
+        measures = "COUNT(*), COALESCE(SUM(x.figure), 0)"
+        groups: list[Group] = []
+        if by in ("reason", "source", "month_reason", "month_source"):
+            column, names = (
+                ("x.reason_tags", REASON_NAMES) if by.endswith("reason") else
+                ("x.source_kinds", SOURCE_KINDS)
+            )
+            cases = ", ".join(
+                f"SUM(CASE WHEN {column} LIKE '%|{n}|%' THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN {column} LIKE '%|{n}|%' THEN COALESCE(x.figure, 0) ELSE 0 END)"
+                for n in names
+            )
+            if by.startswith("month"):
+                # Per month: all events (second=None), those with any tag (second="*"), then
+                # one group per tag.
+                for row in self._fetchall(
+                    f"SELECT x.month, COUNT(*), COALESCE(SUM(x.figure), 0), "
+                    f"SUM(CASE WHEN {column} <> '|' THEN 1 ELSE 0 END), "
+                    f"SUM(CASE WHEN {column} <> '|' THEN COALESCE(x.figure, 0) ELSE 0 END), "
+                    f"{cases} FROM event_index x{where}{' AND' if where else ' WHERE'} "
+                    "x.month IS NOT NULL GROUP BY x.month ORDER BY x.month",
+                    params,
+                ):
+                    groups.append(Group(row[0], int(row[1]), int(row[2]), second=None))
+                    groups.append(Group(row[0], int(row[3] or 0), int(row[4] or 0), second="*"))
+                    for i, n in enumerate(names):
+                        groups.append(
+                            Group(row[0], int(row[5 + 2 * i] or 0), int(row[6 + 2 * i] or 0), n)
+                        )
+            else:
+                sums = self._fetchone(f"SELECT {cases} FROM event_index x{where}", params)
+                assert sums is not None
+                groups = [
+                    Group(n, int(sums[2 * i] or 0), int(sums[2 * i + 1] or 0))
+                    for i, n in enumerate(names)
+                ]
+            return groups[:limit] if limit is not None else groups
+        if by == "month_industry":
+            sql = (
+                f"SELECT x.month, x.industry_key, MIN(x.industry), {measures} "
+                f"FROM event_index x{where}{' AND' if where else ' WHERE'} x.month IS NOT NULL "
+                "GROUP BY x.month, x.industry_key ORDER BY x.month, x.industry_key"
+            )
+            return [
+                Group(r[0], int(r[3]), int(r[4]), second=r[2]) for r in self._fetchall(sql, params)
+            ]
+        if by in ("month", "year"):
+            sql = (
+                f"SELECT x.{by}, {measures} FROM event_index x"
+                f"{where}{' AND' if where else ' WHERE'} x.{by} IS NOT NULL "
+                f"GROUP BY x.{by} ORDER BY x.{by}"
+            )
+            rows = self._fetchall(sql, params)
+            groups = [Group(r[0], int(r[1]), int(r[2])) for r in rows]
+            return groups[-limit:] if limit is not None else groups
+        if by == "company":
+            sql = (
+                "SELECT COALESCE(x.family_id, x.company_id), MIN(x.owner), "
+                f"{measures} FROM event_index x{where} "
+                "GROUP BY COALESCE(x.family_id, x.company_id) "
+                f"ORDER BY 4 DESC, 3 DESC, {self._binary('MIN(x.owner)')}"
+            )
+            rows = self._fetchall(sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params)
+            return [Group(r[0], int(r[2]), int(r[3]), label=r[1]) for r in rows]
+        key = f"x.{by}_key"
+        sql = (
+            f"SELECT MIN(x.{by}), {measures} FROM event_index x{where} "
+            f"GROUP BY {key} ORDER BY 3 DESC, 2 DESC, {self._binary(f'MIN(x.{by})')}"
+        )
+        rows = self._fetchall(sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params)
+        return [Group(r[0], int(r[1]), int(r[2])) for r in rows]
+
+    def company_summaries(
+        self, f: EventFilter | None = None, offset: int = 0, limit: int = 50
+    ) -> tuple[int, list[tuple[str, str | None, int, int, str | None]]]:
+        """Companies with current events that `f` selects, most events first: (how many
+        companies in all, [(company id, name, events, counted headcount, latest date)])."""
+        where, params = self._index_where(f or EventFilter())
+        where += (" AND" if where else " WHERE") + " x.company_id IS NOT NULL"
+        total = self._fetchone(f"SELECT COUNT(DISTINCT x.company_id) FROM event_index x{where}", params)
+        assert total is not None
+        rows = self._fetchall(
+            f"SELECT x.company_id, MIN(x.company), COUNT(*), COALESCE(SUM(x.figure), 0), "
+            f"MAX(x.day) FROM event_index x{where} GROUP BY x.company_id "
+            f"ORDER BY 3 DESC, 4 DESC, {self._binary('x.company_id')} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return int(total[0]), [
+            (r[0], r[1], int(r[2]), int(r[3]), r[4] or None) for r in rows
+        ]
+
+    def get_company(self, company_id: str) -> Company | None:
+        """One registry company with its aliases."""
+        row = self._fetchone(
+            f"SELECT {', '.join(COMPANY_COLUMNS)} FROM companies WHERE id = ?", (company_id,)
+        )
+        if row is None:
+            return None
+        data = dict(zip(COMPANY_COLUMNS, row, strict=True))
+        data["name_from_key"] = bool(data["name_from_key"])
+        company = Company(**data)
+        for (alias,) in self._fetchall(
+            f"SELECT alias FROM company_aliases WHERE company_id = ? ORDER BY {self._binary('key')}",
+            (company_id,),
+        ):
+            if alias not in company.aliases and alias != company.name:
+                company.aliases.append(alias)
+        return company
+
+    def subsidiaries(self, company_id: str) -> list[Company]:
+        """The companies whose parent is `company_id`, by name."""
+        found = []
+        for row in self._fetchall(
+            f"SELECT {', '.join(COMPANY_COLUMNS)} FROM companies WHERE parent_id = ? "
+            f"ORDER BY {self._binary(self._lower('name'))}",
+            (company_id,),
+        ):
+            data = dict(zip(COMPANY_COLUMNS, row, strict=True))
+            data["name_from_key"] = bool(data["name_from_key"])
+            found.append(Company(**data))
+        return found
+
+    def document_claims(self, document_id: str) -> list[tuple[Mention, EventSource | None]]:
+        """A document's claims in text order, each with how it was placed (None: unresolved)."""
+        rows = self._fetchall(
+            f"SELECT {', '.join('m.' + c for c in MENTION_COLUMNS)}, d.origin, "
+            f"{', '.join('es.' + c for c in SOURCE_COLUMNS)} "
+            "FROM mentions m JOIN documents d ON d.id = m.document_id "
+            "LEFT JOIN event_sources es ON es.mention_id = m.id "
+            f"WHERE m.document_id = ? ORDER BY m.evidence_start, {self._binary('m.id')}",
+            (document_id,),
+        )
+        n = len(MENTION_COLUMNS) + 1
+        return [
+            (
+                _mention_from_row(row[:n]),
+                _source_from_row(row[n:]) if row[n] is not None else None,
+            )
+            for row in rows
+        ]
+
+    def source_freshness(self) -> list[SourceFreshness]:
+        """Stored documents by kind and outlet: how many, newest publication, last fetched."""
+        return [
+            SourceFreshness(r[0], r[1], int(r[2]), r[3], r[4])
+            for r in self._fetchall(
+                "SELECT source_kind, outlet, COUNT(*), MAX(published_at), MAX(fetched_at) "
+                "FROM documents GROUP BY source_kind, outlet "
+                f"ORDER BY {self._binary('source_kind')}, 3 DESC"
+            )
+        ]
+
+    def facet_values(self, column: str) -> list[tuple[str, int]]:
+        """The values of "industry" or "country" among current events, most common first."""
+        if column not in ("industry", "country"):
+            raise ValueError(f"no facet {column!r}")
+        return [
+            (r[0], int(r[1]))
+            for r in self._fetchall(
+                f"SELECT MIN(x.{column}), COUNT(*) FROM event_index x "
+                f"WHERE x.{column}_key IS NOT NULL GROUP BY x.{column}_key "
+                f"ORDER BY 2 DESC, {self._binary(f'MIN(x.{column})')}"
+            )
+        ]

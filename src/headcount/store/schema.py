@@ -80,7 +80,215 @@ _V1: Final[tuple[str, ...]] = (
 )""",
 )
 
-MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _V1),)
+# Version 2: the resolved ledger. Companies (the registry) and their aliases; events and the
+# claims behind them (event_sources: one row per resolved claim, so "unresolved" is a claim
+# without one); the change log of every event; industry-wide statistics; and where each
+# document was seen (a row repeated in a table is one document seen at two origins) together
+# with the industry and country its record gave. Nothing here is ever deleted: a merged or
+# corrected event or claim points to what superseded it.
+_V2: Final[tuple[str, ...]] = (
+    """CREATE TABLE companies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    parent_id TEXT REFERENCES companies (id),
+    industry TEXT,
+    country TEXT,
+    workforce INTEGER,
+    workforce_basis TEXT,
+    workforce_as_of TEXT,
+    source TEXT NOT NULL,
+    name_from_key INTEGER NOT NULL,
+    updated_at TEXT NOT NULL
+)""",
+    """CREATE TABLE company_aliases (
+    key TEXT PRIMARY KEY,
+    company_id TEXT NOT NULL REFERENCES companies (id),
+    alias TEXT NOT NULL,
+    how TEXT NOT NULL
+)""",
+    "CREATE INDEX company_aliases_company ON company_aliases (company_id)",
+    """CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    company_id TEXT REFERENCES companies (id),
+    family_id TEXT,
+    company TEXT,
+    parent TEXT,
+    announced_on TEXT,
+    date_precision TEXT,
+    headcount INTEGER,
+    headcount_min INTEGER,
+    headcount_max INTEGER,
+    approx INTEGER NOT NULL,
+    percent DOUBLE PRECISION,
+    estimated_headcount INTEGER,
+    estimate_basis TEXT,
+    units TEXT NOT NULL,
+    locations TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    status TEXT NOT NULL,
+    sources INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
+    lead_mention_id TEXT,
+    industry TEXT,
+    country TEXT,
+    first_seen TEXT NOT NULL,
+    last_updated TEXT NOT NULL,
+    superseded_by TEXT REFERENCES events (id),
+    revision INTEGER NOT NULL
+)""",
+    "CREATE INDEX events_family ON events (family_id)",
+    "CREATE INDEX events_announced_on ON events (announced_on)",
+    """CREATE TABLE event_sources (
+    mention_id TEXT PRIMARY KEY REFERENCES mentions (id),
+    event_id TEXT REFERENCES events (id),
+    role TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    counted INTEGER NOT NULL,
+    superseded_by TEXT,
+    position INTEGER NOT NULL,
+    company_id TEXT,
+    family_id TEXT,
+    attached_at TEXT NOT NULL
+)""",
+    "CREATE INDEX event_sources_event ON event_sources (event_id)",
+    "CREATE INDEX event_sources_family ON event_sources (family_id)",
+    """CREATE TABLE event_changes (
+    event_id TEXT NOT NULL REFERENCES events (id),
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT,
+    caused_by TEXT,
+    note TEXT,
+    PRIMARY KEY (event_id, seq)
+)""",
+    """CREATE TABLE statistics (
+    mention_id TEXT PRIMARY KEY REFERENCES mentions (id),
+    period TEXT,
+    date_precision TEXT,
+    headcount_min INTEGER,
+    headcount_max INTEGER,
+    approx INTEGER NOT NULL,
+    percent DOUBLE PRECISION,
+    units TEXT NOT NULL,
+    locations TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+)""",
+    """CREATE TABLE document_origins (
+    document_id TEXT NOT NULL REFERENCES documents (id),
+    origin TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    PRIMARY KEY (document_id, origin)
+)""",
+    """CREATE TABLE record_facts (
+    document_id TEXT PRIMARY KEY REFERENCES documents (id),
+    industry TEXT,
+    country TEXT
+)""",
+)
+
+# Version 3: the feed reader and bulk runs. Each feed with its conditional-GET validators and
+# health (last poll, last success, last error, failures in a row for the backoff); every item a
+# feed has listed, so a restarted `watch` fetches what it had not finished and nothing twice;
+# and how far each `batch` run has got, written in the same transaction as its results.
+_V3: Final[tuple[str, ...]] = (
+    """CREATE TABLE feeds (
+    id TEXT PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    added_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    errors INTEGER NOT NULL,
+    next_poll TEXT
+)""",
+    """CREATE TABLE feed_items (
+    feed_id TEXT NOT NULL REFERENCES feeds (id),
+    key TEXT NOT NULL,
+    link TEXT,
+    title TEXT,
+    summary TEXT,
+    published TEXT,
+    first_seen TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL,
+    last_error TEXT,
+    document_id TEXT,
+    PRIMARY KEY (feed_id, key)
+)""",
+    "CREATE INDEX feed_items_status ON feed_items (feed_id, status)",
+    """CREATE TABLE batch_runs (
+    run_id TEXT PRIMARY KEY,
+    inputs TEXT NOT NULL,
+    tasks_done INTEGER NOT NULL,
+    documents INTEGER NOT NULL,
+    claims INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    finished_at TEXT
+)""",
+)
+
+# Version 4: the tracker's read model. One narrow row per current (not superseded) event with
+# what the web tracker filters, sorts and groups by, computed once instead of per request: the
+# kinds of source behind the event, its stated reasons as tags, the figure counted in totals,
+# keys folded to lower case in Python (SQLite's lower() is ASCII-only, and calling a Python
+# function on every row is slow), and sort keys that need no CASE, so an index serves ORDER BY.
+# The words an event can be found by live apart (event_search) to keep scans of event_index
+# short, and so do the names each company answers to (company_index: its name and aliases).
+# All three are derived: Store.refresh_event_index() rebuilds any row whose event changed (by
+# last_updated and revision) and drops the rows of superseded events.
+_V4: Final[tuple[str, ...]] = (
+    """CREATE TABLE event_index (
+    event_id TEXT PRIMARY KEY REFERENCES events (id),
+    day TEXT NOT NULL,
+    month TEXT,
+    year TEXT,
+    company_id TEXT,
+    family_id TEXT,
+    company TEXT,
+    owner TEXT,
+    company_key TEXT NOT NULL,
+    industry TEXT,
+    industry_key TEXT,
+    country TEXT,
+    country_key TEXT,
+    figure INTEGER,
+    figure_sort INTEGER NOT NULL,
+    source_kinds TEXT NOT NULL,
+    reason_tags TEXT NOT NULL,
+    sources INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    stamp TEXT NOT NULL,
+    revision INTEGER NOT NULL
+)""",
+    "CREATE INDEX event_index_day ON event_index (day, event_id)",
+    "CREATE INDEX event_index_company_id ON event_index (company_id, day)",
+    "CREATE INDEX event_index_family ON event_index (family_id, day)",
+    "CREATE INDEX event_index_company_key ON event_index (company_key, event_id)",
+    "CREATE INDEX event_index_figure ON event_index (figure_sort, event_id)",
+    "CREATE INDEX event_index_first_seen ON event_index (first_seen, event_id)",
+    "CREATE INDEX event_index_industry ON event_index (industry_key, day)",
+    "CREATE INDEX event_index_country ON event_index (country_key, day)",
+    """CREATE TABLE event_search (
+    event_id TEXT PRIMARY KEY REFERENCES events (id),
+    search TEXT NOT NULL
+)""",
+    """CREATE TABLE company_index (
+    company_id TEXT PRIMARY KEY REFERENCES companies (id),
+    names TEXT NOT NULL
+)""",
+    "CREATE INDEX events_last_updated ON events (last_updated)",
+    "CREATE INDEX companies_parent ON companies (parent_id)",
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
 
 LATEST_VERSION: Final = MIGRATIONS[-1][0]
 

@@ -1,0 +1,130 @@
+"""`resolve(store)`: place every claim no run has placed yet, and save what changed.
+
+Incremental: only claims without a placement are read, with the events of their companies
+(and context claims of those companies that found no event before). Idempotent: a second run
+finds nothing to place and writes nothing. One transaction: a run lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from headcount.model import EventSource
+from headcount.resolve.cluster import Claim, EventState, Ledger, Member, claims_for, cluster
+from headcount.resolve.registry import Registry
+from headcount.store.base import Store, now_iso
+
+
+@dataclass
+class ResolveReport:
+    claims: int = 0  # claims placed by this run
+    events_created: int = 0
+    events_updated: int = 0  # existing events a claim changed
+    events_superseded: int = 0  # news-only events merged into a record's event
+    roles: dict[str, int] = field(default_factory=dict)
+    statistics: int = 0
+    context_attached: int = 0  # context kept without an event earlier, attached now
+    changes: int = 0
+    companies: int = 0  # registry companies added or updated
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        roles = ", ".join(f"{n} {role}" for role, n in sorted(self.roles.items()))
+        return (
+            f"resolved {self.claims} claims: {self.events_created} new events, "
+            f"{self.events_updated} updated, {self.events_superseded} merged away"
+            + (f" ({roles})" if roles else "")
+            + f"; {self.changes} changes recorded in {self.seconds:.2f}s"
+        )
+
+
+def _member(source: EventSource, claim: Claim) -> Member:
+    return Member(
+        claim,
+        source.role,
+        source.reason,
+        source.position,
+        source.attached_at,
+        superseded_by=source.superseded_by,
+        counted=source.counted,
+        stored=source,
+    )
+
+
+def resolve(store: Store, now: str | None = None) -> ResolveReport:
+    """Merge unplaced claims into events (see headcount.resolve.cluster for the rules)."""
+    started = time.perf_counter()
+    now = now or now_iso()
+    report = ResolveReport()
+    companies, aliases = store.companies()
+    registry = Registry(companies, aliases)
+    claims = claims_for(store.unresolved_claims(), registry)
+    report.claims = len(claims)
+    families = sorted({c.family_id for c in claims if c.family_id is not None})
+
+    states: dict[str, EventState] = {}
+    if families:
+        for event in store.active_events(families):
+            states[event.id] = EventState(
+                event.id,
+                event.family_id,
+                [],
+                event.first_seen,
+                stored=event,
+                current=event,
+                revision=event.revision,
+            )
+        for source, mention, doc in store.placed_claims(list(states)):
+            assert source.event_id is not None
+            claim = Claim(mention, doc, source.company_id, source.family_id)
+            states[source.event_id].members.append(_member(source, claim))
+    retry = [
+        (Claim(mention, doc, source.company_id, source.family_id), source)
+        for source, mention, doc in store.unattached_context(families)
+    ]
+    ledger = Ledger(states.values())
+    outcome = cluster(claims, ledger, registry, now, retry)
+
+    new_events, updated_events = [], []
+    new_sources: list[EventSource] = []
+    updated_sources: list[EventSource] = []
+    for state in outcome.touched:
+        assert state.current is not None
+        if state.stored is None:
+            new_events.append(state.current)
+        elif state.current != state.stored:
+            updated_events.append(state.current)
+            if state.superseded_by is not None:
+                report.events_superseded += 1
+            else:
+                report.events_updated += 1
+        for member in state.members:
+            placed = member.source(state.id)
+            if member.stored is None:
+                new_sources.append(placed)
+            elif placed != member.stored:
+                updated_sources.append(placed)
+                if member.stored.event_id is None:
+                    report.context_attached += 1
+    for member in outcome.loose:
+        if member.stored is None:
+            new_sources.append(member.source(None))
+    changed_companies, new_aliases = registry.pending()
+    with store.transaction():
+        store.save_companies(changed_companies, new_aliases)
+        store.save_events(
+            new_events,
+            updated_events,
+            new_sources,
+            updated_sources,
+            outcome.changes,
+            outcome.statistics,
+        )
+    report.events_created = outcome.created
+    report.roles = dict(outcome.roles)
+    report.statistics = len(outcome.statistics)
+    report.changes = len(outcome.changes)
+    report.companies = len(changed_companies)
+    report.seconds = time.perf_counter() - started
+    return report

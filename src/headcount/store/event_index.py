@@ -1,0 +1,314 @@
+"""The tracker's read model: filters, sort orders and the derived row of each event.
+
+The web tracker and its API ask the same questions over and over (events of a company, in a
+year, with a WARN filing, citing AI, ordered by size). `event_index` holds one row per current
+event with the answers precomputed; this module says what goes in a row and what a filter
+means, and `Store` (base.py) runs the SQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Final
+
+from headcount.model import Event
+
+#: The kinds of document an event's sources can be (model.SourceKind).
+SOURCE_KINDS: Final[tuple[str, ...]] = ("news", "warn", "table", "manual")
+
+#: Stated reasons grouped into tags a filter or chart can use; a reason may carry several.
+REASON_TAGS: Final[dict[str, re.Pattern[str]]] = {
+    "ai": re.compile(
+        r"\b(?:ai|a\.i\.|artificial intelligence|generative|automation|automat\w*|machine learning"
+        r"|chatgpt|llms?|large language models?)\b",
+        re.IGNORECASE,
+    ),
+    "restructuring": re.compile(
+        r"restructur|reorgani[sz]|streamlin|efficien|realign|refocus|shift|priorit|strateg",
+        re.IGNORECASE,
+    ),
+    "costs": re.compile(r"\bcost|expense|spending|budget|margin|profitab|savings", re.IGNORECASE),
+    "economy": re.compile(
+        r"econom|downturn|recession|demand|inflation|interest rate|market condition|slowdown",
+        re.IGNORECASE,
+    ),
+    "funding": re.compile(r"funding|cash|runway|capital|investor|bankrupt", re.IGNORECASE),
+    "merger": re.compile(r"acqui|merger|takeover|integration", re.IGNORECASE),
+    "closure": re.compile(r"clos|shut|wind(?:ing)? down|exit", re.IGNORECASE),
+}
+OTHER_REASON: Final = "other"
+REASON_NAMES: Final[tuple[str, ...]] = (*REASON_TAGS, OTHER_REASON)
+
+#: Sort orders: name -> the indexed column, with "-name" meaning descending.
+SORTS: Final[dict[str, str]] = {
+    "date": "x.day",
+    "company": "x.company_key",
+    "headcount": "x.figure_sort",
+    "sources": "x.sources",
+    "first_seen": "x.first_seen",
+}
+DEFAULT_SORT: Final = "-date"
+
+#: How a breakdown groups events (see Store.event_breakdown).
+BREAKDOWNS: Final[tuple[str, ...]] = (
+    "month",
+    "year",
+    "company",
+    "industry",
+    "country",
+    "reason",
+    "source",
+    "month_industry",
+    "month_reason",
+    "month_source",
+)
+
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_SPACE = re.compile(r"\s+")
+# The search text of one event is capped so a much-reported layoff cannot bloat every scan.
+_SEARCH_CAP = 4000
+
+
+def reason_tags(reasons: Iterable[str]) -> list[str]:
+    """The tags of an event's stated reasons: ["ai", "restructuring"], or ["other"]."""
+    tags: list[str] = []
+    any_reason = False
+    for reason in reasons:
+        if not reason.strip():
+            continue
+        any_reason = True
+        for tag, pattern in REASON_TAGS.items():
+            if tag not in tags and pattern.search(reason):
+                tags.append(tag)
+    if any_reason and not tags:
+        tags.append(OTHER_REASON)
+    return [t for t in REASON_NAMES if t in tags]
+
+
+def counted_figure(event: Event) -> int | None:
+    """The figure an event adds to totals: its counted headcount, else the low end of its
+    sources' range (else the high end); estimates from a percent are never counted."""
+    for value in (event.headcount, event.headcount_min, event.headcount_max):
+        if value is not None:
+            return value
+    return None
+
+
+def fold(text: str) -> str:
+    """Text as searched: lower case (all of Unicode) with runs of whitespace as one space."""
+    return _SPACE.sub(" ", text.lower()).strip()
+
+
+def _bar(values: Iterable[str]) -> str:
+    """Values as one '|a|b|' text, so LIKE '%|a|%' tests membership."""
+    return "|" + "|".join(values) + "|"
+
+
+@dataclass(frozen=True)
+class IndexSource:
+    """What one of an event's claims adds to its index row."""
+
+    source_kind: str
+    outlet: str | None
+    title: str | None
+    evidence: str
+
+
+def index_row(
+    event: Event,
+    owner: str | None,
+    aliases: Sequence[str],
+    sources: Sequence[IndexSource],
+) -> tuple[tuple[Any, ...], str]:
+    """The event_index row of `event` (in INDEX_COLUMNS order) and its search text."""
+    day = event.announced_on or ""
+    month = day[:7] if len(day) >= 7 else None
+    year = day[:4] if len(day) >= 4 else None
+    names = [n for n in (event.company, event.parent, owner, *aliases) if n]
+    kinds = [k for k in SOURCE_KINDS if any(s.source_kind == k for s in sources)]
+    figure = counted_figure(event)
+    parts = [
+        *names,
+        event.industry or "",
+        event.country or "",
+        *event.units,
+        *event.locations,
+        *event.reasons,
+    ]
+    for source in sources:
+        parts += [source.outlet or "", source.title or "", source.evidence]
+    search = fold(" \n ".join(dict.fromkeys(p for p in parts if p)))[:_SEARCH_CAP]
+    row = (
+        event.id,
+        day,
+        month,
+        year,
+        event.company_id,
+        event.family_id,
+        event.company,
+        owner or event.parent or event.company,
+        fold(event.company or event.id),
+        event.industry,
+        fold(event.industry) if event.industry else None,
+        event.country,
+        fold(event.country) if event.country else None,
+        figure,
+        figure if figure is not None else -1,
+        _bar(kinds),
+        _bar(reason_tags(event.reasons)),
+        event.sources,
+        event.first_seen,
+        event.last_updated,
+        event.revision,
+    )
+    return row, search
+
+
+def company_names(name: str, aliases: Iterable[str]) -> str:
+    """The company_index text of a company: its folded name and aliases, one per line."""
+    return "\n" + "\n".join(dict.fromkeys(fold(n) for n in (name, *aliases) if n)) + "\n"
+
+
+INDEX_COLUMNS: Final[tuple[str, ...]] = (
+    "event_id",
+    "day",
+    "month",
+    "year",
+    "company_id",
+    "family_id",
+    "company",
+    "owner",
+    "company_key",
+    "industry",
+    "industry_key",
+    "country",
+    "country_key",
+    "figure",
+    "figure_sort",
+    "source_kinds",
+    "reason_tags",
+    "sources",
+    "first_seen",
+    "stamp",
+    "revision",
+)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the tracker's filters ask for; every field is optional and they combine with AND.
+
+    q: words that must all appear (case-insensitive) in the event's names, industry, country,
+    units, locations, reasons, or any news source's outlet, title or sentence.
+    company: case-insensitive substring of the name or an alias of the event's company or of
+    its owner (the top of its parent chain: Google -> Alphabet).
+    company_id: the company or any of its direct subsidiaries.
+    industry, country: equal, ignoring case.
+    source: one of SOURCE_KINDS: events with at least one source of that kind.
+    reason: one of REASON_NAMES.
+    since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive, compared at the precision of the
+    event's own date (a "2023-11" event is in since=2023-11-15); undated events are left out.
+    min_headcount, max_headcount: bounds on the counted figure; events without one are left out.
+    """
+
+    q: str | None = None
+    company: str | None = None
+    company_id: str | None = None
+    industry: str | None = None
+    country: str | None = None
+    source: str | None = None
+    reason: str | None = None
+    since: str | None = None
+    until: str | None = None
+    min_headcount: int | None = None
+    max_headcount: int | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                value = value.strip() or None
+                object.__setattr__(self, f.name, value)
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not _DATE.match(value):
+                raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+        if self.source is not None and self.source not in SOURCE_KINDS:
+            raise ValueError(
+                f"unknown source {self.source!r}; expected one of {', '.join(SOURCE_KINDS)}"
+            )
+        if self.reason is not None:
+            object.__setattr__(self, "reason", self.reason.lower())
+            if self.reason not in REASON_NAMES:
+                raise ValueError(
+                    f"unknown reason {self.reason!r}; expected one of {', '.join(REASON_NAMES)}"
+                )
+        for name in ("min_headcount", "max_headcount"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                raise ValueError(f"{name} must be >= 0, got {value}")
+        if (
+            self.min_headcount is not None
+            and self.max_headcount is not None
+            and self.min_headcount > self.max_headcount
+        ):
+            raise ValueError(
+                f"min_headcount ({self.min_headcount}) is above max_headcount ({self.max_headcount})"
+            )
+
+    def terms(self) -> list[str]:
+        return [fold(t) for t in (self.q or "").split() if t.strip()]
+
+    def key(self) -> tuple[Any, ...]:
+        """A hashable identity, for caches."""
+        return tuple(getattr(self, f.name) for f in fields(self))
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in fields(self))
+
+
+def parse_sort(sort: str | None) -> tuple[str, bool]:
+    """("date", True) for "-date": the column name and whether it runs descending."""
+    sort = (sort or DEFAULT_SORT).strip()
+    descending = sort.startswith("-")
+    name = sort.lstrip("-+")
+    if name not in SORTS:
+        raise ValueError(
+            f"unknown sort {sort!r}; expected one of "
+            + ", ".join(f"{n}, -{n}" for n in SORTS)
+        )
+    return name, descending
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Totals of the events a filter selects."""
+
+    events: int
+    headcount: int  # the sum of counted figures
+    without_figure: int  # events that report no figure at all
+    companies: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a breakdown: its key (or keys), its events and their counted headcount."""
+
+    key: str | None
+    events: int
+    headcount: int
+    second: str | None = None  # the second key of a two-way breakdown (month x industry)
+    label: str | None = None  # a display name when the key is an id (company breakdowns)
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    """How much of one kind of source (and outlet) is stored, and how recent it is."""
+
+    source_kind: str
+    outlet: str | None
+    documents: int
+    newest_published: str | None
+    last_fetched: str | None

@@ -1,0 +1,980 @@
+"""The web tracker and JSON API: `create_app(db_url)` returns the ASGI application.
+
+Reading is public. Writing (POST /api/ingest) needs the token from `token` or the
+HEADCOUNT_TOKEN environment variable, and is rate-limited per client address. Every response
+carries a Content-Security-Policy that allows scripts, styles and images from this site only;
+the pages have no inline script and render every text from the data escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import json
+import os
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import StreamingResponse
+
+from headcount.model import Event
+from headcount.store.event_export import EVENT_FIELDS, detail_record, event_record, format_headline
+from headcount.store.event_index import BREAKDOWNS, REASON_NAMES, SORTS, SOURCE_KINDS, EventFilter
+from headcount.web import charts, pages
+from headcount.web.feeds import ATOM_TYPE, events_feed
+from headcount.web.highlight import figure_span
+from headcount.web.queries import MAX_PAGE_SIZE, EventRow, Ledger
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+STATIC_DIR = Path(__file__).parent / "static"
+#: Rows a CSV or JSON download holds at most.
+EXPORT_LIMIT = 200_000
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the CSP and friends to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RateLimiter:
+    """A token bucket per client: `burst` requests at once, refilled at `per_minute`."""
+
+    def __init__(self, per_minute: float = 10.0, burst: int = 5) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = burst
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, client: str) -> float:
+        """0 if the request may go ahead, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, at = self._buckets.get(client, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - at) * self.rate)
+            if tokens >= 1:
+                self._buckets[client] = (tokens - 1, now)
+                return 0.0
+            self._buckets[client] = (tokens, now)
+            if len(self._buckets) > 10_000:  # forget idle clients
+                for key in [k for k, (t, a) in self._buckets.items() if now - a > 3600]:
+                    del self._buckets[key]
+            return (1 - tokens) / self.rate if self.rate > 0 else 3600.0
+
+
+class FilterError(ValueError):
+    """A bad query parameter: 400 with the reason."""
+
+
+# --- response models (they document the API; handlers return prepared JSON) ---------------
+
+
+class EventOut(BaseModel):
+    id: str
+    company: str | None
+    parent: str | None
+    company_id: str | None
+    announced_on: str | None = Field(description="YYYY-MM-DD, YYYY-MM or YYYY")
+    date_precision: str | None
+    headcount: int | None = Field(description="The figure counted in totals")
+    headcount_min: int | None = Field(description="Lowest figure any source gives")
+    headcount_max: int | None = Field(description="Highest figure any source gives")
+    approx: bool
+    percent: float | None
+    estimated_headcount: int | None = Field(description="percent x known workforce; never counted")
+    estimate_basis: str | None
+    units: list[str]
+    locations: list[str]
+    reasons: list[str]
+    sources: int = Field(description="Distinct documents behind the event")
+    claims: int
+    status: str
+    industry: str | None
+    country: str | None
+    first_seen: str
+    last_updated: str
+    superseded_by: str | None
+    revision: int
+    source_kinds: list[str] = Field(description="Kinds of document among its sources")
+    reason_tags: list[str] = Field(description="Its stated reasons grouped: ai, costs, ...")
+    url: str = Field(description="The event's page")
+
+
+class TotalsOut(BaseModel):
+    events: int
+    headcount: int = Field(description="Sum of counted figures")
+    without_figure: int
+    companies: int
+
+
+class EventsPageOut(BaseModel):
+    total: int = Field(description="Events matching the filters, over all pages")
+    page: int
+    per_page: int
+    pages: int
+    totals: TotalsOut
+    filters: dict[str, Any]
+    sort: str
+    events: list[EventOut]
+    next: str | None
+
+
+class SourceClaimOut(BaseModel):
+    mention_id: str
+    role: str
+    reason: str
+    counted: bool
+    superseded_by: str | None
+    kind: str
+    employer_text: str | None
+    company: str | None
+    headcount_min: int | None
+    headcount_max: int | None
+    approx: bool
+    percent: float | None
+    date: str | None
+    evidence: str
+    figure_span: list[int] | None = Field(description="[start, end) of the figure in evidence")
+    document_id: str
+    source_kind: str
+    outlet: str | None
+    url: str | None
+    published_at: str | None
+    origins: list[str]
+
+
+class EventDetailOut(EventOut):
+    lead_mention_id: str | None
+    source_claims: list[SourceClaimOut]
+    changes: list[dict[str, Any]]
+
+
+class CompanyOut(BaseModel):
+    id: str
+    name: str
+    aliases: list[str]
+    industry: str | None
+    country: str | None
+    workforce: int | None
+    workforce_basis: str | None
+    parent: dict[str, Any] | None
+    subsidiaries: list[dict[str, Any]]
+    totals: TotalsOut
+    events: list[EventOut]
+    url: str
+
+
+class CompanySummaryOut(BaseModel):
+    id: str
+    name: str | None
+    events: int
+    headcount: int
+    latest: str | None
+    url: str
+
+
+class CompaniesPageOut(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    companies: list[CompanySummaryOut]
+
+
+class GroupOut(BaseModel):
+    key: str | None
+    label: str | None = None
+    second: str | None = None
+    events: int
+    headcount: int
+
+
+class StatisticsOut(BaseModel):
+    by: str
+    filters: dict[str, Any]
+    totals: TotalsOut
+    groups: list[GroupOut]
+
+
+class IngestIn(BaseModel):
+    url: str | None = Field(None, max_length=2048, description="Fetched when no text is given")
+    text: str | None = Field(None, max_length=2_000_000)
+    title: str | None = Field(None, max_length=1000)
+    outlet: str | None = Field(None, max_length=200)
+    published: date | None = None
+
+
+class IngestOut(BaseModel):
+    documents: int
+    new_documents: int
+    claims: int
+    new_claims: int
+    document_ids: list[str]
+    problems: list[str]
+    resolved: str
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "A bad parameter (dates, sort, unknown values)"},
+    422: {"model": ErrorOut, "description": "A parameter of the wrong type or out of range"},
+}
+
+
+# --- filters shared by pages and API --------------------------------------------------------
+
+
+def build_filter(
+    *,
+    q: str | None = None,
+    company: str | None = None,
+    company_id: str | None = None,
+    industry: str | None = None,
+    country: str | None = None,
+    source: str | None = None,
+    reason: str | None = None,
+    year: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    min_headcount: str | int | None = None,
+    max_headcount: str | int | None = None,
+) -> EventFilter:
+    def number(name: str, value: str | int | None) -> int | None:
+        if value is None or value == "":
+            return None
+        try:
+            return int(str(value).replace(",", "").strip())
+        except ValueError:
+            raise FilterError(f"{name} must be a whole number, got {value!r}") from None
+
+    if year not in (None, ""):
+        assert year is not None
+        if since or until:
+            raise FilterError("give year or since/until, not both")
+        if not (len(year) == 4 and year.isdigit()):
+            raise FilterError(f"year must be YYYY, got {year!r}")
+        since = until = year
+    try:
+        f = EventFilter(
+            q=q,
+            company=company,
+            company_id=company_id,
+            industry=industry,
+            country=country,
+            source=source or None,
+            reason=reason or None,
+            since=since,
+            until=until,
+            min_headcount=number("min_headcount", min_headcount),
+            max_headcount=number("max_headcount", max_headcount),
+        )
+        # Dates must be real ones ("2023-02-30" is not); the store checks that when it runs.
+        from headcount.store.base import _period
+
+        for name in ("since", "until"):
+            value = getattr(f, name)
+            if value is not None:
+                _period(value, name)
+        if f.since and f.until and _period(f.since, "since")[0] > _period(f.until, "until")[1]:
+            raise FilterError(f"since ({f.since}) is after until ({f.until})")
+    except FilterError:
+        raise
+    except ValueError as exc:
+        raise FilterError(str(exc)) from None
+    return f
+
+
+def api_filter(
+    q: str | None = Query(None, description="Words that must all appear (any field or source sentence)"),
+    company: str | None = Query(None, description="Company, parent or alias (substring, any case)"),
+    company_id: str | None = Query(None, description="A company id: it and its subsidiaries"),
+    industry: str | None = Query(None, description="Industry (any case)"),
+    country: str | None = Query(None, description="Country (any case)"),
+    source: str | None = Query(None, description=f"Kind of source: {', '.join(SOURCE_KINDS)}"),
+    reason: str | None = Query(None, description=f"Stated reason: {', '.join(REASON_NAMES)}"),
+    year: str | None = Query(None, description="YYYY: shorthand for since=YYYY&until=YYYY"),
+    since: str | None = Query(None, description="From this date: YYYY, YYYY-MM or YYYY-MM-DD"),
+    until: str | None = Query(None, description="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD"),
+    min_headcount: int | None = Query(None, ge=0, description="Counted figure at least"),
+    max_headcount: int | None = Query(None, ge=0, description="Counted figure at most"),
+) -> EventFilter:
+    return build_filter(
+        q=q,
+        company=company,
+        company_id=company_id,
+        industry=industry,
+        country=country,
+        source=source,
+        reason=reason,
+        year=year,
+        since=since,
+        until=until,
+        min_headcount=min_headcount,
+        max_headcount=max_headcount,
+    )
+
+
+Filter = Annotated[EventFilter, Depends(api_filter)]
+
+
+def _filter_params(f: EventFilter) -> dict[str, Any]:
+    return {k: v for k, v in zip(
+        ("q", "company", "company_id", "industry", "country", "source", "reason", "since",
+         "until", "min_headcount", "max_headcount"), f.key(), strict=True) if v is not None}
+
+
+def _check_sort(sort: str | None) -> str:
+    from headcount.store.event_index import parse_sort
+
+    try:
+        name, descending = parse_sort(sort)
+    except ValueError as exc:
+        raise FilterError(str(exc)) from None
+    return ("-" if descending else "") + name
+
+
+def _event_json(row: EventRow) -> dict[str, Any]:
+    data = event_record(row.event)
+    data["source_kinds"] = row.source_kinds
+    data["reason_tags"] = row.reason_tags
+    data["url"] = f"/events/{row.event.id}"
+    return data
+
+
+def _totals_json(totals: Any) -> dict[str, Any]:
+    return {
+        "events": totals.events,
+        "headcount": totals.headcount,
+        "without_figure": totals.without_figure,
+        "companies": totals.companies,
+    }
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def _company_json(company: Any) -> dict[str, Any]:
+    return {"id": company.id, "name": company.name, "url": f"/companies/{company.id}"}
+
+
+# --- the application -------------------------------------------------------------------------
+
+
+def create_app(
+    db_url: str,
+    token: str | None = None,
+    *,
+    rate_per_minute: float = 10.0,
+    rate_burst: int = 5,
+    cache_size: int = 2048,
+    accuracy_dir: str | os.PathLike[str] | None = None,
+) -> FastAPI:
+    """The tracker over the database at `db_url` (a SQLite path or a database URL).
+
+    token: what writes must present (Authorization: Bearer TOKEN); defaults to the
+    HEADCOUNT_TOKEN environment variable; with neither, writes are refused.
+    accuracy_dir: where the pinned accuracy figures (floors.json) are, for the methodology
+    page; defaults to HEADCOUNT_ACCURACY_DIR, else ./accuracy, else the source checkout's.
+    """
+    token = token if token is not None else os.environ.get("HEADCOUNT_TOKEN") or None
+    ledger = Ledger(db_url, cache_size=cache_size)
+    limiter = RateLimiter(rate_per_minute, rate_burst)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(ledger.sync, True)
+        yield
+        ledger.close()
+
+    app = FastAPI(
+        title="headcount",
+        version="1",
+        description=(
+            "A ledger of layoffs built from the news. Every event merges the claims of its "
+            "sources; every figure can be traced to the sentence and document behind it."
+        ),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.ledger = ledger
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith(("/api", "/feeds"))
+
+    def error_page(request: Request, status: int, message: str) -> Response:
+        if wants_json(request):
+            return _json({"detail": message}, status)
+        html = pages.render("error.html", status=status, message=message)
+        return HTMLResponse(html, status_code=status)
+
+    @app.exception_handler(FilterError)
+    async def on_filter_error(request: Request, exc: FilterError) -> Response:
+        return error_page(request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = error_page(request, exc.status_code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            errors = [
+                {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                for e in exc.errors()
+            ]
+            return _json({"detail": errors}, 422)
+        message = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return error_page(request, 400, message)
+
+    def fresh() -> Ledger:
+        ledger.sync()
+        return ledger
+
+    # --- JSON API ------------------------------------------------------------------------
+
+    @app.get(
+        "/api/events",
+        response_model=EventsPageOut,
+        responses=ERRORS,
+        tags=["events"],
+        summary="Events matching filters, one page, with their total count and totals",
+    )
+    def api_events(
+        request: Request,
+        f: Filter,
+        sort: str = Query("-date", description=f"One of {', '.join(SORTS)}; '-' for descending"),
+        page: int = Query(1, ge=1),
+        per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+    ) -> Response:
+        sort = _check_sort(sort)
+        result = fresh().events_page(f, sort, page, per_page)
+        next_url = None
+        if page < result.pages:
+            params = dict(request.query_params)
+            params["page"] = str(page + 1)
+            next_url = "/api/events" + pages._query(params)
+        return _json(
+            {
+                "total": result.totals.events,
+                "page": page,
+                "per_page": per_page,
+                "pages": result.pages,
+                "totals": _totals_json(result.totals),
+                "filters": _filter_params(f),
+                "sort": sort,
+                "events": [_event_json(r) for r in result.rows],
+                "next": next_url,
+            }
+        )
+
+    def _download_rows(f: EventFilter, sort: str) -> Iterator[EventRow]:
+        for n, row in enumerate(fresh().iter_events(f, sort)):
+            if n >= EXPORT_LIMIT:
+                return
+            yield row
+
+    @app.get(
+        "/api/events.csv",
+        responses={200: {"content": {"text/csv": {}}, "description": "CSV with a header row"}, **ERRORS},
+        tags=["downloads"],
+        summary="Every event matching the filters as CSV",
+        response_class=Response,
+    )
+    def api_events_csv(
+        f: Filter, sort: str = Query("-date")
+    ) -> Response:
+        sort = _check_sort(sort)
+        rows = _download_rows(f, sort)
+        columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url")
+
+        def stream() -> Iterator[str]:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(columns)
+            for row in rows:
+                data = _event_json(row)
+                writer.writerow([_csv_cell(data[c]) for c in columns])
+                if buffer.tell() > 64_000:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+
+        return StreamingResponse(
+            stream(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="headcount-events.csv"'},
+        )
+
+    @app.get(
+        "/api/events.json",
+        responses={200: {"description": "A JSON array of events"}, **ERRORS},
+        tags=["downloads"],
+        summary="Every event matching the filters as one JSON array",
+        response_class=Response,
+    )
+    def api_events_download(
+        f: Filter, sort: str = Query("-date")
+    ) -> Response:
+        sort = _check_sort(sort)
+        rows = _download_rows(f, sort)
+
+        def stream() -> Iterator[str]:
+            yield "["
+            first = True
+            for row in rows:
+                yield ("" if first else ",\n") + json.dumps(_event_json(row), ensure_ascii=False)
+                first = False
+            yield "]\n"
+
+        return StreamingResponse(
+            stream(),
+            media_type="application/json",
+            headers={"Content-Disposition": 'attachment; filename="headcount-events.json"'},
+        )
+
+    @app.get(
+        "/api/events/{event_id}",
+        response_model=EventDetailOut,
+        responses={404: {"model": ErrorOut, "description": "No such event"}},
+        tags=["events"],
+        summary="One event with every source (its own figure and sentence) and its history",
+    )
+    def api_event(event_id: str) -> Response:
+        detail = fresh().event_detail(event_id)
+        if detail is None:
+            raise HTTPException(404, f"no event {event_id}")
+        data = detail_record(detail)
+        for claim, view in zip(data["source_claims"], detail.sources, strict=True):
+            span = figure_span(view.mention)
+            claim["figure_span"] = list(span) if span else None
+        data["url"] = f"/events/{event_id}"
+        data["source_kinds"] = sorted({v.document.source_kind for v in detail.sources})
+        from headcount.store.event_index import reason_tags
+
+        data["reason_tags"] = reason_tags(detail.event.reasons)
+        return _json(data)
+
+    @app.get(
+        "/api/companies",
+        response_model=CompaniesPageOut,
+        responses=ERRORS,
+        tags=["companies"],
+        summary="Companies with events matching the filters, most events first",
+    )
+    def api_companies(
+        f: Filter,
+        page: int = Query(1, ge=1),
+        per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+    ) -> Response:
+        total, rows = fresh().companies(f, page, per_page)
+        return _json(
+            {
+                "total": total,
+                "page": page,
+                "per_page": per_page,
+                "companies": [
+                    {
+                        "id": cid,
+                        "name": name,
+                        "events": n,
+                        "headcount": hc,
+                        "latest": latest,
+                        "url": f"/companies/{cid}",
+                    }
+                    for cid, name, n, hc, latest in rows
+                ],
+            }
+        )
+
+    @app.get(
+        "/api/companies/{company_id}",
+        response_model=CompanyOut,
+        responses={404: {"model": ErrorOut, "description": "No such company"}},
+        tags=["companies"],
+        summary="One company: parent, subsidiaries, totals and its (and its subsidiaries') events",
+    )
+    def api_company(company_id: str) -> Response:
+        view = fresh().company(company_id)
+        if view is None:
+            raise HTTPException(404, f"no company {company_id}")
+        c = view.company
+        return _json(
+            {
+                "id": c.id,
+                "name": c.name,
+                "aliases": c.aliases,
+                "industry": c.industry,
+                "country": c.country,
+                "workforce": c.workforce,
+                "workforce_basis": c.workforce_basis,
+                "parent": _company_json(view.parent) if view.parent else None,
+                "subsidiaries": [_company_json(s) for s in view.subsidiaries],
+                "totals": _totals_json(view.totals),
+                "events": [_event_json(r) for r in view.events],
+                "url": f"/companies/{c.id}",
+            }
+        )
+
+    @app.get(
+        "/api/statistics",
+        response_model=StatisticsOut,
+        responses=ERRORS,
+        tags=["statistics"],
+        summary="Events and jobs cut grouped by month, year, company, industry, country, "
+        "reason or source (or month x industry/reason/source)",
+    )
+    def api_statistics(
+        f: Filter,
+        by: str = Query("month", description=f"One of {', '.join(BREAKDOWNS)}"),
+        limit: int | None = Query(None, ge=1, le=10_000, description="Keep this many groups"),
+    ) -> Response:
+        if by not in BREAKDOWNS:
+            raise FilterError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
+        ledger = fresh()
+        groups = ledger.breakdown(f, by, limit)
+        return _json(
+            {
+                "by": by,
+                "filters": _filter_params(f),
+                "totals": _totals_json(ledger.totals(f)),
+                "groups": [
+                    {
+                        "key": g.key,
+                        "label": g.label,
+                        "second": g.second,
+                        "events": g.events,
+                        "headcount": g.headcount,
+                    }
+                    for g in groups
+                ],
+            }
+        )
+
+    @app.post(
+        "/api/ingest",
+        response_model=IngestOut,
+        status_code=201,
+        responses={
+            401: {"model": ErrorOut, "description": "Missing or wrong token"},
+            403: {"model": ErrorOut, "description": "Writes are disabled (no token configured)"},
+            429: {"model": ErrorOut, "description": "Too many writes; see Retry-After"},
+            **ERRORS,
+        },
+        tags=["writes"],
+        summary="Store one article (text, or a URL to fetch), extract its claims, resolve events",
+    )
+    def api_ingest(request: Request, article: Annotated[IngestIn, Body()]) -> Response:
+        client = request.client.host if request.client else "unknown"
+        wait = limiter.take(client)
+        if wait > 0:
+            raise HTTPException(
+                429, "too many write requests; try again later",
+                headers={"Retry-After": str(max(1, round(wait)))},
+            )
+        if token is None:
+            raise HTTPException(403, "writes are disabled: the server has no HEADCOUNT_TOKEN")
+        given = request.headers.get("authorization", "")
+        if not given.lower().startswith("bearer ") or not hmac.compare_digest(
+            given[7:].strip().encode(), token.encode()
+        ):
+            raise HTTPException(
+                401, "a valid token is required: Authorization: Bearer TOKEN",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if not (article.text and article.text.strip()) and not article.url:
+            raise FilterError("give the article's text or its url")
+        if article.url and not article.text and not article.url.startswith(("http://", "https://")):
+            raise FilterError("url must be an http:// or https:// address")
+        result = ledger.ingest(
+            url=article.url,
+            text=article.text if article.text and article.text.strip() else None,
+            title=article.title,
+            outlet=article.outlet,
+            published=article.published,
+        )
+        status = 201 if result.documents else 422
+        return _json(
+            {
+                "documents": result.documents,
+                "new_documents": result.new_documents,
+                "claims": result.claims,
+                "new_claims": result.new_claims,
+                "document_ids": result.document_ids,
+                "problems": result.problems,
+                "resolved": result.resolved,
+            },
+            status,
+        )
+
+    # --- Atom feeds ----------------------------------------------------------------------
+
+    def _feed(request: Request, f: EventFilter, title: str, site_path: str) -> Response:
+        rows = fresh().events_page(f, "-first_seen", 1, 50).rows
+        base = str(request.base_url)
+        body = events_feed(
+            [r.event for r in rows],
+            title=title,
+            feed_url=str(request.url),
+            site_url=base.rstrip("/") + site_path,
+            base_url=base,
+        )
+        return Response(body, media_type=ATOM_TYPE)
+
+    @app.get(
+        "/feeds/events.atom",
+        tags=["feeds"],
+        summary="Atom feed of the newest events (filters apply)",
+        response_class=Response,
+        responses={200: {"content": {"application/atom+xml": {}}}},
+    )
+    def feed_events(request: Request, f: Filter) -> Response:
+        return _feed(request, f, "headcount: new layoffs", "/")
+
+    @app.get(
+        "/feeds/companies/{company_id}.atom",
+        tags=["feeds"],
+        summary="Atom feed of one company's newest events",
+        response_class=Response,
+        responses={200: {"content": {"application/atom+xml": {}}}, 404: {"model": ErrorOut}},
+    )
+    def feed_company(request: Request, company_id: str) -> Response:
+        view = fresh().company(company_id)
+        if view is None:
+            raise HTTPException(404, f"no company {company_id}")
+        return _feed(
+            request,
+            EventFilter(company_id=company_id),
+            f"headcount: layoffs at {view.company.name}",
+            f"/companies/{company_id}",
+        )
+
+    # --- pages -----------------------------------------------------------------------------
+
+    def page_filter(request: Request) -> tuple[EventFilter, dict[str, str]]:
+        params = {k: v for k, v in request.query_params.items() if k in pages.FILTER_PARAMS and v}
+        return build_filter(**params), params
+
+    def page_int(request: Request, name: str, default: int, low: int, high: int) -> int:
+        raw = request.query_params.get(name) or str(default)
+        try:
+            value = int(raw)
+        except ValueError:
+            raise FilterError(f"{name} must be a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise FilterError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def tracker(request: Request) -> HTMLResponse:
+        f, params = page_filter(request)
+        sort = _check_sort(request.query_params.get("sort"))
+        page = page_int(request, "page", 1, 1, 1_000_000)
+        per_page = page_int(request, "per_page", 50, 1, 200)
+        ledger = fresh()
+        result = ledger.events_page(f, sort, page, per_page)
+        html = pages.render(
+            "tracker.html",
+            result=result,
+            params=params,
+            sort=sort,
+            per_page=per_page,
+            facets=ledger.facets(),
+            page_params={**params, "sort": sort if sort != "-date" else "", "per_page": per_page if per_page != 50 else ""},
+        )
+        return HTMLResponse(html)
+
+    @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(event_id: str) -> HTMLResponse:
+        detail = fresh().event_detail(event_id)
+        if detail is None:
+            raise HTTPException(404, f"no event {event_id}")
+        superseded_by = None
+        if detail.event.superseded_by:
+            superseded_by = ledger.event_detail(detail.event.superseded_by)
+        return HTMLResponse(pages.render("event.html", detail=detail, e=detail.event, successor=superseded_by))
+
+    @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
+    def companies_page(request: Request) -> HTMLResponse:
+        f, params = page_filter(request)
+        page = page_int(request, "page", 1, 1, 1_000_000)
+        total, rows = fresh().companies(f, page, 100)
+        return HTMLResponse(
+            pages.render(
+                "companies.html", total=total, rows=rows, page=page, pages=max(1, -(-total // 100)),
+                params=params,
+            )
+        )
+
+    @app.get("/companies/{company_id}", response_class=HTMLResponse, include_in_schema=False)
+    def company_page(company_id: str) -> HTMLResponse:
+        view = fresh().company(company_id)
+        if view is None:
+            raise HTTPException(404, f"no company {company_id}")
+        points = [
+            (
+                r.event.announced_on or "",
+                float(_figure(r.event) or 0),
+                f"{r.event.announced_on}: {format_headline(r.event)} jobs"
+                + (f" ({r.event.company})" if r.event.company != view.company.name else ""),
+                f"/events/{r.event.id}",
+            )
+            for r in view.events
+        ]
+        chart = charts.timeline(points, f"Layoff rounds at {view.company.name}")
+        return HTMLResponse(pages.render("company.html", view=view, c=view.company, chart=chart))
+
+    @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(document_id: str) -> HTMLResponse:
+        view = fresh().document(document_id)
+        if view is None:
+            raise HTTPException(404, f"no document {document_id}")
+        text = pages._document_html(view.document.text, [m for m, _ in view.claims])
+        return HTMLResponse(pages.render("document.html", view=view, d=view.document, text=text))
+
+    @app.get("/charts", response_class=HTMLResponse, include_in_schema=False)
+    def charts_page(request: Request) -> HTMLResponse:
+        f, params = page_filter(request)
+        ledger = fresh()
+        html = pages.render(
+            "charts.html",
+            params=params,
+            totals=ledger.totals(f),
+            monthly=pages.monthly_by_industry(ledger.breakdown(f, "month_industry")),
+            top=pages.top_companies(ledger.breakdown(f, "company", 20)),
+            ai=pages.ai_share(ledger.breakdown(f, "month_reason")),
+            coverage=pages.coverage(ledger.breakdown(f, "month_source")),
+            reasons=ledger.breakdown(f, "reason"),
+        )
+        return HTMLResponse(html)
+
+    @app.get("/methodology", response_class=HTMLResponse, include_in_schema=False)
+    def methodology_page() -> HTMLResponse:
+        ledger = fresh()
+        return HTMLResponse(
+            pages.render(
+                "methodology.html",
+                accuracy=_accuracy(accuracy_dir),
+                freshness=ledger.freshness(),
+                feeds=ledger.feeds(),
+                totals=ledger.totals(EventFilter()),
+            )
+        )
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page() -> HTMLResponse:
+        return HTMLResponse(pages.render("api.html", schema=app.openapi()))
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg")
+
+    return app
+
+
+def _figure(event: Event) -> int | None:
+    from headcount.store.event_index import counted_figure
+
+    return counted_figure(event)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _accuracy(accuracy_dir: str | os.PathLike[str] | None) -> list[dict[str, Any]]:
+    """The pinned accuracy figures (accuracy/*floors.json), for the methodology page."""
+    candidates = [
+        Path(accuracy_dir) if accuracy_dir else None,
+        Path(os.environ["HEADCOUNT_ACCURACY_DIR"]) if os.environ.get("HEADCOUNT_ACCURACY_DIR") else None,
+        Path.cwd() / "accuracy",
+        Path(__file__).resolve().parents[3] / "accuracy",
+    ]
+    for directory in candidates:
+        if directory is None or not directory.is_dir():
+            continue
+        found = []
+        for path in sorted(directory.glob("*floors.json")):
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("floors"), dict):
+                found.append({"file": path.name, **data})
+        if found:
+            return found
+    return []
+
+
+def app_from_env() -> FastAPI:
+    """The app for HEADCOUNT_DB (and HEADCOUNT_TOKEN, HEADCOUNT_CACHE_SIZE: answers kept per
+    process, 0 for none): for `uvicorn --factory` and `headcount serve --workers`."""
+    return create_app(
+        os.environ.get("HEADCOUNT_DB", "headcount.db"),
+        cache_size=int(os.environ.get("HEADCOUNT_CACHE_SIZE", "2048")),
+    )

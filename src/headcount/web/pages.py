@@ -1,0 +1,242 @@
+"""Server-rendered pages: Jinja2 templates with autoescaping on, so no text from an article,
+a feed or a table can become markup, and no script runs but /static/app.js."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from markupsafe import Markup
+
+from headcount.model import Event, Mention
+from headcount.store.event_export import format_headline, format_range
+from headcount.store.event_index import REASON_NAMES, SORTS, SOURCE_KINDS, Group
+from headcount.web import charts
+from headcount.web.highlight import figure_span, split_highlight
+
+_HERE = Path(__file__).parent
+
+#: Filter parameters the tracker keeps across its links (sorting, paging, downloads, charts).
+FILTER_PARAMS: tuple[str, ...] = (
+    "q",
+    "company",
+    "industry",
+    "country",
+    "source",
+    "reason",
+    "year",
+    "since",
+    "until",
+    "min_headcount",
+    "max_headcount",
+)
+
+SOURCE_LABELS = {"news": "News", "warn": "WARN notice", "table": "Tracker table", "manual": "Manual"}
+REASON_LABELS = {
+    "ai": "AI / automation",
+    "restructuring": "Restructuring",
+    "costs": "Costs",
+    "economy": "Economy / demand",
+    "funding": "Funding",
+    "merger": "Merger / acquisition",
+    "closure": "Closure",
+    "other": "Other",
+}
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}%"
+
+
+def _query(params: Mapping[str, Any], **changes: Any) -> str:
+    """"?a=1&b=2" from params with changes applied; empty values are left out."""
+    merged = {k: v for k, v in params.items()}
+    merged.update(changes)
+    pairs = [(k, str(v)) for k, v in merged.items() if v not in (None, "")]
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def _highlighted(mention: Mention) -> Markup:
+    before, figure, after = split_highlight(mention)
+    if not figure:
+        return Markup("{}").format(before)
+    return Markup('{}<mark class="figure">{}</mark>{}').format(before, figure, after)
+
+
+def _document_html(text: str, mentions: Sequence[Mention], limit: int = 300_000) -> Markup:
+    """The document's text with each claim's sentence marked and its figure highlighted."""
+    text = text[:limit]
+    spans = sorted(
+        {(m.evidence_start, m.evidence_end, i) for i, m in enumerate(mentions)
+         if 0 <= m.evidence_start < m.evidence_end <= len(text)}
+    )
+    out: list[Markup] = []
+    position = 0
+    for start, end, i in spans:
+        if start < position:
+            continue
+        out.append(Markup("{}").format(text[position:start]))
+        mention = mentions[i]
+        sentence = text[start:end]
+        span = figure_span(mention) if sentence == mention.evidence else None
+        if span is not None:
+            a, b = span
+            inner = Markup('{}<mark class="figure">{}</mark>{}').format(
+                sentence[:a], sentence[a:b], sentence[b:]
+            )
+        else:
+            inner = Markup("{}").format(sentence)
+        out.append(Markup('<span class="evidence" id="claim-{}">{}</span>').format(mention.id, inner))
+        position = end
+    out.append(Markup("{}").format(text[position:]))
+    return Markup("").join(out)
+
+
+def _event_title(event: Event) -> str:
+    return (event.company or "Unknown employer") + (
+        f" · {event.announced_on}" if event.announced_on else ""
+    )
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["num"] = _num
+    env.filters["pct"] = _pct
+    env.globals.update(
+        query=_query,
+        headline=format_headline,
+        figure_range=format_range,
+        highlighted=_highlighted,
+        event_title=_event_title,
+        SOURCE_LABELS=SOURCE_LABELS,
+        REASON_LABELS=REASON_LABELS,
+        SOURCE_KINDS=SOURCE_KINDS,
+        REASON_NAMES=REASON_NAMES,
+        SORTS=tuple(SORTS),
+        FILTER_PARAMS=FILTER_PARAMS,
+        tojson=lambda v: json.dumps(v, ensure_ascii=False, indent=2),
+    )
+    return env
+
+
+ENV = _environment()
+
+
+def render(template: str, **context: Any) -> str:
+    return ENV.get_template(template).render(**context)
+
+
+# --- the charts page -----------------------------------------------------------------------
+
+
+def _top_industries(groups: Sequence[Group], keep: int = 9) -> list[str]:
+    totals: dict[str, int] = {}
+    for g in groups:
+        name = g.second or "Unknown"
+        totals[name] = totals.get(name, 0) + g.headcount
+    ranked = sorted((n for n in totals if n.lower() not in ("other", "unknown")),
+                    key=lambda n: (-totals[n], n))
+    return ranked[:keep]
+
+
+def _month_range(first: str, last: str) -> list[str]:
+    """Every YYYY-MM from first to last, so months without events show as gaps."""
+    year, month = int(first[:4]), int(first[5:7])
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 12 * 200:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def monthly_by_industry(groups: Sequence[Group], months: int = 72) -> Markup:
+    """Jobs cut per month, stacked by industry (the largest nine, the rest as "Other")."""
+    present = sorted({g.key for g in groups if g.key})
+    all_months = _month_range(present[0], present[-1])[-months:] if present else []
+    keep = _top_industries([g for g in groups if g.key in all_months])
+    index = {m: i for i, m in enumerate(all_months)}
+    values: dict[str, list[float]] = {name: [0.0] * len(all_months) for name in [*keep, "Other"]}
+    for g in groups:
+        if g.key not in index:
+            continue
+        name = g.second or "Unknown"
+        values[name if name in keep else "Other"][index[g.key]] += g.headcount
+    series = [
+        charts.Series(name, values[name], charts.PALETTE[i % len(charts.PALETTE)])
+        for i, name in enumerate([*keep, "Other"])
+        if any(values[name])
+    ]
+    return charts.stacked_bars(all_months, series, "Jobs cut per month, by industry")
+
+
+def top_companies(groups: Sequence[Group]) -> Markup:
+    return charts.horizontal_bars(
+        [g.label or g.key or "?" for g in groups],
+        [g.headcount for g in groups],
+        "Companies with the most jobs cut",
+        links=[f"/companies/{g.key}" if g.key else None for g in groups],
+    )
+
+
+def _quarter(month: str) -> str:
+    return f"{month[:4]} Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def ai_share(groups: Sequence[Group], quarters: int = 24) -> Markup:
+    """Per quarter, the share of rounds with a stated reason that cite AI."""
+    cited: dict[str, int] = {}
+    with_reason: dict[str, int] = {}
+    rounds: dict[str, int] = {}
+    for g in groups:
+        if not g.key:
+            continue
+        quarter = _quarter(g.key)
+        target = {"ai": cited, "*": with_reason, None: rounds}.get(g.second)
+        if target is not None:
+            target[quarter] = target.get(quarter, 0) + g.events
+    names = sorted(q for q, n in with_reason.items() if n)[-quarters:]
+    values: list[float | None] = []
+    notes: list[str] = []
+    for q in names:
+        total = with_reason[q]
+        values.append(100.0 * cited.get(q, 0) / total)
+        notes.append(
+            f"{cited.get(q, 0)} of {total} rounds with a stated reason; {rounds.get(q, 0)} rounds in all"
+        )
+    return charts.line_chart(
+        names, values, "Share of rounds citing AI among rounds with a stated reason", notes=notes
+    )
+
+
+def coverage(groups: Sequence[Group]) -> Markup:
+    """Events per year with a WARN filing, a news report and a tracker row."""
+    years = sorted({g.key[:4] for g in groups if g.key and g.second is not None})
+    index = {y: i for i, y in enumerate(years)}
+    kinds = ("warn", "news", "table")
+    values = {k: [0.0] * len(years) for k in kinds}
+    for g in groups:
+        if g.key and g.second in kinds:
+            values[g.second][index[g.key[:4]]] += g.events
+    series = [
+        charts.Series(SOURCE_LABELS[k], values[k], charts.PALETTE[i])
+        for i, k in enumerate(kinds)
+    ]
+    return charts.grouped_bars(years, series, "Events per year by kind of source")

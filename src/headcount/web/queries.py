@@ -1,0 +1,306 @@
+"""What the web layer asks the store, with a connection per thread and a small cache.
+
+The server answers requests on a pool of threads; a SQLite connection belongs to the thread
+that opened it, so each thread opens its own store (on PostgreSQL that is one connection per
+thread). Results are cached by question and dropped as soon as the events change: once a second
+at most, `sync()` compares the store's event stamp with the one last seen, brings the tracker's
+read model (event_index) up to date and clears the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from headcount.extract.pipeline import EXTRACTOR_VERSION, extract_document
+from headcount.model import (
+    Company,
+    Document,
+    Event,
+    EventDetail,
+    EventSource,
+    Mention,
+    SourceError,
+)
+from headcount.resolve import resolve
+from headcount.sources import load
+from headcount.sources.document import build_document
+from headcount.store import Store, open_store
+from headcount.store.event_index import EventFilter, Group, SourceFreshness, Totals
+
+T = TypeVar("T")
+
+#: The largest page the API serves.
+MAX_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event as the tracker lists it: with its kinds of source and reason tags."""
+
+    event: Event
+    source_kinds: list[str]
+    reason_tags: list[str]
+
+
+@dataclass(frozen=True)
+class EventsPage:
+    rows: list[EventRow]
+    totals: Totals
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.totals.events // self.per_page))
+
+
+@dataclass(frozen=True)
+class CompanyView:
+    company: Company
+    parent: Company | None
+    subsidiaries: list[Company]
+    totals: Totals
+    events: list[EventRow]
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    origins: list[str]
+    claims: list[tuple[Mention, EventSource | None]]
+
+
+@dataclass
+class IngestResult:
+    documents: int = 0
+    new_documents: int = 0
+    claims: int = 0
+    new_claims: int = 0
+    document_ids: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    resolved: str = ""
+
+
+class Ledger:
+    """The store behind a web app, shared by its threads."""
+
+    def __init__(self, db: str, *, cache_size: int = 2048, check_every: float = 1.0) -> None:
+        self.db = db
+        self._local = threading.local()
+        self._stores: list[Store] = []
+        self._stores_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
+        self._cache: OrderedDict[Hashable, Any] = OrderedDict()
+        self._cache_size = cache_size
+        self._check_every = check_every
+        self._checked_at = float("-inf")
+        self._version: tuple[str | None, int] | None = None
+        self.generation = 0
+        # Opening one store now reports a bad URL or an unreachable server at start-up.
+        self.store()
+
+    # --- connections, freshness and the cache -------------------------------------------
+
+    def store(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = open_store(self.db)
+            self._local.store = store
+            with self._stores_lock:
+                self._stores.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._stores_lock:
+            for store in self._stores:
+                with contextlib.suppress(Exception):  # another thread's connection may be gone
+                    store.close()
+            self._stores.clear()
+
+    def sync(self, force: bool = False) -> None:
+        """Refresh the read model and drop cached answers if events changed (checked at most
+        every `check_every` seconds unless forced)."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self._check_every:
+            return
+        with self._sync_lock:
+            if not force and now - self._checked_at < self._check_every:
+                return
+            store = self.store()
+            version = store.events_version()
+            if force or version != self._version:
+                store.refresh_event_index()
+                self._version = version
+                with self._cache_lock:
+                    self._cache.clear()
+                    self.generation += 1
+            self._checked_at = time.monotonic()
+
+    def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
+        if self._cache_size <= 0:
+            return compute()
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]  # type: ignore[no-any-return]
+            generation = self.generation
+        value = compute()
+        with self._cache_lock:
+            if generation == self.generation:
+                self._cache[key] = value
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return value
+
+    # --- questions ------------------------------------------------------------------------
+
+    def totals(self, f: EventFilter) -> Totals:
+        return self.cached(("totals", f.key()), lambda: self.store().event_totals(f))
+
+    def events_page(self, f: EventFilter, sort: str | None, page: int, per_page: int) -> EventsPage:
+        if page < 1:
+            raise ValueError(f"page must be >= 1, got {page}")
+        if not 1 <= per_page <= MAX_PAGE_SIZE:
+            raise ValueError(f"per_page must be between 1 and {MAX_PAGE_SIZE}, got {per_page}")
+        totals = self.totals(f)
+
+        def rows() -> list[EventRow]:
+            found = self.store().find_events(f, sort, (page - 1) * per_page, per_page)
+            return [EventRow(e, kinds, tags) for e, kinds, tags in found]
+
+        return EventsPage(
+            self.cached(("events", f.key(), sort, page, per_page), rows), totals, page, per_page
+        )
+
+    def iter_events(
+        self, f: EventFilter, sort: str | None, chunk: int = 2000
+    ) -> Iterator[EventRow]:
+        """Every event `f` selects, for downloads, read in chunks."""
+        offset = 0
+        while True:
+            found = self.store().find_events(f, sort, offset, chunk)
+            for e, kinds, tags in found:
+                yield EventRow(e, kinds, tags)
+            if len(found) < chunk:
+                return
+            offset += chunk
+
+    def event_detail(self, event_id: str) -> EventDetail | None:
+        return self.cached(("event", event_id), lambda: self.store().event_detail(event_id))
+
+    def breakdown(self, f: EventFilter, by: str, limit: int | None = None) -> list[Group]:
+        return self.cached(
+            ("breakdown", f.key(), by, limit),
+            lambda: self.store().event_breakdown(f, by, limit),
+        )
+
+    def companies(
+        self, f: EventFilter, page: int, per_page: int
+    ) -> tuple[int, list[tuple[str, str | None, int, int, str | None]]]:
+        return self.cached(
+            ("companies", f.key(), page, per_page),
+            lambda: self.store().company_summaries(f, (page - 1) * per_page, per_page),
+        )
+
+    def company(self, company_id: str, limit: int = 200) -> CompanyView | None:
+        def compute() -> CompanyView | None:
+            store = self.store()
+            company = store.get_company(company_id)
+            if company is None:
+                return None
+            parent = store.get_company(company.parent_id) if company.parent_id else None
+            f = EventFilter(company_id=company_id)
+            rows = [
+                EventRow(e, kinds, tags)
+                for e, kinds, tags in store.find_events(f, "-date", 0, limit)
+            ]
+            return CompanyView(
+                company, parent, store.subsidiaries(company_id), store.event_totals(f), rows
+            )
+
+        return self.cached(("company", company_id, limit), compute)
+
+    def facets(self) -> dict[str, list[tuple[str, int]]]:
+        def compute() -> dict[str, list[tuple[str, int]]]:
+            store = self.store()
+            years = [(g.key or "", g.events) for g in store.event_breakdown(None, "year")]
+            return {
+                "industry": store.facet_values("industry"),
+                "country": store.facet_values("country"),
+                "year": sorted(years, reverse=True),
+            }
+
+        return self.cached(("facets",), compute)
+
+    def freshness(self) -> list[SourceFreshness]:
+        return self.cached(("freshness",), lambda: self.store().source_freshness())
+
+    def feeds(self) -> list[Any]:
+        def compute() -> list[Any]:
+            store = self.store()
+            return list(store.feeds()) if hasattr(store, "feeds") else []
+
+        return self.cached(("feeds",), compute)
+
+    def document(self, document_id: str) -> DocumentView | None:
+        def compute() -> DocumentView | None:
+            store = self.store()
+            doc = store.get_document(document_id)
+            if doc is None:
+                return None
+            origins = store.document_origins([document_id]).get(document_id, [doc.origin])
+            return DocumentView(doc, origins, store.document_claims(document_id))
+
+        return self.cached(("document", document_id), compute)
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        *,
+        url: str | None = None,
+        text: str | None = None,
+        title: str | None = None,
+        outlet: str | None = None,
+        published: date | None = None,
+    ) -> IngestResult:
+        """Store one article (given as text, or fetched from url), extract its claims and
+        resolve them into events."""
+        result = IngestResult()
+        items: list[Document | SourceError]
+        if text is not None:
+            origin = url or f"api:{title or 'article'}"
+            items = [
+                build_document(text, origin, title=title, url=url, outlet=outlet, published=published)
+            ]
+        elif url is not None:
+            items = list(load([url], published))
+        else:
+            raise ValueError("give the article's text or its url")
+        store = self.store()
+        for item in items:
+            if isinstance(item, SourceError):
+                result.problems.append(str(item))
+                continue
+            extraction = extract_document(item)
+            result.documents += 1
+            result.claims += len(extraction.mentions)
+            result.document_ids.append(item.id)
+            with store.transaction():
+                if store.add_document(item):
+                    result.new_documents += 1
+                store.add_document_origin(item.id, item.origin)
+                result.new_claims += store.add_mentions(extraction.mentions)
+                store.record_extraction(item.id, EXTRACTOR_VERSION, extraction.status, None)
+        if result.documents:
+            result.resolved = resolve(store).summary()
+        self.sync(force=True)
+        return result
