@@ -10,6 +10,7 @@ from datetime import date
 
 import click
 
+from headcount.cli_scale import batch_command, feeds, watch_command
 from headcount.evaluate.report import check_floors, evaluate, format_report, to_json
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.resolve import resolve as resolve_claims
@@ -269,6 +270,12 @@ def eval_command(gold: tuple[str, ...], as_json: bool, floors: str | None, quiet
             click.echo(f"below floor: {failure}", err=True)
         if failures:
             sys.exit(1)
+
+
+# Feed watching and bulk runs live in their own module; they are sub-commands all the same.
+main.add_command(feeds)
+main.add_command(watch_command)
+main.add_command(batch_command)
 
 
 if __name__ == "__main__":

@@ -62,11 +62,12 @@ def ingest_inputs(
     """Store documents and their claims; what is already stored is not added again."""
     report = RunReport()
     for extraction in extract_inputs(inputs, published, report):
-        _store_one(store, extraction.document, extraction, report)
+        store_extraction(store, extraction.document, extraction, report)
     return report
 
 
-def _store_one(store: Store, doc: Document, extraction: Extraction, report: RunReport) -> None:
+def store_extraction(store: Store, doc: Document, extraction: Extraction, report: RunReport) -> None:
+    """Store one document with its claims and extraction status in one transaction."""
     with store.transaction():
         if store.add_document(doc):
             report.new_documents += 1

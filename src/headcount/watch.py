@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta, timezone
 from types import FrameType
 
 from headcount.extract.pipeline import extract_document
-from headcount.ingest import RunReport, _store_one
+from headcount.ingest import RunReport, store_extraction
 from headcount.model import Document, SourceError
 from headcount.sources import load
 from headcount.sources.document import build_document
@@ -208,7 +208,7 @@ def _fetch_articles(
                     for doc in documents:
                         if doc.outlet is None and outlet:
                             doc = dataclasses.replace(doc, outlet=outlet)
-                        _store_one(store, doc, extract_document(doc), run)
+                        store_extraction(store, doc, extract_document(doc), run)
                     store.feed_item_done(feed.id, entry.key, documents[0].id)
                 report.document_ids.extend(doc.id for doc in documents)
                 outcome.stored += 1

@@ -12,7 +12,7 @@ import re
 from typing import Protocol
 
 from headcount.extract.pipeline import Extraction
-from headcount.ingest import RunReport, _store_one
+from headcount.ingest import RunReport, store_extraction
 from headcount.scale.units import TaskResult
 from headcount.store import Store
 from headcount.store.base import now_iso
@@ -77,7 +77,7 @@ class DatabaseSink:
         with self.store.transaction():
             for item in result.with_claims:
                 extraction = Extraction(item.document, item.mentions, item.status)
-                _store_one(self.store, item.document, extraction, report)
+                store_extraction(self.store, item.document, extraction, report)
             self.store.set_batch_progress(
                 self.run_id,
                 self.inputs,
