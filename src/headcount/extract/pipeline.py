@@ -431,7 +431,7 @@ def _recognized_places(text: str, found: list[Entity]) -> list[str]:
     beyond the built-in gazetteer."""
     places = []
     for e in found:
-        if e.label in ("GPE", "LOC", "FAC") and re.search(
+        if e.label == "GPE" and re.search(
             r"(?i)\b(?:in|at|across|throughout|near)\s+(?:the\s+)?$", text[max(0, e.start - 12) : e.start]
         ):
             places.append(" ".join(text[e.start : e.end].split()))
