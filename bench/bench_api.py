@@ -13,8 +13,8 @@ A measurement, not a test: it prints figures and exits non-zero only when it can
    The requests are typical tracker queries: a company, a company and a year, a year and an
    industry or country, a kind of source, a reason, a headcount range with a sort, a word to
    search, plain pages 1-5; drawn from a fixed pool of distinct URLs with a seed.
-4. Print requests/s, errors and p50/p95/p99 latency, with the answers cache on (the default)
-   and off.
+4. Print requests/s, errors and p50/p95/p99 latency, with the answers cache on (the default;
+   measured after --warmup seconds of the same load) and off (every request reads the database).
 
 The client is a minimal HTTP/1.1 keep-alive client on asyncio streams, so that the load
 generator (which shares the machine's cores with the server) costs as little as possible;
@@ -167,7 +167,7 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
             sources: list[EventSource] = []
             changes: list[EventChange] = []
             for event in events:
-                if counts["events"] >= events_wanted:
+                if counts["events"] + len(new_events) >= events_wanted:
                     break
                 event_id = event.id + suffix
                 company_id = event.company_id
@@ -264,8 +264,11 @@ def request_pool(store: Store, size: int, seed: int) -> list[str]:
     makers = [
         lambda: {"company": rng.choice(companies)},
         lambda: {"company": rng.choice(companies), "year": rng.choice(years)},
-        lambda: {"company": rng.choice(companies).split()[0],
-                 "since": f"{rng.choice(years)}-01-01", "until": f"{rng.choice(years)}-12-31"},
+        lambda: dict(zip(("company", "since", "until"), (
+            rng.choice(companies).split()[0],
+            *(f"{a}-01-01" if i == 0 else f"{b}-12-31"
+              for i, (a, b) in enumerate([sorted(rng.sample(years, 2))] * 2)),
+        ), strict=True)),
         lambda: {"year": rng.choice(years), "industry": rng.choice(industries)},
         lambda: {"year": rng.choice(years), "country": rng.choice(countries)},
         lambda: {"source": rng.choice(["warn", "table"]), "year": rng.choice(years)},
@@ -434,7 +437,10 @@ def server(db: str, workers: int, cache_size: int) -> Iterator[int]:
 
 
 @contextmanager
-def target(backend: str, postgres: str, directory: Path) -> Iterator[str]:
+def target(backend: str, postgres: str, directory: Path, given: str | None = None) -> Iterator[str]:
+    if given:
+        yield given
+        return
     if backend == "sqlite":
         yield str(directory / "bench_api.db")
         return
@@ -460,6 +466,8 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=10.0,
+                        help="seconds of the same load before measuring (fills the cache)")
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--pool", type=int, default=2000, help="distinct request URLs")
@@ -467,6 +475,8 @@ def main() -> int:
     parser.add_argument("--cache", choices=("both", "on", "off"), default="both")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--db", help="measure this already filled ledger (a SQLite path or a "
+                        "postgresql:// URL) instead of building one")
     args = parser.parse_args()
     if not (args.shared / TABLE).exists():
         print(f"cannot run: {args.shared / TABLE} is missing", file=sys.stderr)
@@ -475,18 +485,31 @@ def main() -> int:
                                "client": args.client, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        print("importing and resolving the real records once ...", file=sys.stderr)
-        base = base_ledger(args.shared, directory)
+        if args.db:
+            args.backends = "postgresql" if args.db.startswith("postgres") else "sqlite"
+            base = directory
+        else:
+            print("importing and resolving the real records once ...", file=sys.stderr)
+            base = base_ledger(args.shared, directory)
         for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-            with target(backend, args.postgres, directory) as db:
-                print(f"{backend}: filling {args.events:,} events ...", file=sys.stderr)
-                with open_store(db) as store:
-                    built = fill(store, base, args.events)
+            with target(backend, args.postgres, directory, args.db) as db:
+                with open_store(args.db or db) as store:
+                    if args.db:
+                        db = args.db
+                        built = {"fill_seconds": 0, "index_seconds": 0,
+                                 "events_in_store": store.event_count(),
+                                 "claims_in_store": store.mention_count()}
+                    else:
+                        print(f"{backend}: filling {args.events:,} events ...", file=sys.stderr)
+                        built = fill(store, base, args.events)
                     pool = request_pool(store, args.pool, args.seed)
                 runs = {}
                 for cache in (("on", "off") if args.cache == "both" else (args.cache,)):
                     with server(db, args.workers, 2048 if cache == "on" else 0) as port:
                         print(f"{backend}: load, cache {cache} ...", file=sys.stderr)
+                        if args.warmup > 0:
+                            load(port, pool, args.clients, args.warmup, args.max_requests,
+                                 args.client, args.seed + 1)
                         runs[f"cache_{cache}"] = load(
                             port, pool, args.clients, args.seconds, args.max_requests,
                             args.client, args.seed,
@@ -498,8 +521,9 @@ def main() -> int:
         print(json.dumps(results, indent=2))
         return 0
     print(f"\nevents API under load: {args.clients} concurrent keep-alive clients on loopback, "
-          f"{args.seconds:g}s per run, {args.workers} server worker(s), {os.cpu_count()} CPUs, "
-          f"client {args.client}, {args.pool} distinct URLs")
+          f"{args.seconds:g}s per run after {args.warmup:g}s of warm-up, {args.workers} server "
+          f"worker(s), {os.cpu_count()} CPUs, client {args.client}, {args.pool} distinct URLs "
+          "drawn uniformly")
     for backend in ("sqlite", "postgresql"):
         if backend not in results:
             continue

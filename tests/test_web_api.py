@@ -10,13 +10,18 @@ import os
 import sqlite3
 import urllib.parse
 import uuid
+import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
-from fastapi.testclient import TestClient
+
+with warnings.catch_warnings():
+    # Starlette suggests another HTTP client package for its TestClient; httpx works as is.
+    warnings.simplefilter("ignore", UserWarning)
+    from fastapi.testclient import TestClient
 
 from headcount.store import open_store
 from headcount.store.event_index import BREAKDOWNS, REASON_NAMES, SOURCE_KINDS, reason_tags
@@ -554,3 +559,14 @@ def test_index_refresh_is_incremental(db: str) -> None:
         assert store.refresh_event_index() == 0
         total = store.event_totals()
         assert total.events == store.event_count()
+
+
+def test_serve_command_needs_a_database(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from headcount.cli import main
+
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "missing.db"), "serve"])
+    assert result.exit_code != 0 and "no database" in result.output
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0 and "--port" in result.output and "--host" in result.output

@@ -44,10 +44,11 @@ from headcount.store.event_index import (
     IndexSource,
     SourceFreshness,
     Totals,
-    company_names,
+    company_words,
     fold,
     index_row,
     parse_sort,
+    words,
 )
 from headcount.store.feed_records import (
     FEED_COLUMNS,
@@ -1184,7 +1185,9 @@ class Store(ABC):
             for row in self._fetchall(
                 "SELECT e.id FROM events e LEFT JOIN event_index x ON x.event_id = e.id "
                 "WHERE e.superseded_by IS NULL AND (x.event_id IS NULL "
-                "OR x.stamp <> e.last_updated OR x.revision <> e.revision)"
+                "OR x.stamp <> e.last_updated OR x.revision <> e.revision) "
+                # One order for every writer, so two servers refreshing at once cannot deadlock.
+                f"ORDER BY {self._binary('e.id')}"
             )
         ]
         gone = [
@@ -1196,6 +1199,12 @@ class Store(ABC):
         ]
         if not stale and not gone:
             return 0
+        if len(stale) > 1000:
+            # A big catch-up (the first build, a bulk import) joins tables that may have grown
+            # since the planner last measured them; without fresh statistics PostgreSQL can pick
+            # whole-table hash joins for what are key lookups.
+            for table in ("events", "event_sources", "mentions", "documents", "companies"):
+                self._execute(f"ANALYZE {table}")
         columns = ", ".join(INDEX_COLUMNS)
         updates = ", ".join(f"{c} = excluded.{c}" for c in INDEX_COLUMNS[1:])
         touched: set[str] = set()
@@ -1275,14 +1284,19 @@ class Store(ABC):
                 ):
                     names.setdefault(company_id, []).append(alias)
                 self._executemany(
-                    "INSERT INTO company_index (company_id, names) VALUES (?, ?) "
-                    "ON CONFLICT (company_id) DO UPDATE SET names = excluded.names",
-                    [(cid, company_names(n[0], n[1:])) for cid, n in names.items()],
+                    "INSERT INTO company_words (word, company_id) VALUES (?, ?) "
+                    "ON CONFLICT (word, company_id) DO NOTHING",
+                    [(word, cid) for cid, n in names.items() for word in company_words(n)],
                 )
             for chunk in _chunks(gone):
                 marks = ", ".join("?" * len(chunk))
                 self._execute(f"DELETE FROM event_search WHERE event_id IN ({marks})", chunk)
                 self._execute(f"DELETE FROM event_index WHERE event_id IN ({marks})", chunk)
+        if len(stale) > 1000:
+            # Many rows changed (a first build, a bulk import): let the planner see the new
+            # sizes, so that it keeps choosing the narrow indexes.
+            for table in ("event_index", "event_search", "company_words"):
+                self._execute(f"ANALYZE {table}")
         return len(stale) + len(gone)
 
     def _index_where(self, f: EventFilter) -> tuple[str, list[Any]]:
@@ -1299,10 +1313,43 @@ class Store(ABC):
             )
             params += [_like_pattern(term) for term in terms]
         if f.company is not None:
-            # The few companies whose names match, then their events through the indexes.
-            matching = "SELECT ci.company_id FROM company_index ci WHERE ci.names LIKE ? ESCAPE '\\'"
-            where.append(f"(x.company_id IN ({matching}) OR x.family_id IN ({matching}))")
-            params += [_like_pattern(fold(f.company))] * 2
+            # The few companies with a word starting with each word asked for (a range of the
+            # company_words key), then their events through the indexes.
+            asked = words(f.company)
+            if not asked:
+                raise ValueError(f"company filter has no words: {f.company!r}")
+            # The word that starts fewest companies' words drives; the others are checked per
+            # company through the (company_id, word) index.
+            asked = list(dict.fromkeys(asked))
+            if len(asked) > 1:
+                counts = {
+                    word: self._fetchone(
+                        "SELECT COUNT(*) FROM company_words WHERE word >= ? AND word < ?",
+                        (word, word + "\uffff"),
+                    )
+                    for word in asked
+                }
+                asked.sort(key=lambda word: int((counts[word] or (0,))[0]))
+            matching = "SELECT w.company_id FROM company_words w WHERE w.word >= ? AND w.word < ?"
+            for _ in asked[1:]:
+                matching += (
+                    " AND EXISTS (SELECT 1 FROM company_words v WHERE v.company_id = w.company_id"
+                    " AND v.word >= ? AND v.word < ?)"
+                )
+            bounds = [b for word in asked for b in (word, word + "\uffff")]
+            # The matching companies are looked up first and passed as values: with them both
+            # engines read the two indexes (PostgreSQL misjudges the subquery's size and would
+            # scan every row instead).
+            ids = sorted({row[0] for row in self._fetchall(matching, bounds)})
+            if not ids:
+                where.append("1 = 0")
+            elif len(ids) <= 4 * _CHUNK:
+                marks = ", ".join("?" * len(ids))
+                where.append(f"(x.company_id IN ({marks}) OR x.family_id IN ({marks}))")
+                params += ids * 2
+            else:  # a word most companies have: a scan is the best plan anyway
+                where.append(f"(x.company_id IN ({matching}) OR x.family_id IN ({matching}))")
+                params += bounds * 2
         if f.company_id is not None:
             where.append(
                 "(x.company_id = ? OR x.company_id IN "
@@ -1329,12 +1376,15 @@ class Store(ABC):
             where.append("x.day <> ''")
         # The plain range on x.day is implied by the precision-aware test after it (a shorter
         # date sorts before any longer one it prefixes) and lets the day index narrow the scan.
+        # (Not with a company: its few events are found by its indexes, and a wide date range
+        # must not tempt the planner into the date index instead.)
+        by_date = f.company is None and f.company_id is None
         if since_day:
-            where.append("x.day >= ? AND x.day >= substr(?, 1, length(x.day))")
-            params += [since_day[:4], since_day]
+            where.append(("x.day >= ? AND " if by_date else "") + "x.day >= substr(?, 1, length(x.day))")
+            params += [since_day[:4], since_day] if by_date else [since_day]
         if until_day:
-            where.append("x.day <= ? AND x.day <= substr(?, 1, length(x.day))")
-            params += [until_day, until_day]
+            where.append(("x.day <= ? AND " if by_date else "") + "x.day <= substr(?, 1, length(x.day))")
+            params += [until_day, until_day] if by_date else [until_day]
         if f.min_headcount is not None:
             where.append("x.figure >= ?")
             params.append(f.min_headcount)
@@ -1358,10 +1408,15 @@ class Store(ABC):
             raise ValueError(f"offset must be >= 0, got {offset}")
         where, params = self._index_where(f or EventFilter())
         direction = "DESC" if descending else "ASC"
+        order = SORTS[name]
+        if f is not None and (f.company is not None or f.company_id is not None):
+            # A company's events are few: find them by its indexes and sort them, rather than
+            # walk the whole sort index looking for them (which SQLite would choose for LIMIT).
+            order = f"({order} || '')" if name in ("date", "company", "first_seen") else f"({order} + 0)"
         sql = (
             f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, x.source_kinds, x.reason_tags "
             f"FROM event_index x JOIN events e ON e.id = x.event_id{where} "
-            f"ORDER BY {SORTS[name]} {direction}, x.event_id {direction}"
+            f"ORDER BY {order} {direction}, x.event_id {direction}"
         )
         if limit is not None:
             if limit < 0:
@@ -1380,11 +1435,26 @@ class Store(ABC):
     def event_totals(self, f: EventFilter | None = None) -> Totals:
         """How many current events `f` selects, their counted headcount, how many report no
         figure, and how many companies (top owners) they belong to."""
-        where, params = self._index_where(f or EventFilter())
+        f = f or EventFilter()
+        if f.is_empty():
+            # Everything: four index-only scans instead of one pass over every row.
+            row = self._fetchone(
+                "SELECT (SELECT COUNT(*) FROM event_index), "
+                "(SELECT SUM(figure_sort) FROM event_index), "
+                "(SELECT COUNT(*) FROM event_index WHERE figure_sort = -1), "
+                "(SELECT COUNT(DISTINCT family_id) FROM event_index), "
+                "(SELECT COUNT(DISTINCT company_id) FROM event_index WHERE family_id IS NULL)"
+            )
+            assert row is not None
+            missing = int(row[2] or 0)
+            return Totals(
+                int(row[0]), int(row[1] or 0) + missing, missing, int(row[3]) + int(row[4])
+            )
+        where, params = self._index_where(f)
         row = self._fetchone(
             "SELECT COUNT(*), SUM(x.figure), "
             "SUM(CASE WHEN x.figure IS NULL THEN 1 ELSE 0 END), "
-            "COUNT(DISTINCT COALESCE(x.family_id, x.company_id, x.company_key)) "
+            "COUNT(DISTINCT COALESCE(x.family_id, x.company_id)) "
             f"FROM event_index x{where}",
             params,
         )

@@ -166,9 +166,17 @@ def index_row(
     return row, search
 
 
-def company_names(name: str, aliases: Iterable[str]) -> str:
-    """The company_index text of a company: its folded name and aliases, one per line."""
-    return "\n" + "\n".join(dict.fromkeys(fold(n) for n in (name, *aliases) if n)) + "\n"
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a name: "Amazon.com, Inc." -> ["amazon", "com", "inc"]."""
+    return _WORD.findall(fold(text))
+
+
+def company_words(names: Iterable[str]) -> list[str]:
+    """Every distinct word of a company's name and aliases (its company_words rows)."""
+    return list(dict.fromkeys(w for name in names if name for w in words(name)))
 
 
 INDEX_COLUMNS: Final[tuple[str, ...]] = (
@@ -202,8 +210,9 @@ class EventFilter:
 
     q: words that must all appear (case-insensitive) in the event's names, industry, country,
     units, locations, reasons, or any news source's outlet, title or sentence.
-    company: case-insensitive substring of the name or an alias of the event's company or of
-    its owner (the top of its parent chain: Google -> Alphabet).
+    company: words that must each start a word of the name or an alias of the event's company
+    or of its owner (the top of its parent chain: Google -> Alphabet), in any case: "amazon",
+    "amaz", "Amazon Web" all find Amazon's events.
     company_id: the company or any of its direct subsidiaries.
     industry, country: equal, ignoring case.
     source: one of SOURCE_KINDS: events with at least one source of that kind.

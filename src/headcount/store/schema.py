@@ -241,7 +241,7 @@ _V3: Final[tuple[str, ...]] = (
 # keys folded to lower case in Python (SQLite's lower() is ASCII-only, and calling a Python
 # function on every row is slow), and sort keys that need no CASE, so an index serves ORDER BY.
 # The words an event can be found by live apart (event_search) to keep scans of event_index
-# short, and so do the names each company answers to (company_index: its name and aliases).
+# short, and so do the words of the names each company answers to (company_words).
 # All three are derived: Store.refresh_event_index() rebuilds any row whose event changed (by
 # last_updated and revision) and drops the rows of superseded events.
 _V4: Final[tuple[str, ...]] = (
@@ -268,22 +268,31 @@ _V4: Final[tuple[str, ...]] = (
     stamp TEXT NOT NULL,
     revision INTEGER NOT NULL
 )""",
-    "CREATE INDEX event_index_day ON event_index (day, event_id)",
+    # The date, industry and country indexes carry what totals and filters read, so counting
+    # a year's events is an index-only scan.
+    "CREATE INDEX event_index_day ON event_index "
+    "(day, event_id, figure, family_id, company_id, source_kinds, reason_tags)",
     "CREATE INDEX event_index_company_id ON event_index (company_id, day)",
     "CREATE INDEX event_index_family ON event_index (family_id, day)",
     "CREATE INDEX event_index_company_key ON event_index (company_key, event_id)",
     "CREATE INDEX event_index_figure ON event_index (figure_sort, event_id)",
     "CREATE INDEX event_index_first_seen ON event_index (first_seen, event_id)",
-    "CREATE INDEX event_index_industry ON event_index (industry_key, day)",
-    "CREATE INDEX event_index_country ON event_index (country_key, day)",
+    "CREATE INDEX event_index_industry ON event_index "
+    "(industry_key, day, figure, family_id, company_id)",
+    "CREATE INDEX event_index_country ON event_index "
+    "(country_key, day, figure, family_id, company_id)",
     """CREATE TABLE event_search (
     event_id TEXT PRIMARY KEY REFERENCES events (id),
     search TEXT NOT NULL
 )""",
-    """CREATE TABLE company_index (
-    company_id TEXT PRIMARY KEY REFERENCES companies (id),
-    names TEXT NOT NULL
+    # Every word of a company's name and aliases, folded: the company filter matches words by
+    # their start ("amazon", "amaz", "amazon web") through this table's primary key.
+    """CREATE TABLE company_words (
+    word TEXT NOT NULL,
+    company_id TEXT NOT NULL REFERENCES companies (id),
+    PRIMARY KEY (word, company_id)
 )""",
+    "CREATE INDEX company_words_company ON company_words (company_id, word)",
     "CREATE INDEX events_last_updated ON events (last_updated)",
     "CREATE INDEX companies_parent ON companies (parent_id)",
 )

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import StreamingResponse
 
 from headcount.model import Event
-from headcount.store.event_export import EVENT_FIELDS, detail_record, event_record, format_headline
+from headcount.store.event_export import EVENT_FIELDS, detail_record, format_headline
 from headcount.store.event_index import BREAKDOWNS, REASON_NAMES, SORTS, SOURCE_KINDS, EventFilter
 from headcount.web import charts, pages
 from headcount.web.feeds import ATOM_TYPE, events_feed
@@ -80,6 +80,37 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class CachedAnswers:
+    """ASGI middleware that answers a repeated GET /api/events from the ledger's cache
+    without going through routing and parameter validation again. Only answers the API
+    handler produced (status 200, parameters valid) are ever in the cache."""
+
+    def __init__(self, app: ASGIApp, ledger: Ledger) -> None:
+        self.app = app
+        self.ledger = ledger
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/events":
+            if self.ledger.sync_due():
+                await run_in_threadpool(self.ledger.sync)
+            query = scope.get("query_string", b"").decode("latin-1")
+            found, body, _ = self.ledger.lookup(("api_events", query))
+            if found:
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 200,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 class RateLimiter:
@@ -331,7 +362,7 @@ def build_filter(
     return f
 
 
-def api_filter(
+async def api_filter(
     q: str | None = Query(None, description="Words that must all appear (any field or source sentence)"),
     company: str | None = Query(None, description="Company, parent or alias (substring, any case)"),
     company_id: str | None = Query(None, description="A company id: it and its subsidiaries"),
@@ -381,7 +412,8 @@ def _check_sort(sort: str | None) -> str:
 
 
 def _event_json(row: EventRow) -> dict[str, Any]:
-    data = event_record(row.event)
+    event = row.event
+    data = {name: getattr(event, name) for name in EVENT_FIELDS}  # asdict() would deep-copy
     data["source_kinds"] = row.source_kinds
     data["reason_tags"] = row.reason_tags
     data["url"] = f"/events/{row.event.id}"
@@ -397,9 +429,12 @@ def _totals_json(totals: Any) -> dict[str, Any]:
     }
 
 
+def _dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
+    return Response(_dumps(data), status_code=status, media_type="application/json", headers=headers)
 
 
 def _company_json(company: Any) -> dict[str, Any]:
@@ -448,7 +483,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ledger = ledger
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(CachedAnswers, ledger=ledger)
+    app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
     def wants_json(request: Request) -> bool:
@@ -498,33 +534,46 @@ def create_app(
         tags=["events"],
         summary="Events matching filters, one page, with their total count and totals",
     )
-    def api_events(
+    async def api_events(
         request: Request,
         f: Filter,
         sort: str = Query("-date", description=f"One of {', '.join(SORTS)}; '-' for descending"),
         page: int = Query(1, ge=1),
         per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
     ) -> Response:
-        sort = _check_sort(sort)
-        result = fresh().events_page(f, sort, page, per_page)
-        next_url = None
-        if page < result.pages:
-            params = dict(request.query_params)
-            params["page"] = str(page + 1)
-            next_url = "/api/events" + pages._query(params)
-        return _json(
-            {
-                "total": result.totals.events,
-                "page": page,
-                "per_page": per_page,
-                "pages": result.pages,
-                "totals": _totals_json(result.totals),
-                "filters": _filter_params(f),
-                "sort": sort,
-                "events": [_event_json(r) for r in result.rows],
-                "next": next_url,
-            }
-        )
+        # The hottest path: answers are kept as bytes by query string, and the store is only
+        # touched (in the thread pool, never on the event loop) when the answer is new.
+        if ledger.sync_due():
+            await run_in_threadpool(ledger.sync)
+        key = ("api_events", request.url.query)
+        found, body, generation = ledger.lookup(key)
+        if not found:
+            sort = _check_sort(sort)
+            query = dict(request.query_params)
+
+            def build() -> bytes:
+                with ledger.gate:
+                    result = ledger.events_page(f, sort, page, per_page)
+                next_url = None
+                if page < result.pages:
+                    next_url = "/api/events" + pages._query({**query, "page": str(page + 1)})
+                return _dumps(
+                    {
+                        "total": result.totals.events,
+                        "page": page,
+                        "per_page": per_page,
+                        "pages": result.pages,
+                        "totals": _totals_json(result.totals),
+                        "filters": _filter_params(f),
+                        "sort": sort,
+                        "events": [_event_json(r) for r in result.rows],
+                        "next": next_url,
+                    }
+                )
+
+            body = await run_in_threadpool(build)
+            ledger.remember(key, body, generation)
+        return Response(body, media_type="application/json")
 
     def _download_rows(f: EventFilter, sort: str) -> Iterator[EventRow]:
         for n, row in enumerate(fresh().iter_events(f, sort)):

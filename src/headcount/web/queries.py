@@ -104,6 +104,9 @@ class Ledger:
         self._checked_at = float("-inf")
         self._version: tuple[str | None, int] | None = None
         self.generation = 0
+        #: Bounds how many threads query the store at once: more only contend for the same
+        #: cores (and, on PostgreSQL, each is another busy server process).
+        self.gate = threading.BoundedSemaphore(8)
         # Opening one store now reports a bad URL or an unreachable server at start-up.
         self.store()
 
@@ -143,6 +146,28 @@ class Ledger:
                     self._cache.clear()
                     self.generation += 1
             self._checked_at = time.monotonic()
+
+    def sync_due(self) -> bool:
+        """Whether the next sync() would look at the store (so callers can run it off-loop)."""
+        return time.monotonic() - self._checked_at >= self._check_every
+
+    def lookup(self, key: Hashable) -> tuple[bool, Any, int]:
+        """(found, value, generation) for a cached answer; pass the generation to remember()."""
+        with self._cache_lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return True, self._cache[key], self.generation
+            return False, None, self.generation
+
+    def remember(self, key: Hashable, value: Any, generation: int) -> None:
+        """Keep an answer computed at `generation`, unless the data changed meanwhile."""
+        if self._cache_size <= 0:
+            return
+        with self._cache_lock:
+            if generation == self.generation:
+                self._cache[key] = value
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
         if self._cache_size <= 0:
