@@ -32,7 +32,7 @@ from headcount.extract.employers import (
     typed_referent,
 )
 from headcount.extract.kinds import COSTS_RE, PAST_RE, classify
-from headcount.extract.ner import Entity, entities
+from headcount.extract.ner import entities
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import split_sentences
@@ -319,7 +319,7 @@ def extract_document(doc: Document) -> Extraction:
                 claim.kind = classify(
                     segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None, whole=text
                 )
-                _enrich(claim, text, labelled.get(s.index))
+                _enrich(claim, text)
                 claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
                 if quantity is None and pct is None and claim.kind == "new" and s.index > 2 and not subject_cuts(text, employer):
                     # Outside the lead, a figureless "new" cut is nearly always commentary
@@ -415,27 +415,15 @@ def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDat
     return min(dates, key=lambda d: abs(d.start - anchor))
 
 
-def _enrich(claim: Claim, text: str, found: list[Entity] | None = None) -> None:
+def _enrich(claim: Claim, text: str) -> None:
     for unit in find_units(text):
         if unit not in claim.units:
             claim.units.append(unit)
-    for loc in find_locations(text) + _recognized_places(text, found or []):
+    for loc in find_locations(text):
         if loc not in claim.locations:
             claim.locations.append(loc)
     if claim.reason is None:
         claim.reason = find_reason(text)
-
-
-def _recognized_places(text: str, found: list[Entity]) -> list[str]:
-    """Places the recognizer found where the cut happens ("in Belvidere", "at Oshawa"),
-    beyond the built-in gazetteer."""
-    places = []
-    for e in found:
-        if e.label == "GPE" and re.search(
-            r"(?i)\b(?:in|at|across|throughout|near)\s+(?:the\s+)?$", text[max(0, e.start - 12) : e.start]
-        ):
-            places.append(" ".join(text[e.start : e.end].split()))
-    return places
 
 
 def _to_mention(c: Claim, doc: Document, doc_names: DocNames) -> Mention:
