@@ -131,10 +131,7 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
 def claims(ctx: click.Context, company: str | None, kind: str | None, since: str | None,
            until: str | None, limit: int | None, as_json: bool, as_csv: bool) -> None:
     """List stored claims."""
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    if not _db_exists(ctx.obj["db"]):
-        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
+    _check_listing(ctx, as_json, as_csv)
     with _open(ctx.obj["db"]) as store:
         try:
             found = store.claims(company=company, kind=kind, since=since, until=until, limit=limit)
@@ -168,10 +165,7 @@ def resolve(ctx: click.Context) -> None:
 def events(ctx: click.Context, company: str | None, since: str | None, until: str | None,
            limit: int | None, include_superseded: bool, as_json: bool, as_csv: bool) -> None:
     """List events: one per real-world layoff, merged from every source that told it."""
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
-    if not _db_exists(ctx.obj["db"]):
-        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
+    _check_listing(ctx, as_json, as_csv)
     with _open(ctx.obj["db"]) as store:
         try:
             found = store.events(company=company, since=since, until=until, limit=limit,
@@ -192,8 +186,7 @@ def events(ctx: click.Context, company: str | None, since: str | None, until: st
 @click.pass_context
 def event(ctx: click.Context, event_id: str, as_json: bool) -> None:
     """Show one event with all its sources, their sentences, and its change history."""
-    if not _db_exists(ctx.obj["db"]):
-        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
+    _require_db(ctx)
     with _open(ctx.obj["db"]) as store:
         detail = store.event_detail(event_id)
     if detail is None:
@@ -247,6 +240,18 @@ def _open(db: str) -> Store:
 def _redacted(db: str) -> str:
     """A database URL fit to print: any password replaced."""
     return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", db)
+
+
+def _check_listing(ctx: click.Context, as_json: bool, as_csv: bool) -> None:
+    """The checks every listing command makes before it opens the store."""
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    _require_db(ctx)
+
+
+def _require_db(ctx: click.Context) -> None:
+    if not _db_exists(ctx.obj["db"]):
+        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
 
 
 def _db_exists(db: str) -> bool:
