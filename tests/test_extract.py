@@ -178,3 +178,9 @@ def test_tech_roundup_attributes_each_figure_to_its_own_employer() -> None:
     assert not any(m == 5_000 for _, _, m, _ in found)  # open roles closed are not layoffs
     aggregates = [f for f in found if f[1] == "aggregate"]
     assert aggregates == [(None, "aggregate", 280_000, None)]  # Layoffs.fyi is the source
+
+
+def test_deadline_months_are_ahead_not_last_year() -> None:
+    pub = date(1987, 3, 30)
+    assert [(d.value, d.past_marker) for d in find_dates("cut to 5,500 by June", pub)] == [("1987-06", False)]
+    assert [(d.value, d.past_marker) for d in find_dates("announced in November", pub)] == [("1986-11", True)]
