@@ -184,3 +184,14 @@ def test_deadline_months_are_ahead_not_last_year() -> None:
     pub = date(1987, 3, 30)
     assert [(d.value, d.past_marker) for d in find_dates("cut to 5,500 by June", pub)] == [("1987-06", False)]
     assert [(d.value, d.past_marker) for d in find_dates("announced in November", pub)] == [("1986-11", True)]
+
+
+def test_people_named_by_their_role_are_never_the_employer() -> None:
+    text = (
+        "Globex Corp said it will cut 400 jobs at its Leeds plant.\n\n"
+        "Peace negotiator Erik Solheim arrived on Wednesday.\n\n"
+        "Solheim said 3,000 people had lost their jobs in the region."
+    )
+    companies = {m.company for m in claims(text, date(2024, 3, 6))}
+    assert "Globex Corp" in companies
+    assert not any(c and "Solheim" in c for c in companies)

@@ -30,7 +30,7 @@ _SPEAKER_AFTER = re.compile(
 
 
 _PERSON_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady|President|Chancellor|Minister|Senator|Governor|Prince|King|Queen|Judge|CEO|chief\s+executive|chairman|spokesman|spokeswoman|analyst|secretary|official|leader|director|manager|head)\.?\s+)$",
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady|President|Chancellor|Minister|Senator|Governor|Prince|King|Queen|Judge|CEO|chief\s+executive|chairman|spokesman|spokeswoman|analyst|secretary|official|leader|director|manager|head|negotiator|adviser|advisor|commissioner|candidate|professor|economist|lawyer|attorney|member|MP|envoy|ambassador|mayor)\.?\s+)$",
     re.IGNORECASE,
 )
 
@@ -51,7 +51,7 @@ _PERSON_SPEAKS = re.compile(r"^\s+(?:has\s+|had\s+)?(?:said|says|told|added|beli
 
 
 _PERSON_AFTER = re.compile(
-    r"^,\s+(?:the\s+|a\s+|an\s+|its\s+|\w+[’']s\s+)?(?:\w+\s+){0,2}(?:spokes\w+|chief|president|chairman|vice|director|head|analyst|manager|secretary|minister|leader|official|executive|CEO|founder|economist|chancellor)\b",
+    r"^,\s+(?:the\s+|a\s+|an\s+|its\s+|\w+[’']s\s+)?(?:\w+\s+){0,2}(?:spokes\w+|chief|president|chairman|vice|director|head|analyst|manager|secretary|minister|leader|official|executive|CEO|founder|economist|chancellor|negotiator|adviser|advisor|commissioner|candidate|professor|economist|lawyer|attorney|member|MP|envoy|ambassador|mayor)\b",
     re.IGNORECASE,
 )
 
@@ -165,7 +165,12 @@ def employer_names(
 ) -> list[NameSpan]:
     text = sentence.text
     rejected = rejected if rejected is not None else Rejected()
-    for m in re.finditer(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+([A-Z][\w'-]+)", text):
+    # People named by a title or role: "Mr Walsh", "Minister Herman Antelo", "negotiator Erik Solheim"
+    for m in re.finditer(
+        r"\b(?:Mr|Mrs|Ms|Dr|Minister|President|Chairman|Chancellor|Governor|Senator|leader|spokesman|"
+        r"spokeswoman|official|negotiator|adviser|advisor|commissioner|candidate|professor|economist|lawyer|attorney|member|MP|envoy|ambassador|mayor)\.?\s+(?:[A-Z][\w'-]+\s+)?([A-Z][\w'-]+)",
+        text,
+    ):
         rejected.note_person(m.group(1))
     if is_upper(text):
         # Headlines in capitals: look for names the body spells out, and short acronyms.
