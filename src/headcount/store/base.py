@@ -838,6 +838,22 @@ class Store(ABC):
 
     # --- what the resolver writes ---------------------------------------------------------
 
+
+    def _insert_and_update(
+        self, table: str, columns: Sequence[str], inserted: list[tuple[Any, ...]], updated: list[tuple[Any, ...]]
+    ) -> None:
+        """Insert new rows and update known ones of a table whose first column is its key."""
+        if inserted:
+            self._executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                inserted,
+            )
+        if updated:
+            sets = ", ".join(f"{c} = ?" for c in columns[1:])
+            self._executemany(
+                f"UPDATE {table} SET {sets} WHERE {columns[0]} = ?", [(*row[1:], row[0]) for row in updated]
+            )
+
     def save_events(
         self,
         new: Sequence[Event],
@@ -849,31 +865,16 @@ class Store(ABC):
     ) -> None:
         """Write one resolve run's outcome at once: events, claims' placements, the change
         log and statistics. Rows are only ever added or updated, never deleted."""
-        columns = ", ".join(EVENT_COLUMNS)
         with self.transaction():
-            if new:
-                self._executemany(
-                    f"INSERT INTO events ({columns}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-                    [_event_row(e) for e in new],
-                )
-            if updated:
-                sets = ", ".join(f"{c} = ?" for c in EVENT_COLUMNS[1:])
-                self._executemany(
-                    f"UPDATE events SET {sets} WHERE id = ?",
-                    [(*_event_row(e)[1:], e.id) for e in updated],
-                )
-            if new_sources:
-                self._executemany(
-                    f"INSERT INTO event_sources ({', '.join(SOURCE_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' * len(SOURCE_COLUMNS))})",
-                    [_source_row(s) for s in new_sources],
-                )
-            if updated_sources:
-                sets = ", ".join(f"{c} = ?" for c in SOURCE_COLUMNS[1:])
-                self._executemany(
-                    f"UPDATE event_sources SET {sets} WHERE mention_id = ?",
-                    [(*_source_row(s)[1:], s.mention_id) for s in updated_sources],
-                )
+            self._insert_and_update(
+                "events", EVENT_COLUMNS, [_event_row(e) for e in new], [_event_row(e) for e in updated]
+            )
+            self._insert_and_update(
+                "event_sources",
+                SOURCE_COLUMNS,
+                [_source_row(x) for x in new_sources],
+                [_source_row(x) for x in updated_sources],
+            )
             if changes:
                 self._executemany(
                     "INSERT INTO event_changes "
