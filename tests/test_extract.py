@@ -38,6 +38,9 @@ def claims(text: str, published: date | None = None) -> list[Mention]:
         ("tens of thousands of", 20_000, 99_999, True),
         ("a few", 2, 9, True),
         ("dozens of", 24, 99, True),
+        ("almost a quarter of a million", 250_000, 250_000, True),
+        ("half a million", 500_000, 500_000, False),
+        ("most of the mill's 1,200", 600, 1200, True),
     ],
 )
 def test_quantities_are_faithful_ranges(text: str, lo: int | None, hi: int | None, approx: bool) -> None:
@@ -195,3 +198,43 @@ def test_people_named_by_their_role_are_never_the_employer() -> None:
     companies = {m.company for m in claims(text, date(2024, 3, 6))}
     assert "Globex Corp" in companies
     assert not any(c and "Solheim" in c for c in companies)
+
+
+def test_a_quarter_that_has_ended_dates_a_cut_in_the_past() -> None:
+    pub = date(1987, 10, 20)
+    found = [(d.value, d.past_marker) for d in find_dates("actions taken in the third quarter", pub)]
+    assert found == [("1987", True)]
+    found = claims("Initech Corp said actions taken in the third quarter included a 9 pct cut in its staff.", pub)
+    assert [(m.company, m.kind, m.percent) for m in found] == [("Initech Corp", "past", 9.0)]
+
+
+def test_the_time_of_another_event_does_not_make_the_news_past() -> None:
+    text = "Initech has announced it is cutting 900 jobs following the completion of its takeover of Globex last week."
+    assert [(m.company, m.kind) for m in claims(text)] == [("Initech", "new")]
+
+
+def test_expected_losses_and_stated_plans_are_not_the_news() -> None:
+    text = (
+        "Initech said on Monday it will cut 900 jobs at its Leeds offices.\n\n"
+        "Analysts say 1,500 job losses had been expected.\n\n"
+        "Its rival Globex has said it needs to cut between 2,000 and 3,000 jobs."
+    )
+    kinds = {(m.company, m.headcount_min): m.kind for m in claims(text, date(2005, 3, 1))}
+    assert kinds[("Initech", 900)] == "new"
+    assert kinds[("Initech", 1500)] == "rumor"
+    assert kinds[("Globex", 2000)] == "past"
+
+
+def test_a_site_named_after_at_is_a_place_and_a_short_name_the_story_defines_is_its_employer() -> None:
+    text = (
+        "The Northern Smelting Company (NORSCO) reported lower output.\n\n"
+        "Norsco's refinery at Haverlock was shut down after 300 workers were laid off."
+    )
+    found = claims(text, date(1987, 3, 17))
+    assert [m.company for m in found] == ["Northern Smelting"]
+    assert not any(m.company and "Haverlock" in m.company for m in found)
+
+
+def test_a_country_in_a_headline_is_not_an_employer() -> None:
+    text = "S. KOREA PLANS TO HELP BUILDERS\n\nAbout 30,000 building workers were laid off in 1986."
+    assert [(m.company, m.kind) for m in claims(text, date(1987, 3, 19))] == [(None, "aggregate")]

@@ -139,7 +139,14 @@ def same_company(a: str, b: str) -> bool:
     # ("Renault" / "Regie Nationale des Usines Renault"); never a generic word like "general".
     if lw[: len(sw)] == sw and (len(sw) > 1 or sw[0] not in _GENERIC):
         return True
+    if len(sw) >= 2 and sw[0] == lw[0] and sw[-1] == lw[-1] and _in_order(sw, lw):
+        return True  # "Royal Canada" / "Royal Bank of Canada": a story's own short form
     return len(sw) == 1 and len(short) >= 5 and sw[0] == lw[-1] and sw[0] not in _GENERIC
+
+
+def _in_order(short: list[str], long_: list[str]) -> bool:
+    rest = iter(long_)
+    return all(word in rest for word in short)
 
 
 _GENERIC = frozenset(
@@ -210,6 +217,13 @@ _UNIT_AFTER = re.compile(
 )
 
 
+_SITE_AT = re.compile(
+    r"\b(?:plants?|factory|factories|refinery|mill|site|facility|headquarters|offices|base|works|yard|"
+    r"shipyard|depot|mine|smelter|warehouse|complex|operations?)\s+(?:at|in|near)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def find_names(sentence: str) -> list[NameSpan]:
     """Candidate employer names in a sentence, with offsets relative to the sentence."""
     spans: list[NameSpan] = []
@@ -247,6 +261,8 @@ def find_names(sentence: str) -> list[NameSpan]:
             continue  # bare initials
         if not certain and re.search(r"\b(?:port|city|town|province|state|region|county|village|capital)\s+of\s+$", sentence[max(0, offset - 20) : offset]):
             continue  # "the port of Cadiz"
+        if not certain and not is_known(text) and _SITE_AT.search(sentence[max(0, offset - 40) : offset]):
+            continue  # "its refinery at Paranam", "a plant at St. Andrew's": where, not who
         if " " not in text and re.search(r"\b(?:in|near)\s+$", sentence[max(0, offset - 5) : offset]) and not certain:
             continue  # "in Columbia", "in Bonn": a place, even one the gazetteer lacks
         if re.match(r"^,\s+(?:Ga|Ohio|Mich|Ill|Tenn|Calif|Tex|Wis|Wisc|N\.Y|Pa|Va|Fla|Ind|Ky|Mo|Minn|Mass|Conn|N\.J|Wash|Ore|Colo|Ariz|Ala|Okla|La|Md|Iowa|Kan|Neb|Utah)\b", sentence[end : end + 8]):
@@ -261,7 +277,12 @@ def find_names(sentence: str) -> list[NameSpan]:
 
 
 _COMMON_CAPITALIZED = frozenset(
-    ["plans", "thousands", "millions", "hundreds", "dozens", "separately", "unadjusted", "public", "safety", "factory", "meanwhile", "elsewhere", "overall", "instead", "still", "despite", "unions", "union", "workers", "staff", "employees", "shares", "profits", "sales", "earnings", "revenue", "results", "analysts", "officials", "sources", "critics", "reports", "executives", "managers", "ministers", "government", "parliament", "tories", "labour", "tory", "east", "west", "north", "south", "whitehall", "budget", "chancellor", "treasury", "layoffs", "layoff", "jobs", "cuts", "redundancies", "job"]
+    ["plans", "thousands", "millions", "hundreds", "dozens", "separately", "unadjusted", "public", "safety", "factory", "meanwhile", "elsewhere", "overall", "instead", "still", "despite", "unions", "union", "workers", "staff", "employees", "shares", "profits", "sales", "earnings", "revenue", "results", "analysts", "officials", "sources", "critics", "reports", "executives", "managers", "ministers", "government", "parliament", "tories", "labour", "tory", "east", "west", "north", "south", "whitehall", "budget", "chancellor", "treasury", "layoffs", "layoff", "jobs", "cuts", "redundancies", "job",
+     # abstract nouns that open sentences, and bodies too generic to be one employer
+     "unemployment", "employment", "health", "department", "ministry", "conservatives", "democrats",
+     "republicans", "liberals", "socialists", "communists",
+     # the abbreviations of newswire results tables ("Shr 20 cts", "Revs 1.2 mln")
+     "shr", "shrs", "revs", "qtr", "avg", "oper", "mths", "note"]
 )
 
 

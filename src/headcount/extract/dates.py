@@ -24,6 +24,7 @@ _DATE_RE = re.compile(
     |(?P<dm>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>(?:19|20)\d\d))?\b)
     |(?P<my>\b(?:in\s+|since\s+|during\s+)?(?P<m3>{_MONTH})(?:\s+(?P<y3>(?:19|20)\d\d))?\b)
     |(?P<rel>\b(?P<relword>last|this|next|earlier\s+this|later\s+this|earlier\s+in\s+the|late\s+last|early\s+last)\s+(?P<relunit>year|month|week|quarter)\b)
+    |(?P<qtr>\b(?:in|during)\s+the\s+(?P<qnum>first|second|third|fourth)\s+quarter(?:\s+of\s+(?P<qyear>(?:19|20)\d\d))?\b)
     |(?P<day>\b(?:yesterday|today|on\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b)
     |(?P<year>\b(?:in|since|during|of|for|by|end-|mid-)?\s*(?P<y4>(?:19|20)\d\d)\b)
     """,
@@ -113,6 +114,18 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
                 found.append(ResolvedDate(f"{d.year:04d}-{d.month:02d}", "month", s, e, is_last, word == "next"))
             else:
                 found.append(ResolvedDate(f"{published.year:04d}", "year", s, e, is_last, word == "next"))
+        elif m.group("qtr"):
+            # "in the third quarter": the year it falls in; before the story if it has ended
+            last_month = 3 * ["first", "second", "third", "fourth"].index(m.group("qnum").lower()) + 3
+            if m.group("qyear"):
+                year = int(m.group("qyear"))
+            elif published:
+                year = published.year if last_month - 2 <= published.month else published.year - 1
+            else:
+                continue
+            past = published is not None and (year, last_month) < (published.year, published.month)
+            future = published is not None and (year, last_month - 2) > (published.year, published.month)
+            found.append(ResolvedDate(f"{year:04d}", "year", s, e, past, future))
         elif m.group("day"):
             if published is None:
                 continue

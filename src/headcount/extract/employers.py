@@ -19,7 +19,7 @@ from headcount.extract.companies import (
     same_company,
 )
 from headcount.extract.ner import NOT_EMPLOYER, Entity, label_of
-from headcount.extract.places import DEMONYMS
+from headcount.extract.places import DEMONYMS, is_place
 from headcount.extract.sentences import Sentence
 
 _SPEAKER_AFTER = re.compile(
@@ -40,7 +40,8 @@ _PERSON_BEFORE = re.compile(
 _ACTS_AS_EMPLOYER = re.compile(
     r"^(?:[’']s\s+(?:\w+\s+){0,2}(?:plant|factory|unit|division|workforce|staff|employees|workers)|"
     r",\s+which\s+(?:\w+\s+){0,3}(?:laid|cut|will|plans|is|has|had|shed|eliminated)\b|"
-    r"\s+(?:said|says|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+(?:will|would|plans|is|has|had|was)|"
+    r"\s+(?:has\s+|had\s+)?(?:said|says|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+"
+    r"(?:will|would|plans|is|has|had|was|needs|intends|expects|wants|must)|"
     r"\s+(?:will|plans\s+to|is\s+to|is\s+cutting|is\s+laying|has\s+cut|has\s+laid|cut|laid|lays|cuts)\s+"
     r"(?:off|cut|lay|shed|eliminate|axe|close|\d))",
     re.IGNORECASE,
@@ -83,8 +84,23 @@ class DocNames:
 
     groups: list[list[str]] = field(default_factory=list)
     counts: list[int] = field(default_factory=list)
+    # "The Surinam Aluminum Company (SURALCO)": a short name the story defines for a long one
+    defined: dict[str, str] = field(default_factory=dict)
+
+    def define(self, text: str, names: list[NameSpan]) -> None:
+        for span in names:
+            short = re.match(
+                r"(?:\s+(?:Company|Co|Corporation|Corp|Inc|Ltd|Plc|Group|AG|SA|NV)\b\.?)?\s*\(([A-Z][A-Za-z&]{1,9})\)",
+                text[span.end : span.end + 30],
+            )
+            if short and short.group(1).lower() != span.text.lower():
+                self.defined[short.group(1).lower()] = span.text
+
+    def _expand(self, name: str) -> str:
+        return self.defined.get(name.lower(), name)
 
     def add(self, name: str) -> int:
+        name = self._expand(name)
         # A name joins the group of the name it abbreviates, judged against the group's first
         # (usually fullest) mention, so that "Eastman" cannot chain "Eastman Kodak" and
         # "Carolina Eastman" together.
@@ -99,6 +115,7 @@ class DocNames:
         return len(self.groups) - 1
 
     def find(self, name: str) -> int | None:
+        name = self._expand(name)
         for i, group in enumerate(self.groups):
             if name in group:
                 return i
@@ -121,6 +138,8 @@ _HEADLINE_SUBJECT = re.compile(
     r"^([A-Z][A-Z&.'-]*(?:\s+[A-Z][A-Z&.'-]*){0,3}?)\s+(?:<[^>]*>\s+)?(?:TO|SAYS|SAID|SETS|PLANS|WILL|CUTS|LAYS|"
     r"LAYING|IDLES?|SHUTS?|CLOSES?|ANNOUNCES?|ELIMINATES?|REDUCES?|TRIMS?|SHEDS?|AXES|SEES|UNIT|CANADA|OFFERS|"
     r"MAY|COULD|IN|RECALLS?|ORDERS?|EXTENDS?|HAS|IS)\b"
+    # "SCHLUMBERGER LTD <SLB> 3RD QTR NET": the ticker marks the company whatever follows
+    r"|^([A-Z][A-Z&.'-]*(?:\s+[A-Z][A-Z&.'-]*){0,3}?)\s+<[^>]*>"
 )
 
 
@@ -183,7 +202,7 @@ def employer_names(
                     break
         lead = _HEADLINE_SUBJECT.match(text)
         if lead and not any(s.start == 0 for s in spans):
-            subject = lead.group(1)
+            subject = lead.group(1) or lead.group(2)
             subject_words = subject.split()
             while len(subject_words) > 1 and subject_words[0].title() in DEMONYMS:
                 subject_words = subject_words[1:]
@@ -196,6 +215,8 @@ def employer_names(
                 (known is not None or subject.split()[0] not in _HEADLINE_WORDS)
                 and not _NON_EMPLOYER_WORDS.search(subject.title())
                 and not is_common_word(subject)
+                # "S. KOREA PLANS ...", "BRAZIL TO CUT ...": a country acts, not an employer
+                and not is_place(re.sub(r"^[A-Z]\.\s*", "", subject).title())
             ):
                 shown = known or (subject if len(subject) <= 4 else subject.title())
                 start = text.find(subject)
@@ -387,6 +408,8 @@ _KIND_WORDS = {
     "insurer": ("insurance", "assurance"),
     "steelmaker": ("steel", "stahl"),
     "newspaper": ("times", "news", "post", "journal", "herald", "telegraph"),
+    "lab": ("lab", "labs", "laboratory", "laboratories"),
+    "labs": ("lab", "labs", "laboratory", "laboratories"),
 }
 
 

@@ -9,10 +9,11 @@ _CUT = r"(?:cut|cuts|cutting|cost|transfer\w*|relocat\w*|lay|laid|layoffs?|lay-o
 
 RUMOR_RE = re.compile(
     rf"""\b(?:
-      (?:could|might|may)\s+(?:\w+\s+){{0,2}}?{_CUT}
+      (?:could|might|may)\s+(?:\w+\s+){{0,3}}?{_CUT}
     | (?:layoffs|cuts|job\s+cuts|redundancies|job\s+losses|closings)\s+(?:could|might|may)\s+(?:be\s+)?(?:coming|follow|come|result|be\s+announced)
     | (?:could|may|might)\s+(?:\w+\s+){{0,3}}?(?:lose\s+(?:their\s+)?jobs|be\s+(?:lost|cut|axed|affected|at\s+risk))
     | threat\w*|consider(?:s|ing)?\s+(?:\w+\s+){{0,2}}?(?:cut|lay|job|redundan|shed|reduc|trim|eliminat|slash|ax)\w*|mull\w*|weighing
+    | (?:cuts|layoffs|job\s+losses|redundancies)\s+(?:had\s+|have\s+|has\s+)?(?:been\s+|were\s+|are\s+|is\s+)expected
     | in\s+doubt|in\s+question|at\s+stake|expect(?:s|ed)?\s+(?:["“]?\w+\s+){{0,2}}?["“]?(?:cutbacks|cuts|layoffs|job\s+losses|redundancies)
     | at\s+risk|under\s+threat|in\s+jeopardy|fears?\s+(?:of|that)|feared|rumou?r\w*|speculat\w*|reportedly
     | (?:cannot|can't|could\s+not|not)\s+rule\s+out|possible\s+(?:job|lay|cut)\w*|possibility\s+of
@@ -64,6 +65,9 @@ REPORTED_BEFORE_RE = re.compile(
     r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?(?:said|announced|indicated|stated|unveiled)\b",
     re.IGNORECASE,
 )
+# "has said it needs to cut": a plan the company stated before, repeated for context; unlike
+# "has announced", which is how the news itself is told.
+SAID_BEFORE_RE = re.compile(r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?said\s+(?:that\s+)?(?:it|they)\b", re.IGNORECASE)
 SIMPLE_PAST_RE = re.compile(
     r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated|was|were|went)\b",
     re.IGNORECASE,
@@ -82,6 +86,26 @@ HEARSAY_RE = re.compile(
 )
 
 
+# "following the completion of its takeover last week": the time of another event. A phrase
+# that is itself about cuts ("following earlier layoffs") stays.
+_CIRCUMSTANCE = re.compile(
+    r"\b(?:following|after|amid)\s+(?:the|its|a|an|their|his|her)\s+[^,;]*", re.IGNORECASE
+)
+_ABOUT_CUTS = re.compile(
+    r"\b(?:cut|cuts|layoffs?|lay-offs?|laid|redundan\w*|job|jobs|staff|workers|employees|workforce|round)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_circumstance(sentence: str) -> str:
+    return _CIRCUMSTANCE.sub(lambda m: m.group(0) if _ABOUT_CUTS.search(m.group(0)) else "", sentence)
+
+
+def circumstance_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where a sentence tells of another event; a date inside dates that event."""
+    return [(m.start(), m.end()) for m in _CIRCUMSTANCE.finditer(sentence) if not _ABOUT_CUTS.search(m.group(0))]
+
+
 def classify(
     sentence: str, *, lead: bool, date_is_past: bool, has_company: bool, whole: str | None = None
 ) -> str:
@@ -89,13 +113,14 @@ def classify(
     and its place in the story."""
     if not has_company:
         return "aggregate"
+    sentence = _without_circumstance(sentence)
     if CUMULATIVE_RE.search(sentence):
         return "cumulative"
     if RUMOR_RE.search(sentence) or (HEARSAY_RE.search(whole or sentence) and not PAST_RE.search(sentence)):
         return "rumor"
     if date_is_past or PAST_RE.search(sentence) or COSTS_RE.search(sentence):
         return "past"
-    if not lead and REPORTED_BEFORE_RE.search(sentence):
+    if SAID_BEFORE_RE.search(sentence) or (not lead and REPORTED_BEFORE_RE.search(sentence)):
         return "past"
     if not lead and SIMPLE_PAST_RE.search(sentence) and not _FUTURE_RE.search(sentence):
         return "past"  # "has cut", "laid off": done before the story's own news

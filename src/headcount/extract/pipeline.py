@@ -31,7 +31,7 @@ from headcount.extract.employers import (
     subject_cuts,
     typed_referent,
 )
-from headcount.extract.kinds import COSTS_RE, PAST_RE, classify
+from headcount.extract.kinds import COSTS_RE, PAST_RE, circumstance_spans, classify
 from headcount.extract.ner import entities
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
@@ -180,6 +180,8 @@ def extract_document(doc: Document) -> Extraction:
             counts[key] = counts.get(key, 0) + 1
     sentence_names: list[list[NameSpan]] = []
     for s, names in zip(sentences, raw_names, strict=True):
+        doc_names.define(s.text, names)
+    for s, names in zip(sentences, raw_names, strict=True):
         kept = filter_employers(names, s.text, counts)
         for n in kept:
             doc_names.add(n.text)
@@ -187,6 +189,8 @@ def extract_document(doc: Document) -> Extraction:
     for i, s in enumerate(sentences):
         if is_upper(s.text):
             sentence_names[i] = employer_names(s, doc_names)
+            for n in sentence_names[i]:
+                doc_names.add(n.text)  # a headline's subject is a name of the story
     # Without a publication date, the latest year the story mentions stands in for it, so that
     # "after taking charge in 1999" in a 2004 story still reads as the past.
     years = [int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", doc.text)]
@@ -315,7 +319,7 @@ def extract_document(doc: Document) -> Extraction:
                     segment = _own_clause(text, anchor)
                 # A sentence's time frame covers all its figures ("said earlier this month it
                 # would cut 1,920 while 300 jobs will be lost at ...").
-                date_is_past = date_is_past or (segment != text and _sentence_is_past(text, doc.published_at))
+                date_is_past = date_is_past or (segment != text and _sentence_is_past(text, anchor, doc.published_at))
                 claim.kind = classify(
                     segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None, whole=text
                 )
@@ -401,15 +405,31 @@ def _segment(text: str, anchor: int, anchors: list[int]) -> str:
     return text[start:end]
 
 
-def _sentence_is_past(text: str, published: date | None) -> bool:
-    return any(d.past_marker and not d.future for d in find_dates(text, published)) or bool(
+def _dates_of_claim(text: str, anchor: int, published: date | None) -> list[ResolvedDate]:
+    """The dates that may date a figure: not those of another event ("following its takeover
+    last week"), nor, after the figure, those past a new clause ("will reduce staff, noting
+    that expense growth in 1986 ...")."""
+    elsewhere = circumstance_spans(text)
+    return [
+        d for d in find_dates(text, published)
+        if not d.future
+        and not any(s <= d.start < e for s, e in elsewhere)
+        and not (d.start > anchor and _NEW_CLAUSE.search(text, anchor, d.start))
+    ]
+
+
+def _sentence_is_past(text: str, anchor: int, published: date | None) -> bool:
+    return any(d.past_marker for d in _dates_of_claim(text, anchor, published)) or bool(
         PAST_RE.search(text) or COSTS_RE.search(text)
     )
 
 
+_NEW_CLAUSE = re.compile(r",\s+(?:\w+ing|which|who|that|while|whereas|but|although)\b|;")
+
+
 def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDate | None:
     # Only a date near the figure dates it ("cut 850 in 1986", not "its takeover last week").
-    dates = [d for d in find_dates(text, published) if not d.future and anchor - 150 <= d.start <= anchor + 80]
+    dates = [d for d in _dates_of_claim(text, anchor, published) if anchor - 150 <= d.start <= anchor + 80]
     if not dates:
         return None
     return min(dates, key=lambda d: abs(d.start - anchor))

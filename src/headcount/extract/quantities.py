@@ -31,7 +31,9 @@ _WORD_NUMBER = (
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _DIGIT_NUMBER = rf"{_DIGITS}(?:\s?(?:million|mln|billion|bn|thousand|hundred)\b|k\b)?"
-NUMBER = rf"(?:{_DIGIT_NUMBER}|{_WORD_NUMBER})"
+# "a quarter of a million", "half a million": a fraction of a scale word
+_FRACTION_OF_SCALE = r"(?:a\s+quarter|a\s+third|three\s+quarters|half)\s+(?:of\s+)?a\s+(?:million|billion)"
+NUMBER = rf"(?:{_FRACTION_OF_SCALE}|{_DIGIT_NUMBER}|{_WORD_NUMBER})"
 
 # Drop-cap artefacts of scraped pages split the first letter off ("T ens of thousands"),
 # so vague words tolerate one space after their first letter.
@@ -98,6 +100,10 @@ def parse_number(text: str) -> float | None:
         return value
     if t in ("a dozen",):
         return 12.0
+    fraction = re.fullmatch(r"(a quarter|a third|three quarters|half) (?:of )?a (million|billion)", t)
+    if fraction:
+        share = {"a quarter": 0.25, "a third": 1 / 3, "three quarters": 0.75, "half": 0.5}[fraction.group(1)]
+        return share * _SCALES[fraction.group(2)]
     total = 0.0
     current = 0.0
     seen = False
@@ -122,6 +128,9 @@ def parse_number(text: str) -> float | None:
 
 def _as_int(value: float | None) -> int | None:
     return None if value is None else int(round(value))
+
+
+_MOST_OF = re.compile(r"\bmost\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def find_quantities(text: str) -> Iterator[Quantity]:
@@ -155,6 +164,9 @@ def find_quantities(text: str) -> Iterator[Quantity]:
         if m.group("plus"):
             hi = None
             approx = True
+        if hi is not None and lo == hi and _MOST_OF.search(text, max(0, m.start() - 40), m.start()):
+            # "most of the plant's 2,800 employees": more than half of them, at most all
+            lo, approx = hi // 2, True
         yield Quantity(m.start(), m.end(), lo, hi, approx, m.group(0))
 
 
@@ -168,7 +180,7 @@ _FRACTION_RE = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_FRA
 PERCENT_RE = re.compile(
     rf"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|over|by)\s+)?"
     rf"(?:(?P<num>\d+(?:\.\d+)?|{_WORD}(?:[- ]{_WORD})?)\s?(?:%|per\s?cent|pct|percent)"
-    rf"|(?P<frac>{_FRACTION_RE}))",
+    rf"|(?P<frac>{_FRACTION_RE})(?!\s+(?:of\s+)?a\s+(?:million|billion)))",
     re.IGNORECASE,
 )
 
