@@ -238,3 +238,26 @@ def test_a_site_named_after_at_is_a_place_and_a_short_name_the_story_defines_is_
 def test_a_country_in_a_headline_is_not_an_employer() -> None:
     text = "S. KOREA PLANS TO HELP BUILDERS\n\nAbout 30,000 building workers were laid off in 1986."
     assert [(m.company, m.kind) for m in claims(text, date(1987, 3, 19))] == [(None, "aggregate")]
+
+
+def test_a_total_and_its_parts_are_one_claim() -> None:
+    text = (
+        "Globex Corp said it will lay off 5,500 workers at two plants.\n\n"
+        "About 2,000 will be laid off at its Akron, Ohio, plant.\n\n"
+        "Another 3,500 will be laid off at its Dayton, Ohio, plant."
+    )
+    found = claims(text, date(1987, 3, 5))
+    assert [(m.company, m.headcount_min) for m in found] == [("Globex Corp", 5500)]
+
+
+def test_two_kinds_of_staff_add_up_to_one_figure() -> None:
+    found = claims("Initech Inc said it is terminating 75 full-time and four part-time employees.", date(1987, 3, 5))
+    assert [(m.headcount_min, m.headcount_max) for m in found] == [(79, 79)]
+
+
+def test_a_union_named_by_its_initials_is_never_the_employer() -> None:
+    text = (
+        "The United Steel Workers union (USW) vowed to fight job cuts at Globex Corp.\n\n"
+        "The USW said Globex Corp would cut 400 jobs."
+    )
+    assert {m.company for m in claims(text, date(1987, 4, 13))} <= {"Globex Corp"}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from headcount.extract.companies import NameSpan
 from headcount.extract.dates import ResolvedDate
 from headcount.extract.employers import DocNames
+from headcount.extract.kinds import PAST_RE
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
 
@@ -62,6 +63,7 @@ def _restated(a: Claim, b: Claim) -> bool:
 def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
     """One claim repeated in several sentences of an article is one claim."""
     kept: list[Claim] = []
+    parts: dict[int, int] = {}  # how much of a kept figure its breakdown has accounted for
     for c in claims:
         group = doc_names.find(c.employer_text) if c.employer_text else None
         target: Claim | None = None
@@ -90,12 +92,16 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
                 k.date, k.employer_text = c.date, c.employer_text
                 target = k
                 break
+            value = (c.quantity.value or 0) if c.quantity else 0
+            total = (k.quantity.value or 0) if k.quantity else 0
             if (
                 c.quantity and k.quantity and group is not None and c.kind == k.kind != "cumulative"
                 and c.sentence.index != k.sentence.index
-                and (c.quantity.value or 0) < (k.quantity.value or 0)
-                and not _ADDITIVE.search(c.sentence.text)
+                and value < total
+                # "another 3,500 at Lansing" after "2,000 at Detroit" still adds up to the 5,500
+                and (not _ADDITIVE.search(c.sentence.text) or parts.get(id(k), 0) > 0 and parts[id(k)] + value <= total * 1.05)
             ):
+                parts[id(k)] = parts.get(id(k), 0) + value
                 target = k  # a breakdown of the figure already given
                 break
         if target is None:
@@ -109,4 +115,14 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
                 target.locations.append(loc)
         target.reason = target.reason or c.reason
         target.percent = target.percent if target.percent is not None else c.percent
-    return kept
+    # An undated remark in the past tense, without a figure, about an employer whose cut the
+    # story counts is about that cut ("protest against the restructuring", "the job losses
+    # were part of ..."); a dated one ("last year it announced ...") is an earlier round, and a
+    # rumor looks ahead. So does a marked earlier round ("follows similar layoffs", "already").
+    counted = {doc_names.find(k.employer_text) for k in kept if k.quantity is not None and k.employer_text}
+    return [
+        k for k in kept
+        if k.quantity is not None or k.percent is not None or k.employer_text is None
+        or k.kind not in ("past", "cumulative") or k.date is not None or PAST_RE.search(k.sentence.text)
+        or doc_names.find(k.employer_text) not in counted
+    ]

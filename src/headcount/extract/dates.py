@@ -86,7 +86,7 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             elif published:
                 year = published.year
                 # "in November" read in March is last November, but "by June" is this June.
-                ahead = re.search(r"(?i)\b(?:by|until|till|through|before|from|starting|next|in\s+early|in\s+late)\s+$", text[max(0, s - 15) : s] + m.group(0)[: m.start("m3") - m.start()])
+                ahead = re.search(r"(?i)\b(?:by|until|till|through|before|from|starting|beginning|next|early|late)\s+(?:in\s+)?$", text[max(0, s - 15) : s] + m.group(0)[: m.start("m3") - m.start()])
                 if month > published.month + 1 and not ahead:
                     year -= 1
             else:

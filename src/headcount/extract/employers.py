@@ -164,11 +164,13 @@ class Rejected:
 
     def note_body(self, name: str, after: str) -> None:
         self.bodies.add(name)
-        acronym = re.match(r"^\s*(?:(?:union|federation|association|confederation)\s+)?(?:,\s*|\(\s*)([A-Z]{2,6})\b", after, re.I)
+        acronym = re.match(r"^\s*(?:\w+\s+)?(?:(?:union|federation|association|confederation)\s+)?(?:,\s*|\(\s*)([A-Z]{2,6})\b", after, re.I)
         if acronym:
             self.bodies.add(acronym.group(1))
 
     def rejects(self, span: NameSpan) -> bool:
+        if span.text in self.bodies:
+            return True  # a union the story introduced stays a union, whatever the model says
         if span.certain:
             return False
         words = span.text.split()

@@ -194,7 +194,31 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue
         if job_after or trig_before or total_to or _BARE_PASSIVE_AFTER.match(after):
             found.append(JobQuantity(q, q.start))
-    return sorted(found, key=lambda jq: jq.anchor)
+        elif found and _KIND_OF_STAFF_AND.fullmatch(sentence[found[-1].quantity.end : q.start]):
+            found.append(JobQuantity(q, q.start))  # "75 full-time and four part-time employees"
+    return _sum_staff_kinds(sorted(found, key=lambda jq: jq.anchor), sentence)
+
+
+# "75 full-time and four part-time employees": one cut told in two kinds of staff
+_KIND_OF_STAFF_AND = re.compile(
+    r"\s+(?:full-time|part-time|hourly|salaried|permanent|temporary|union|non-union|white-collar|"
+    r"blue-collar|production|office|management)\s+(?:\w+\s+)?and\s+",
+    re.IGNORECASE,
+)
+
+
+def _sum_staff_kinds(found: list[JobQuantity], sentence: str) -> list[JobQuantity]:
+    merged: list[JobQuantity] = []
+    for jq in found:
+        if merged and _KIND_OF_STAFF_AND.fullmatch(sentence[merged[-1].quantity.end : jq.quantity.start]):
+            a, b = merged[-1].quantity, jq.quantity
+            lo = a.minimum + b.minimum if a.minimum is not None and b.minimum is not None else None
+            hi = a.maximum + b.maximum if a.maximum is not None and b.maximum is not None else None
+            total = Quantity(a.start, b.end, lo, hi, a.approx or b.approx, sentence[a.start : b.end])
+            merged[-1] = JobQuantity(total, merged[-1].anchor)
+            continue
+        merged.append(jq)
+    return merged
 
 
 def strong_triggers(sentence: str) -> list[re.Match[str]]:
