@@ -261,3 +261,26 @@ def test_a_union_named_by_its_initials_is_never_the_employer() -> None:
         "The USW said Globex Corp would cut 400 jobs."
     )
     assert {m.company for m in claims(text, date(1987, 4, 13))} <= {"Globex Corp"}
+
+
+def test_counts_of_the_unemployed_are_not_cuts() -> None:
+    assert claims("The jobless total had reached 5.1 million in January, the labour agency said.", date(2005, 3, 1)) == []
+    assert claims("Police dispersed 1,000 unemployed miners who had lost their jobs.", date(1987, 3, 20)) == []
+
+
+def test_a_company_that_speaks_of_jobs_speaks_of_its_own() -> None:
+    found = claims("Globex Corp said 5,125 positions would go as a result of network efficiencies.", date(2005, 1, 31))
+    assert [(m.company, m.headcount_min) for m in found] == [("Globex Corp", 5125)]
+
+
+def test_workers_already_on_layoff_at_a_plant_are_a_past_round() -> None:
+    text = "Initech Corp's Toledo plant has 1,850 hourly workers on indefinite layoff."
+    assert [(m.company, m.kind) for m in claims(text, date(1987, 3, 11))] == [("Initech Corp", "past")]
+
+
+def test_a_maker_named_before_its_model_number_is_not_the_employer() -> None:
+    text = (
+        "Initech Corp said it will cut 300 jobs.\n\n"
+        "The company said part of the staff cuts result from the sale of five Boeing Co 727-100's."
+    )
+    assert {m.company for m in claims(text, date(1987, 4, 13))} == {"Initech Corp"}

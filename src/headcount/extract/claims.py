@@ -72,6 +72,8 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
             if kgroup != group or (group is None and c.employer_text != k.employer_text):
                 continue
             if c.quantity and k.quantity and (claims_overlap(c, k) or _restated(c, k)):
+                if k.kind == "past" and c.kind == "cumulative":
+                    k.kind = "cumulative"  # "12,500 jobs had gone" is "the first 12,500" of a plan
                 target = k
                 break
             if (

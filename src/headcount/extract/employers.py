@@ -260,8 +260,10 @@ def employer_names(
                 continue
             if label == "ORG":
                 span = NameSpan(span.start, span.end, span.text, True)
-        if re.match(r"^\s+(?:games|brands?|models?|series|films?|franchise|products|software|apps?|phones?|cars|trucks)\b", after):
-            continue  # "the Harry Potter games": a product, not its maker
+        if re.match(r"^\s+(?:games|brands?|models?|series|films?|franchise|products|software|apps?|phones?|cars|trucks)\b", after) or re.match(
+            r"^\s+(?:<[^>]*>\s+)?[A-Z]?-?\d{3}", after
+        ):
+            continue  # "the Harry Potter games", "Boeing Co 727-100's": a product, not its maker
         words = span.text.split()
         if (
             2 <= len(words) <= 3 and not span.certain and _PERSON_SPEAKS.match(after)
@@ -270,7 +272,24 @@ def employer_names(
             rejected.note_person(span.text)
             continue  # "Barry Fitzpatrick said": a person speaking
         result.append(span)
-    return _join_of_and(result, text)
+    return _with_public_bodies(_join_of_and(result, text), text)
+
+
+_CAPW = r"[A-Z][\w'’-]*"
+# "the Department of the Environment, Food and Rural Affairs", "Department of Trade and
+# Industry": a government department is an employer, named with its commas and "and"s.
+_PUBLIC_BODY = re.compile(
+    rf"\b(?:Department|Ministry|Office)\s+(?:of|for)\s+(?:the\s+)?{_CAPW}(?:\s+{_CAPW})*"
+    rf"(?:(?:,\s+{_CAPW}(?:\s+{_CAPW})*)*\s+(?:and|&)\s+{_CAPW}(?:\s+{_CAPW})*)?"
+)
+
+
+def _with_public_bodies(spans: list[NameSpan], text: str) -> list[NameSpan]:
+    bodies = [NameSpan(m.start(), m.end(), m.group(0), True) for m in _PUBLIC_BODY.finditer(text)]
+    if not bodies:
+        return spans
+    kept = [n for n in spans if not any(b.start <= n.start and n.end <= b.end for b in bodies)]
+    return sorted(kept + bodies, key=lambda n: n.start)
 
 
 def _join_of_and(spans: list[NameSpan], text: str) -> list[NameSpan]:
@@ -373,7 +392,17 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
     if earlier:
         return earlier[-1]
     after = [s for s in candidates if s.start >= anchor]
-    return after[0] if after else None
+    if after:
+        return after[0]
+    # "SBC said 5,125 positions would go", "Makita, a maker of tools, said if ... it would
+    # lay off": a company opening the sentence speaks of its own jobs when no other is named.
+    opening = [s for s in names if s.start <= 4 and s.end <= anchor and not re.match(r"^[’']s\b", text[s.end : s.end + 2])]
+    if opening and (_LEGAL_SUFFIX.search(opening[0].text) or is_known(opening[0].text) or opening[0].text.isupper()):
+        return opening[0]  # marked as a company, not a person the recognizer took for one
+    return None
+
+
+_LEGAL_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$")
 
 
 def _owns_next_name(span: NameSpan, names: list[NameSpan], text: str) -> bool:

@@ -44,11 +44,17 @@ PAST_RE = re.compile(
       already|previously|earlier\s+(?:this|last|in)|last\s+(?:year|month|week|spring|summer|autumn|fall|winter)
     | over\s+the\s+(?:past|last)|in\s+recent\s+(?:months|years|weeks)|in\s+the\s+past|since\s+(?:the\s+)?\d|since\s+then
     | (?:follows|followed|following|after)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|redundancies|round)
-    | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
+    | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
     | has\s+been\s+shut|protest\w*\s+(?:over|against)
     )""",
     re.IGNORECASE | re.VERBOSE,
+)
+
+ON_LAYOFF_RE = re.compile(
+    r"\b(?:plant|factory|mill|facility|site|works|mine|yard)\s+(?:has|had)\s+(?:another\s+|some\s+|about\s+)?[\d,]+\s+(?:[\w-]+\s+){0,2}?"
+    r"on\s+(?:indefinite\s+|temporary\s+)?lay-?off",
+    re.IGNORECASE,
 )
 
 # The cost of cuts booked in results: cuts already made by the reporting company.
@@ -114,6 +120,10 @@ def classify(
     if not has_company:
         return "aggregate"
     sentence = _without_circumstance(sentence)
+    if ON_LAYOFF_RE.search(sentence):
+        # "the plant has 1,850 workers on indefinite layoff": one site's round, already made
+        # (a company's count of its laid-off staff is its running total)
+        return "past"
     if CUMULATIVE_RE.search(sentence):
         return "cumulative"
     if RUMOR_RE.search(sentence) or (HEARSAY_RE.search(whole or sentence) and not PAST_RE.search(sentence)):

@@ -62,7 +62,8 @@ _ANAPHOR = re.compile(
 
 
 _AGGREGATE_CUE = re.compile(
-    r"\b(?:industry|industries|sector|sectors|economy|economies|nationwide|countries|nations?|"
+    # "some in the industry say", "industry analysts": who speaks, not whose jobs
+    r"\b(?:industry(?!\s+(?:say|says|said|analysts|sources|observers|officials|executives|experts|watchers))|industries|sector|sectors|economy|economies|nationwide|countries|nations?|"
     r"manufacturing|companies|firms|employers|across|tech\s+employees|region|public\s+sector|"
     r"private\s+sector|state\s+corporations|textile|steel\s+workers|garment|farm|country's)\b",
     re.IGNORECASE,
@@ -197,6 +198,8 @@ def extract_document(doc: Document) -> Extraction:
     reference_year = doc.published_at.year if doc.published_at else (max(years) if years else None)
     first_names = [n.text for names in sentence_names[:2] for n in names]
     focus = focus_groups(doc_names, first_names)
+    # A lead about civil servants that names no employer makes the state the story's employer.
+    public_story = not first_names and bool(_PUBLIC_EMPLOYER.search(" ".join(s.text for s in sentences[:2])))
     # Of the names in the lead, the one the story keeps returning to is its subject.
     focus_index = max(sorted(focus), key=lambda i: doc_names.counts[i]) if focus else None
 
@@ -295,6 +298,8 @@ def extract_document(doc: Document) -> Extraction:
                         employer_text = doc_names.fullest(focus_index)
                     elif quantity is None:
                         continue  # no figure and no employer: nothing a reader can use
+                    elif public_story and not _AGGREGATE_CUE.search(text):
+                        employer_text = "civil service"  # a story about the state's own staff
                     elif not _AGGREGATE_CUE.search(text) and focus_index is not None and (
                         s.index > 0 or _DESCRIPTOR.search(text)
                     ):

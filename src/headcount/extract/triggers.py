@@ -53,6 +53,7 @@ STRONG_RE = re.compile(
     | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
     | (?:jobs?|future|fate)\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
     | (?:on|into)\s+(?:collective|unpaid|forced|compulsory|temporary)\s+leave
+    | (?:earmarked|slated|targeted|marked|singled\s+out)\s+(?:to\s+be\s+|for\s+)(?:cut|axed|eliminated|shed|elimination|the\s+axe|redundancy)
     | (?:transfer|mov|shift|relocat|outsourc|offshor)\w*\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:out\s+of|abroad|overseas|offshore)
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -127,6 +128,10 @@ _TOTAL_TO = re.compile(
     r"(?:up\s+to\s+|about\s+|some\s+|around\s+|nearly\s+|more\s+than\s+)?$",
     re.IGNORECASE,
 )
+_JOBLESS_COUNT_BEFORE = re.compile(
+    r"\b(?:jobless|unemployment|unemployed)\s+(?:total|figure|level|count|queue|rolls?)\b[^.;]{0,40}$", re.IGNORECASE
+)
+_JOBLESS_AFTER = re.compile(r"^\s+(?:unemployed|jobless|out-of-work)\b", re.IGNORECASE)
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
 _RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
 
@@ -185,6 +190,8 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue  # a day of a month
         if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after):
             continue
+        if _JOBLESS_COUNT_BEFORE.search(before) or _JOBLESS_AFTER.match(after):
+            continue  # "the jobless total reached 5 million", "1,000 unemployed miners": who is out of work
         job_after = bool(_JOB_AFTER.match(after))
         trig_before = bool(_TRIGGER_BEFORE.search(before))
         total_to = bool(_TOTAL_TO.search(sentence[max(0, q.start - 120) : q.start]))
