@@ -284,3 +284,33 @@ def test_a_maker_named_before_its_model_number_is_not_the_employer() -> None:
         "The company said part of the staff cuts result from the sale of five Boeing Co 727-100's."
     )
     assert {m.company for m in claims(text, date(1987, 4, 13))} == {"Initech Corp"}
+
+
+def test_two_sites_in_one_sentence_each_keep_their_own_clause() -> None:
+    text = (
+        "Initech Corp's Toledo plant has 1,850 hourly workers on indefinite layoff while its "
+        "Kenosha plant has another 2,250 on layoff."
+    )
+    found = {(m.headcount_min, m.kind) for m in claims(text, date(1987, 3, 11))}
+    assert found == {(1850, "past"), (2250, "past")}
+
+
+def test_an_industry_in_trouble_is_not_the_last_company_named() -> None:
+    text = (
+        "Globex Corp said it will cut 300 jobs.\n\n"
+        "Brazil's motor industry, facing the worst crisis of its history, today sent thousands of workers "
+        "on collective leave."
+    )
+    kinds = {(m.company, m.kind) for m in claims(text, date(1987, 6, 29))}
+    assert (None, "aggregate") in kinds
+
+
+def test_a_charge_for_workforce_reductions_is_a_past_cut_of_the_reporting_company() -> None:
+    text = (
+        "GLOBEX FOODS CORP <GFC> 1ST HALF NET\n\n"
+        "Shr 20 cts vs 15 cts.\n\n"
+        "Net 2.1 mln vs 1.5 mln.\n\n"
+        "NOTE: Prior half net includes pretax charge 21.4 mln dlrs from plant closings and workforce reductions."
+    )
+    found = [(m.company, m.kind) for m in claims(text, date(1987, 3, 16))]
+    assert len(found) == 1 and found[0][1] == "past" and "Globex" in (found[0][0] or "")

@@ -60,7 +60,7 @@ ON_LAYOFF_RE = re.compile(
 # The cost of cuts booked in results: cuts already made by the reporting company.
 COSTS_RE = re.compile(
     r"\b(?:(?:layoff|lay-off|redundancy|severance|restructuring)\s+(?:costs?|charges?|expenses?|provisions?)"
-    r"|(?:costs?|charges?|provisions?)\s+(?:\w+\s+){0,3}(?:for|of|from)\s+(?:[\w-]+\s+){0,3}"
+    r"|(?:costs?|charges?|provisions?)\s+(?:\S+\s+){0,3}(?:for|of|from)\s+(?:[\w-]+\s+){0,3}"
     r"(?:layoffs|redundancies|job\s+cuts|severance|workforce\s+reductions|staff\s+reductions))\b",
     re.IGNORECASE,
 )

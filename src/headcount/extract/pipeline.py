@@ -283,6 +283,8 @@ def extract_document(doc: Document) -> Extraction:
                     employer_text = "civil service"  # the state as employer, named by its staff
                 if employer_text is None and not listed and not listed_industry:
                     anaphor = _ANAPHOR.search(text)
+                    if anaphor and anaphor.group(0).lower() in ("it", "its") and _AGGREGATE_CUE.search(text):
+                        anaphor = None  # "the motor industry, facing the worst crisis of its history"
                     if anaphor and (previous_subject or focus_index is not None):
                         # "the airline" is the story's subject; "it" the employer just named
                         pronoun = anaphor.group(0).lower() in ("it", "its")
@@ -330,13 +332,25 @@ def extract_document(doc: Document) -> Extraction:
                 )
                 _enrich(claim, text)
                 claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
-                if quantity is None and pct is None and claim.kind == "new" and s.index > 2 and not subject_cuts(text, employer):
+                if (
+                    quantity is None and pct is None and claim.kind == "new" and s.index > 2
+                    and not subject_cuts(text, employer) and not _ANAPHOR_CUTS.search(text)
+                ):
                     # Outside the lead, a figureless "new" cut is nearly always commentary
                     # ("talks about job cuts", "the cuts in jobs") unless its employer does it.
                     claim.kind = "note"
                 claims.append(claim)
     merged = [c for c in merge_claims(claims, doc_names) if c.kind != "note"]
     return Extraction(doc, [_to_mention(c, doc, doc_names) for c in merged], "extracted")
+
+
+# "the company was reorganizing its staff, reassigning and laying off employees": the
+# employer in view does the cutting.
+_ANAPHOR_CUTS = re.compile(
+    r"\b(?:the\s+(?:company|firm|group|bank|airline|corporation)|it)\s+(?:also\s+)?(?:is|was|will|would|plans?\s+to|has|had)?\s*"
+    r"(?:\w+\s+){0,2}?(?:cut|cutting|reduc\w*|lay\w*|laid|shed\w*|eliminat\w*|trim\w*|slash\w*|reorganiz\w*|restructur\w*)\b",
+    re.IGNORECASE,
+)
 
 
 _CLAUSE_EDGE = re.compile(r"[;:]|,\s|\s--?\s|\s-\s|\bwhile\b|\bbut\b|\bwhereas\b")
@@ -400,12 +414,15 @@ def _segment(text: str, anchor: int, anchors: list[int]) -> str:
     i = ordered.index(anchor) if anchor in ordered else 0
     start = 0 if i == 0 else ordered[i - 1] + 1
     end = ordered[i + 1] if i + 1 < len(ordered) else len(text)
-    comma = text.find(",", anchor)
+    # the comma that ends the figure's clause, not the one inside "1,850"
+    figure = re.match(r"[\d,.]*\d", text[anchor:])
+    comma = text.find(",", anchor + (figure.end() if figure else 0))
     if 0 <= comma < end:
         end = comma
     # The words right after the previous figure still describe it ("9,000 employees,").
     if i > 0:
-        comma = text.find(",", start)
+        figure = re.match(r"[\d,.]*\d", text[start - 1 :])
+        comma = text.find(",", start - 1 + (figure.end() if figure else 1))
         start = comma + 1 if 0 <= comma < anchor else start
     return text[start:end]
 
