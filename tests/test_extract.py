@@ -314,3 +314,21 @@ def test_a_charge_for_workforce_reductions_is_a_past_cut_of_the_reporting_compan
     )
     found = [(m.company, m.kind) for m in claims(text, date(1987, 3, 16))]
     assert len(found) == 1 and found[0][1] == "past" and "Globex" in (found[0][0] or "")
+
+
+def test_a_headline_about_a_unit_and_a_body_about_the_owner_credit_the_unit() -> None:
+    text = (
+        "TEXAS AIR'S <TEX> UNIT TO CUT STAFF\n\n"
+        "Texas Air Corp's Eastern Airlines subsidiary said it will cut 259 jobs in Miami.\n\n"
+        "The company said part of the staff cuts result from the previously announced sale of aircraft."
+    )
+    found = [(m.company, m.headcount_min) for m in claims(text, date(1987, 4, 17))]
+    assert found == [("Eastern Airlines", 259)]
+
+
+def test_a_union_described_after_its_name_is_not_an_employer() -> None:
+    text = (
+        "Globex AG said it will cut 2,000 jobs.\n\n"
+        "A spokesman for IG Metall, the metalworkers' trade union, said the layoffs were unacceptable."
+    )
+    assert {m.company for m in claims(text, date(1987, 6, 15))} == {"Globex AG"}

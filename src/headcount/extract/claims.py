@@ -122,9 +122,18 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
     # were part of ..."); a dated one ("last year it announced ...") is an earlier round, and a
     # rumor looks ahead. So does a marked earlier round ("follows similar layoffs", "already").
     counted = {doc_names.find(k.employer_text) for k in kept if k.quantity is not None and k.employer_text}
-    return [
-        k for k in kept
-        if k.quantity is not None or k.percent is not None or k.employer_text is None
-        or k.kind not in ("past", "cumulative") or k.date is not None or PAST_RE.search(k.sentence.text)
-        or doc_names.find(k.employer_text) not in counted
-    ]
+    def restates(k: Claim) -> bool:
+        if k.quantity is not None or k.percent is not None or k.employer_text is None or k.kind not in ("past", "cumulative"):
+            return False
+        if doc_names.find(k.employer_text) not in counted:
+            return False
+        # "the staff cuts result from ...": the cuts already told, whatever else the sentence dates
+        return _THE_CUTS.search(k.sentence.text) is not None or (k.date is None and not PAST_RE.search(k.sentence.text))
+
+    return [k for k in kept if not restates(k)]
+
+
+_THE_CUTS = re.compile(
+    r"\b(?:the|these|those)\s+(?:staff\s+|job\s+|workforce\s+)?(?:cuts|layoffs|lay-offs|job\s+losses|reductions|redundancies)\b",
+    re.IGNORECASE,
+)

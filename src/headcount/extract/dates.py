@@ -25,7 +25,7 @@ _DATE_RE = re.compile(
     |(?P<my>\b(?:in\s+|since\s+|during\s+)?(?P<m3>{_MONTH})(?:\s+(?P<y3>(?:19|20)\d\d))?\b)
     |(?P<rel>\b(?P<relword>last|this|next|earlier\s+this|later\s+this|earlier\s+in\s+the|late\s+last|early\s+last)\s+(?P<relunit>year|month|week|quarter)\b)
     |(?P<qtr>\b(?:in|during)\s+the\s+(?P<qnum>first|second|third|fourth)\s+quarter(?:\s+of\s+(?P<qyear>(?:19|20)\d\d))?\b)
-    |(?P<day>\b(?:yesterday|today|on\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b)
+    |(?P<day>\b(?:yesterday|today|(?P<wdword>on|last)\s+(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b)
     |(?P<year>\b(?:in|since|during|of|for|by|end-|mid-)?\s*(?P<y4>(?:19|20)\d\d)\b)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -135,7 +135,11 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
                 d = published - timedelta(days=1)
             elif m.group("wd"):
                 back = (published.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
-                d = published - timedelta(days=back)
+                last = m.group("wdword").lower() == "last"
+                # "last Friday" read on a Friday is a week ago, and before the story's own news
+                d = published - timedelta(days=back or (7 if last else 0))
+                found.append(ResolvedDate(d.isoformat(), "day", s, e, last))
+                continue
             found.append(ResolvedDate(d.isoformat(), "day", s, e, False))
         elif m.group("year"):
             year = int(m.group("y4"))

@@ -143,6 +143,10 @@ _HEADLINE_SUBJECT = re.compile(
 )
 
 
+# "TEXAS AIR'S <TEX> UNIT TO CUT STAFF": the unit cuts, and the body names it
+_UNIT_OF = re.compile(r"^\S*[’']S\s+(?:<[^>]*>\s+)?(?:UNIT|SUBSIDIARY|ARM|DIVISION|AFFILIATE)\b")
+
+
 _HEADLINE_WORDS = frozenset(["THE", "A", "AN", "JOB", "JOBS", "NEW", "MORE", "US", "U.S.", "UK", "U.K.", "TOTAL", "SOME", "ALL"])
 
 
@@ -199,10 +203,12 @@ def employer_names(
         for group in doc_names.groups:
             for name in group:
                 pos = text.find(name.upper())
-                if pos >= 0 and (pos == 0 or not text[pos - 1].isalnum()):
+                if pos >= 0 and (pos == 0 or not text[pos - 1].isalnum()) and not _UNIT_OF.match(text[pos + len(name) :]):
                     spans.append(NameSpan(pos, pos + len(name), text[pos : pos + len(name)], False))
                     break
         lead = _HEADLINE_SUBJECT.match(text)
+        if lead and _UNIT_OF.match(text[len(re.sub(r"[’']S$", "", lead.group(1) or lead.group(2))) :]):
+            lead = None  # "TEXAS AIR'S <TEX> UNIT TO CUT STAFF": the unit cuts, the body names it
         if lead and not any(s.start == 0 for s in spans):
             subject = lead.group(1) or lead.group(2)
             subject_words = subject.split()
@@ -237,7 +243,11 @@ def employer_names(
             rejected.note_body(span.text, after)
             continue  # "the metalworkers' trade union, IG Metall"
         if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(
-            r"^(?:[’']s?)?\s+(?:\w+\s+)?(?:union|officials?\s+\w+\s+\w+\s+said)\b", after, re.IGNORECASE
+            r"^(?:[’']s?)?\s+(?:\w+\s+)?(?:union|officials?\s+\w+\s+\w+\s+said)\b"
+            # "IG Metall, the metalworkers' trade union"
+            r"|^,\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){0,3}(?:union|federation|confederation)\b",
+            after,
+            re.IGNORECASE,
         ):
             rejected.note_body(span.text, after)
             continue
@@ -376,12 +386,12 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
             and anchor - span.end <= 70
             and re.match(r"^[’']s\b", text[span.end : span.end + 3])
             and "," not in text[span.end : anchor]
-            and not _owns_next_name(span, names, text)
+            and not owns_next_name(span, names, text)
         ):
             return span
     candidates = [
         s for s in names
-        if not is_speaker(s, text) and not _owns_next_name(s, names, text) and not _is_apposition(s, text)
+        if not is_speaker(s, text) and not owns_next_name(s, names, text) and not _is_apposition(s, text)
     ]
     clauses = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, anchor)]
     clause_start = clauses[-1] if clauses else 0
@@ -405,7 +415,7 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
 _LEGAL_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$")
 
 
-def _owns_next_name(span: NameSpan, names: list[NameSpan], text: str) -> bool:
+def owns_next_name(span: NameSpan, names: list[NameSpan], text: str) -> bool:
     """'Texas Air Corp's Eastern Airlines subsidiary': the owner is context, not the employer."""
     if not re.match(r"^[’']s\s", text[span.end : span.end + 3]):
         return False

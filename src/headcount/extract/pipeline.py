@@ -28,6 +28,7 @@ from headcount.extract.employers import (
     is_speaker,
     is_upper,
     lists_employers,
+    owns_next_name,
     subject_cuts,
     typed_referent,
 )
@@ -196,7 +197,11 @@ def extract_document(doc: Document) -> Extraction:
     # "after taking charge in 1999" in a 2004 story still reads as the past.
     years = [int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", doc.text)]
     reference_year = doc.published_at.year if doc.published_at else (max(years) if years else None)
-    first_names = [n.text for names in sentence_names[:2] for n in names]
+    # "Texas Air Corp's Eastern Airlines subsidiary": the owner is context, not the subject
+    first_names = [
+        n.text for s, names in zip(sentences[:2], sentence_names[:2], strict=False) for n in names
+        if not owns_next_name(n, names, s.text)
+    ]
     focus = focus_groups(doc_names, first_names)
     # A lead about civil servants that names no employer makes the state the story's employer.
     public_story = not first_names and bool(_PUBLIC_EMPLOYER.search(" ".join(s.text for s in sentences[:2])))
