@@ -332,3 +332,11 @@ def test_a_union_described_after_its_name_is_not_an_employer() -> None:
         "A spokesman for IG Metall, the metalworkers' trade union, said the layoffs were unacceptable."
     )
     assert {m.company for m in claims(text, date(1987, 6, 15))} == {"Globex AG"}
+
+
+def test_a_second_figure_sharing_the_verb_of_the_first_is_its_own_claim() -> None:
+    text = (
+        "Initech Co said about 350 jobs will be affected in Columbia, most of which are held by "
+        "contractors, and about 225 jobs at its Kingsport division."
+    )
+    assert sorted(m.headcount_min or 0 for m in claims(text, date(1987, 3, 24))) == [225, 350]

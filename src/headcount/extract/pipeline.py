@@ -368,9 +368,20 @@ def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) ->
     edges = [0] + [m.end() for m in _CLAUSE_EDGE.finditer(text)] + [len(text)]
     start = max(e for e in edges if e <= anchor)
     end = min((m.start() for m in _CLAUSE_EDGE.finditer(text, anchor)), default=len(text))
-    return any(t.start() < end and t.end() > start for t in triggers) or any(
-        abs(anchor - t.start()) <= 40 for t in triggers
+    if any(t.start() < end and t.end() > start for t in triggers) or any(abs(anchor - t.start()) <= 40 for t in triggers):
+        return True
+    # "350 jobs will be affected in Columbia, ..., and about 225 jobs at its Kingsport
+    # division": a clause without a verb of its own shares the cut told before it.
+    clause = text[start:end]
+    return (
+        re.match(r"\s*and\s", clause) is not None
+        and _JOBS_RIGHT_AFTER.match(text, anchor) is not None
+        and not _CLAUSE_VERB.search(clause)
+        and any(t.end() <= start for t in triggers)
     )
+
+
+_JOBS_RIGHT_AFTER = re.compile(r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?(?:jobs|positions|posts|workers|employees|staff)\b", re.IGNORECASE)
 
 
 _CLOSURE_ONLY = re.compile(r"(?i)(?:clos|shut|phas)")
