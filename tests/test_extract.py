@@ -99,6 +99,9 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "The unemployment rate rose to 5.2% in March, the government said.",
         "Globex employs 50,000 people in 30 countries.",
         "Layoffs are a painful part of business life.",
+        "The union said Globex had ignored the consultation required for companies planning more than 10 redundancies.",
+        "At least one million people have lost their livelihoods in the flooded provinces, the ILO said.",
+        "Analysts said Globex could gain in the long term, after eliminating redundancies in the merged firm.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:

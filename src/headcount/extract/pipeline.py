@@ -384,6 +384,9 @@ def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) ->
 _JOBS_RIGHT_AFTER = re.compile(r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?(?:jobs|positions|posts|workers|employees|staff)\b", re.IGNORECASE)
 
 
+_DUPLICATION = re.compile(r"\b(?:eliminat\w*|remov\w*|streamlin\w*|avoid\w*)\s+(?:\w+\s+)?redundancies$", re.IGNORECASE)
+
+
 _CLOSURE_ONLY = re.compile(r"(?i)(?:clos|shut|phas)")
 
 
@@ -392,6 +395,8 @@ def _sentence_triggers(text: str) -> list[re.Match[str]]:
     found = [
         t for t in strong_triggers(text)
         if not negated(text, t.start()) and not re.search(r"\b(?:not|never|no\s+longer)\b|n't\b", t.group(0))
+        # "after eliminating redundancies" in a merger: duplicated operations, not staff
+        and not _DUPLICATION.search(text[max(0, t.start() - 30) : t.start()] + t.group(0))
     ]
     if not found and closure_quantities(text):
         closing = _CLOSURE_ONLY.search(text)

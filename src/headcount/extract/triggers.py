@@ -29,7 +29,7 @@ _CUT_VERB = (
     r"affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|discharg(?:e|es|ed|ing))"
 )
 _PASSIVE_CUT = (
-    r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost|laid\s+off|sacked|fired|dismissed|"
+    r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost(?!\s+(?:their\s+|his\s+|her\s+)?(?:livelihoods?|homes?|lives|money|savings))|laid\s+off|sacked|fired|dismissed|"
     r"idled|furloughed|scrapped|discharged|made\s+redundant|go|gone|going|disappear|vanish|affected|impacted|"
     r"threatened|at\s+risk|on\s+the\s+line|let\s+go|out\s+of\s+work|jobless|terminated|hit|"
     r"on\s+(?:indefinite\s+|temporary\s+)?layoff|displaced|under\s+threat|in\s+jeopardy)"
@@ -43,7 +43,7 @@ STRONG_RE = re.compile(
     | job[\s-](?:cutting|shedding|losses)
     | redundanc(?:y|ies)
     | downsiz(?:e|es|ed|ing)
-    | (?:lose|loses|lost|losing)\s+(?:their\s+|his\s+|her\s+)?(?:jobs?|livelihoods?)
+    | (?:lose|loses|lost|losing)\s+(?:their\s+|his\s+|her\s+)?jobs?
     | (?:out\s+of\s+work|jobless)
     | (?:sack|fire|dismiss)(?:ed|es|s|ing)?\s+(?:\S+\s+){{0,4}}?(?:staff|employees|workers)
     | (?:{_CUT_VERB}|cost(?:s|ing)?)\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|[\w,.$'’%-]+)\s+){{0,7}}?{JOB_NOUN}\b
@@ -116,7 +116,7 @@ _BARE_PASSIVE_AFTER = re.compile(
     r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b"
     # "another 2,250 on layoff", "400,000 Sri Lankans have lost their jobs"
     r"|(?:\w+\s+){0,2}?on\s+(?:indefinite\s+|temporary\s+)?lay-?off"
-    r"|(?:[A-Z]\w+\s+){1,2}(?:have|had|who\s+have|who\s+had)\s+lost\s+their\s+(?:jobs|livelihoods))",
+    r"|(?:[A-Z]\w+\s+){1,2}(?:have|had|who\s+have|who\s+had)\s+lost\s+their\s+jobs)",
     re.IGNORECASE,
 )
 _TOTAL_TO = re.compile(
@@ -130,6 +130,11 @@ _TOTAL_TO = re.compile(
 )
 _JOBLESS_COUNT_BEFORE = re.compile(
     r"\b(?:jobless|unemployment|unemployed)\s+(?:total|figure|level|count|queue|rolls?)\b[^.;]{0,40}$", re.IGNORECASE
+)
+# "the consultation required for companies planning more than 10 redundancies": a rule's
+# threshold, not anyone's cut
+_THRESHOLD_BEFORE = re.compile(
+    r"\b(?:companies|firms|employers|businesses)\s+(?:planning|making|proposing|that\s+plan|which\s+plan)\s+$", re.IGNORECASE
 )
 _JOBLESS_AFTER = re.compile(r"^\s+(?:unemployed|jobless|out-of-work)\b", re.IGNORECASE)
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
@@ -190,7 +195,7 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue  # a day of a month
         if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after):
             continue
-        if _JOBLESS_COUNT_BEFORE.search(before) or _JOBLESS_AFTER.match(after):
+        if _JOBLESS_COUNT_BEFORE.search(before) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
             continue  # "the jobless total reached 5 million", "1,000 unemployed miners": who is out of work
         job_after = bool(_JOB_AFTER.match(after))
         trig_before = bool(_TRIGGER_BEFORE.search(before))
