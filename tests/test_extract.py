@@ -102,6 +102,8 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "The union said Globex had ignored the consultation required for companies planning more than 10 redundancies.",
         "At least one million people have lost their livelihoods in the flooded provinces, the ILO said.",
         "Analysts said Globex could gain in the long term, after eliminating redundancies in the merged firm.",
+        "In the assembly elections the ruling party has so far lost 92 of its previously held 1,487 seats.",
+        "Twenty-one thousand people lost their lives in the floods.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:

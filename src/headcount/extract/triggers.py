@@ -16,7 +16,7 @@ JOB_NOUN = (
     r"(?:jobs?|positions?|posts?|roles?|employees?|workers?|staff(?:ers)?|people|personnel|"
     r"workforce|work\s+force|headcount|redundanc(?:y|ies)|lay-?offs?|job\s+(?:cuts?|losses)|"
     r"civil\s+servants?|miners|journalists|reporters|engineers|managers|individuals|"
-    r"employes|persons|hands|seats|contractors|crew|pilots|nurses|teachers|officers|agents|"
+    r"employes|persons|hands|contractors|crew|pilots|nurses|teachers|officers|agents|"
     r"dockers|jobholders|members\s+of\s+staff|staff\s+members)"
 )
 _CUT_VERB = (
