@@ -104,6 +104,7 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "Analysts said Globex could gain in the long term, after eliminating redundancies in the merged firm.",
         "In the assembly elections the ruling party has so far lost 92 of its previously held 1,487 seats.",
         "Twenty-one thousand people lost their lives in the floods.",
+        "The Christian Democrats were seen losing one seat, while the right-wing People's Party added four.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:
@@ -345,3 +346,12 @@ def test_a_second_figure_sharing_the_verb_of_the_first_is_its_own_claim() -> Non
         "contractors, and about 225 jobs at its Kingsport division."
     )
     assert sorted(m.headcount_min or 0 for m in claims(text, date(1987, 3, 24))) == [225, 350]
+
+
+def test_plans_announced_under_a_former_chief_are_an_earlier_round() -> None:
+    text = (
+        "Initech chief to leave company\n\n"
+        "Shares in Initech fell after the departure of its chief executive.\n\n"
+        "Under his tenure at the company, plans to cut the workforce of 75,000 by a third were announced."
+    )
+    assert [(m.company, m.kind, m.percent) for m in claims(text)] == [("Initech", "past", 33.0)]

@@ -46,7 +46,7 @@ PAST_RE = re.compile(
     | (?:follows|followed|following|after)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|redundancies|round)
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
-    | has\s+been\s+shut|protest\w*\s+(?:over|against)
+    | has\s+been\s+shut|protest\w*\s+(?:over|against)|(?:were|was)\s+(?:first\s+)?(?:announced|unveiled)
     )""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from headcount.extract.quantities import NUMBER, Quantity, find_quantities, parse_number
 
 JOB_NOUN = (
-    r"(?:jobs?|positions?|posts?|roles?|employees?|workers?|staff(?:ers)?|people|personnel|"
+    r"(?:jobs?|positions?|posts?|roles?|employees?|workers?|staff(?:ers)?|people(?![’']s)|personnel|"
     r"workforce|work\s+force|headcount|redundanc(?:y|ies)|lay-?offs?|job\s+(?:cuts?|losses)|"
     r"civil\s+servants?|miners|journalists|reporters|engineers|managers|individuals|"
     r"employes|persons|hands|contractors|crew|pilots|nurses|teachers|officers|agents|"
