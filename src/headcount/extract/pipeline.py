@@ -126,7 +126,9 @@ def _workforce_percents(text: str) -> list[tuple[int, float]]:
         if value is None or value > 100:
             continue
         after = text[m.end() : m.end() + 60]
-        before = text[max(0, m.start() - 60) : m.start()]
+        # the hedge or "by" the match may open with belongs to what comes before the share
+        core = m.start("num") if m.group("num") else m.start("frac")
+        before = text[max(0, core - 60) : core]
         if _WORKFORCE_AFTER.match(after) or _WORKFORCE_BEFORE.search(before):
             found.append((m.start(), value))
     return found
