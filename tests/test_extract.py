@@ -105,6 +105,7 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "In the assembly elections the ruling party has so far lost 92 of its previously held 1,487 seats.",
         "Twenty-one thousand people lost their lives in the floods.",
         "The Christian Democrats were seen losing one seat, while the right-wing People's Party added four.",
+        "Faced with criticism, the government has suspended its plan to cut the agency's staff by 25%.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:

@@ -240,7 +240,9 @@ def strong_triggers(sentence: str) -> list[re.Match[str]]:
 # "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
 NEGATION_RE = re.compile(
     r"\b(?:no(?!\s+(?:change|sign|end|let-?up|relief|respite|more\s+than))|not(?!\s+rule\s+out)|never|without|nor|n't|"
-    r"ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than)\b"
+    r"ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than|"
+    # "has suspended its plan to cut": a plan withdrawn is no cut
+    r"(?:suspend|shelv|abandon|scrapp|dropp|revers|withdr[ae]w|cancel)\w*\s+(?:\w+\s+){0,2}plans?)\b"
     r"(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
