@@ -106,6 +106,8 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "Twenty-one thousand people lost their lives in the floods.",
         "The Christian Democrats were seen losing one seat, while the right-wing People's Party added four.",
         "Faced with criticism, the government has suspended its plan to cut the agency's staff by 25%.",
+        "After the latest round of cuts there are 80 staff at the Leeds headquarters.",
+        "Globex said the contract assures it will keep 600 assembly jobs from going to Mexico.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:
@@ -356,3 +358,22 @@ def test_plans_announced_under_a_former_chief_are_an_earlier_round() -> None:
         "Under his tenure at the company, plans to cut the workforce of 75,000 by a third were announced."
     )
     assert [(m.company, m.kind, m.percent) for m in claims(text)] == [("Initech", "past", 33.0)]
+
+
+def test_workers_left_jobless_are_the_jobs_lost() -> None:
+    found = claims("Six textile factories have closed in Lesotho, leaving 6,650 garment workers jobless.", date(2005, 3, 1))
+    assert [(m.kind, m.headcount_min) for m in found] == [("aggregate", 6650)]
+
+
+def test_cuts_announced_before_the_news_a_story_follows_are_past() -> None:
+    text = (
+        "Thousands join strike\n\n"
+        "Civil servants across the country walked out on Friday.\n\n"
+        "The action follows the chancellor's announcement in July that 104,000 civil service jobs would be cut."
+    )
+    assert ("civil service", "past", 104_000) in {(m.company, m.kind, m.headcount_min) for m in claims(text)}
+
+
+def test_strikers_are_not_the_jobs_cut() -> None:
+    found = claims("Thousands of civil servants were on strike across Wales on Friday in protest at planned job cuts.")
+    assert [(m.headcount_min, m.headcount_max) for m in found] == [(None, None)]

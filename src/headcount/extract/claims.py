@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from headcount.extract.companies import NameSpan
 from headcount.extract.dates import ResolvedDate
 from headcount.extract.employers import DocNames
-from headcount.extract.kinds import PAST_RE
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
 
@@ -128,11 +127,17 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
         if doc_names.find(k.employer_text) not in counted:
             return False
         # "the staff cuts result from ...": the cuts already told, whatever else the sentence dates
-        return _THE_CUTS.search(k.sentence.text) is not None or (k.date is None and not PAST_RE.search(k.sentence.text))
+        return _THE_CUTS.search(k.sentence.text) is not None or (k.date is None and not _EARLIER_ROUND.search(k.sentence.text))
 
     return [k for k in kept if not restates(k)]
 
 
+# What marks a remark as an earlier round of its own ("follows similar layoffs", "already")
+_EARLIER_ROUND = re.compile(
+    r"\b(?:already|previously|earlier|similar|prior|last\s+(?:year|month|week|spring|summer|autumn|fall|winter)|"
+    r"in\s+recent\s+(?:months|years|weeks)|over\s+the\s+(?:past|last)|in\s+the\s+past|since)\b",
+    re.IGNORECASE,
+)
 _THE_CUTS = re.compile(
     r"\b(?:the|these|those)\s+(?:staff\s+|job\s+|workforce\s+)?(?:cuts|layoffs|lay-offs|job\s+losses|reductions|redundancies)\b",
     re.IGNORECASE,

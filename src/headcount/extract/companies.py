@@ -212,14 +212,14 @@ _TITLES = frozenset(
 
 _UNIT_AFTER = re.compile(
     r"^\s+(?:assembly\s+)?(?:plant|plants|factory|mill|centre|center|division|facility|site|office|"
-    r"store|operations|works|refinery|smelter|mine|yard|shipyard|headquarters)\b",
+    r"offices|store|operations|works|refinery|smelter|mine|yard|shipyard|headquarters)\b",
     re.IGNORECASE,
 )
 
 
 _SITE_AT = re.compile(
     r"\b(?:plants?|factory|factories|refinery|mill|site|facility|headquarters|offices|base|works|yard|"
-    r"shipyard|depot|mine|smelter|warehouse|complex|operations?)\s+(?:at|in|near)\s+(?:the\s+)?$",
+    r"shipyard|depot|mine|smelter|warehouse|complex|operations?|workforce)\s+(?:at|in|near)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 

@@ -44,6 +44,7 @@ PAST_RE = re.compile(
       already|previously|earlier\s+(?:this|last|in)|last\s+(?:year|month|week|spring|summer|autumn|fall|winter)
     | over\s+the\s+(?:past|last)|in\s+recent\s+(?:months|years|weeks)|in\s+the\s+past|since\s+(?:the\s+)?\d|since\s+then
     | (?:follows|followed|following|after)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|redundancies|round)
+    | (?:follows|followed)\s+(?:[\w'’]+\s+){0,4}(?:announcement|decision)
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
     | has\s+been\s+shut|protest\w*\s+(?:over|against)|(?:were|was)\s+(?:first\s+)?(?:announced|unveiled)

@@ -136,6 +136,17 @@ _JOBLESS_COUNT_BEFORE = re.compile(
 _THRESHOLD_BEFORE = re.compile(
     r"\b(?:companies|firms|employers|businesses)\s+(?:planning|making|proposing|that\s+plan|which\s+plan)\s+$", re.IGNORECASE
 )
+_REMAINING_BEFORE = re.compile(
+    r"\b(?:there\s+(?:are|were|will\s+be|remain)|leaving|left\s+with|retain(?:s|ing)?|keep(?:s|ing)?)\s+(?:now\s+|still\s+|only\s+|just\s+)?$",
+    re.IGNORECASE,
+)
+# "leaving 6,650 garment workers jobless": those are the jobs lost
+_JOBLESS_STATE_AFTER = re.compile(r"^(?:\s+[\w-]+){0,3}\s+(?:jobless|unemployed|out\s+of\s+work|without\s+(?:a\s+)?jobs?)\b", re.IGNORECASE)
+_PROTESTERS_AFTER = re.compile(
+    r"^(?:\s+(?!were\b|are\b|went\b)[\w-]+){0,3}\s+(?:were|are|went|have\s+been|had\s+been)\s+(?:on\s+strike|out\s+on\s+strike)"
+    r"|^(?:\s+(?!were\b|are\b)[\w-]+){0,3}\s+(?:staged|marched|protested|demonstrated|rallied|walked\s+out|struck)\b",
+    re.IGNORECASE,
+)
 _JOBLESS_AFTER = re.compile(r"^\s+(?:unemployed|jobless|out-of-work)\b", re.IGNORECASE)
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
 _RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
@@ -196,6 +207,10 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
         if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after):
             continue
         if _JOBLESS_COUNT_BEFORE.search(before) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
+            continue
+        if (_REMAINING_BEFORE.search(before) and not _JOBLESS_STATE_AFTER.match(after)) or _PROTESTERS_AFTER.match(after):
+            # "there are 80 staff left", "thousands of civil servants were on strike": people
+            # who stay or protest, not jobs cut
             continue  # "the jobless total reached 5 million", "1,000 unemployed miners": who is out of work
         job_after = bool(_JOB_AFTER.match(after))
         trig_before = bool(_TRIGGER_BEFORE.search(before))
