@@ -377,3 +377,19 @@ def test_cuts_announced_before_the_news_a_story_follows_are_past() -> None:
 def test_strikers_are_not_the_jobs_cut() -> None:
     found = claims("Thousands of civil servants were on strike across Wales on Friday in protest at planned job cuts.")
     assert [(m.headcount_min, m.headcount_max) for m in found] == [(None, None)]
+
+
+def test_weekdays_after_starting_or_from_are_ahead() -> None:
+    pub = date(1987, 3, 20)  # a Friday
+    assert [(d.value, d.future) for d in find_dates("a strike starting on Monday", pub)] == [("1987-03-23", True)]
+    assert [(d.value, d.past_marker) for d in find_dates("cut 4,000 jobs last Friday", pub)] == [("1987-03-13", True)]
+
+
+def test_a_forecast_total_is_a_plan_not_a_running_total() -> None:
+    text = "Globex AG said total job losses by 1989 were now expected to total up to 7,800."
+    assert [(m.kind, m.headcount_max) for m in claims(text, date(1987, 3, 27))] == [("new", 7800)]
+
+
+def test_the_state_of_a_closed_plant_does_not_date_its_closure() -> None:
+    text = "Initech Inc said it closed a small plant employing eight people that has been inactive since late 1985."
+    assert [(m.kind, m.headcount_max) for m in claims(text, date(1987, 3, 31))] == [("new", 8)]

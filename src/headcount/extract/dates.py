@@ -42,6 +42,9 @@ class ResolvedDate:
     future: bool = False
 
 
+_AHEAD = re.compile(r"(?i)\b(?:starting|beginning|from|until|till|by|before|effective)\s+$")
+
+
 def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
@@ -136,6 +139,11 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             elif m.group("wd"):
                 back = (published.weekday() - _WEEKDAYS.index(m.group("wd").lower())) % 7
                 last = m.group("wdword").lower() == "last"
+                if not last and _AHEAD.search(text[max(0, s - 15) : s]):
+                    # "a strike starting on Monday": the coming Monday
+                    d = published + timedelta(days=(7 - back) % 7 or 7)
+                    found.append(ResolvedDate(d.isoformat(), "day", s, e, False, True))
+                    continue
                 # "last Friday" read on a Friday is a week ago, and before the story's own news
                 d = published - timedelta(days=back or (7 if last else 0))
                 found.append(ResolvedDate(d.isoformat(), "day", s, e, last))

@@ -52,6 +52,10 @@ PAST_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# "total job losses by 1989 were now expected to total up to 7,800": a plan's size, not a tally
+_FORECAST_TOTAL = re.compile(r"\b(?:expected|projected|forecast|estimated)\s+to\s+(?:total|reach|rise|climb)\b", re.IGNORECASE)
+
+
 ON_LAYOFF_RE = re.compile(
     r"\b(?:plant|factory|mill|facility|site|works|mine|yard)\s+(?:has|had)\s+(?:another\s+|some\s+|about\s+)?[\d,]+\s+(?:[\w-]+\s+){0,2}?"
     r"on\s+(?:indefinite\s+|temporary\s+)?lay-?off",
@@ -125,7 +129,7 @@ def classify(
         # "the plant has 1,850 workers on indefinite layoff": one site's round, already made
         # (a company's count of its laid-off staff is its running total)
         return "past"
-    if CUMULATIVE_RE.search(sentence):
+    if CUMULATIVE_RE.search(sentence) and not _FORECAST_TOTAL.search(sentence):
         return "cumulative"
     if RUMOR_RE.search(sentence) or (HEARSAY_RE.search(whole or sentence) and not PAST_RE.search(sentence)):
         return "rumor"

@@ -469,7 +469,11 @@ def _sentence_is_past(text: str, anchor: int, published: date | None) -> bool:
     )
 
 
-_NEW_CLAUSE = re.compile(r",\s+(?:\w+ing|which|who|that|while|whereas|but|although)\b|;")
+_NEW_CLAUSE = re.compile(
+    r",\s+(?:\w+ing|which|who|that|while|whereas|but|although)\b|;"
+    # "a plant employing eight people that has been inactive since late 1985"
+    r"|\b(?:that|which|who)\s+(?:has|have|had)\s+been\b"
+)
 
 
 def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDate | None:
