@@ -1263,12 +1263,17 @@ class Store(ABC):
                         f"INSERT INTO event_index ({columns}) "
                         f"VALUES ({', '.join('?' * len(INDEX_COLUMNS))}) "
                         f"ON CONFLICT (event_id) DO UPDATE SET {updates}",
-                        [row for row, _ in built],
+                        [row for row, _, _ in built],
                     )
                     self._executemany(
                         "INSERT INTO event_search (event_id, search) VALUES (?, ?) "
                         "ON CONFLICT (event_id) DO UPDATE SET search = excluded.search",
-                        [(row[0], search) for row, search in built],
+                        [(row[0], search) for row, search, _ in built],
+                    )
+                    self._executemany(
+                        "INSERT INTO event_records (event_id, record) VALUES (?, ?) "
+                        "ON CONFLICT (event_id) DO UPDATE SET record = excluded.record",
+                        [(row[0], record) for row, _, record in built],
                     )
                 touched.update(c for e in events for c in (e.company_id, e.family_id) if c)
             for chunk in _chunks(sorted(touched)):
@@ -1292,13 +1297,34 @@ class Store(ABC):
             for chunk in _chunks(gone):
                 marks = ", ".join("?" * len(chunk))
                 self._execute(f"DELETE FROM event_search WHERE event_id IN ({marks})", chunk)
+                self._execute(f"DELETE FROM event_records WHERE event_id IN ({marks})", chunk)
                 self._execute(f"DELETE FROM event_index WHERE event_id IN ({marks})", chunk)
+            # The totals of everything, for the unfiltered tracker, in the same transaction as
+            # the rows they count.
+            totals = self._count_totals()
+            self._execute(
+                "INSERT INTO event_index_totals (id, events, headcount, without_figure, companies) "
+                "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET events = excluded.events, "
+                "headcount = excluded.headcount, without_figure = excluded.without_figure, "
+                "companies = excluded.companies",
+                (totals.events, totals.headcount, totals.without_figure, totals.companies),
+            )
         if len(stale) > 1000:
             # Many rows changed (a first build, a bulk import): let the planner see the new
             # sizes, so that it keeps choosing the narrow indexes.
-            for table in ("event_index", "event_search", "company_words"):
+            for table in ("event_index", "event_search", "event_records", "company_words"):
                 self._execute(f"ANALYZE {table}")
         return len(stale) + len(gone)
+
+    def _search_condition(self, terms: Sequence[str]) -> tuple[str, list[Any]]:
+        """A condition on event_index x: every term is in the event's search text."""
+        # Correlated, so that other filters narrow the rows first and each is probed by key.
+        return (
+            "EXISTS (SELECT 1 FROM event_search s WHERE s.event_id = x.event_id AND "
+            + " AND ".join("s.search LIKE ? ESCAPE '\\'" for _ in terms)
+            + ")",
+            [_like_pattern(term) for term in terms],
+        )
 
     def _index_where(self, f: EventFilter) -> tuple[str, list[Any]]:
         """The WHERE clause (possibly empty) over event_index x that `f` selects."""
@@ -1306,13 +1332,9 @@ class Store(ABC):
         params: list[Any] = []
         terms = f.terms()
         if terms:
-            # Correlated, so that other filters narrow the rows first and each is probed by key.
-            where.append(
-                "EXISTS (SELECT 1 FROM event_search s WHERE s.event_id = x.event_id AND "
-                + " AND ".join("s.search LIKE ? ESCAPE '\\'" for _ in terms)
-                + ")"
-            )
-            params += [_like_pattern(term) for term in terms]
+            condition, values = self._search_condition(terms)
+            where.append(condition)
+            params += values
         if f.company is not None:
             # The few companies with a word starting with each word asked for (a range of the
             # company_words key), then their events through the indexes.
@@ -1433,25 +1455,88 @@ class Store(ABC):
             for row in self._fetchall(sql, params)
         ]
 
+    def find_event_records(
+        self,
+        f: EventFilter | None = None,
+        sort: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> list[tuple[str, str]]:
+        """What find_events() finds, as (event id, its API record: JSON text of
+        event_index.api_record) pairs. Reads event_index: call refresh_event_index() after
+        events change."""
+        f = f or EventFilter()
+        return self._records(f, self._index_where(f), sort, offset, limit)
+
+    def event_page(
+        self, f: EventFilter | None = None, sort: str | None = None, offset: int = 0, limit: int = 50
+    ) -> tuple[Totals, list[tuple[str, str]]]:
+        """event_totals(f) and find_event_records(f, sort, offset, limit) together, with the
+        filter worked out once (a company filter looks up the companies it names first)."""
+        f = f or EventFilter()
+        where = self._index_where(f)
+        return self._totals(f, where), self._records(f, where, sort, offset, limit)
+
+    def _records(
+        self,
+        f: EventFilter,
+        where_params: tuple[str, list[Any]],
+        sort: str | None,
+        offset: int,
+        limit: int,
+    ) -> list[tuple[str, str]]:
+        name, descending = parse_sort(sort)
+        if offset < 0 or limit < 0:
+            raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
+        where, params = where_params
+        direction = "DESC" if descending else "ASC"
+        order = SORTS[name]
+        if f.company is not None or f.company_id is not None:
+            # As in find_events: a company's few events are found by its indexes, then sorted.
+            order = f"({order} || '')" if name in ("date", "company", "first_seen") else f"({order} + 0)"
+        # The page's keys first, from the indexes alone; then one record per key. Sorting
+        # whole records (or joined event rows) would carry every matching row's text through
+        # the sort.
+        sql = (
+            "SELECT p.event_id, r.record FROM "
+            f"(SELECT x.event_id, {order} AS sort_key FROM event_index x{where} "
+            f"ORDER BY {order} {direction}, x.event_id {direction} LIMIT ? OFFSET ?) p "
+            "JOIN event_records r ON r.event_id = p.event_id "
+            f"ORDER BY p.sort_key {direction}, p.event_id {direction}"
+        )
+        return [(row[0], row[1]) for row in self._fetchall(sql, [*params, limit, offset])]
+
+    def _count_totals(self) -> Totals:
+        # Everything: four index-only scans instead of one pass over every row.
+        row = self._fetchone(
+            "SELECT (SELECT COUNT(*) FROM event_index), "
+            "(SELECT SUM(figure_sort) FROM event_index), "
+            "(SELECT COUNT(*) FROM event_index WHERE figure_sort = -1), "
+            "(SELECT COUNT(DISTINCT family_id) FROM event_index), "
+            "(SELECT COUNT(DISTINCT company_id) FROM event_index WHERE family_id IS NULL)"
+        )
+        assert row is not None
+        missing = int(row[2] or 0)
+        return Totals(int(row[0]), int(row[1] or 0) + missing, missing, int(row[3]) + int(row[4]))
+
     def event_totals(self, f: EventFilter | None = None) -> Totals:
         """How many current events `f` selects, their counted headcount, how many report no
         figure, and how many companies (top owners) they belong to."""
         f = f or EventFilter()
+        return self._totals(f, None if f.is_empty() else self._index_where(f))
+
+    def _totals(self, f: EventFilter, where_params: tuple[str, list[Any]] | None) -> Totals:
         if f.is_empty():
-            # Everything: four index-only scans instead of one pass over every row.
-            row = self._fetchone(
-                "SELECT (SELECT COUNT(*) FROM event_index), "
-                "(SELECT SUM(figure_sort) FROM event_index), "
-                "(SELECT COUNT(*) FROM event_index WHERE figure_sort = -1), "
-                "(SELECT COUNT(DISTINCT family_id) FROM event_index), "
-                "(SELECT COUNT(DISTINCT company_id) FROM event_index WHERE family_id IS NULL)"
+            # Counted by the last refresh (absent only before the first one).
+            kept = self._fetchone(
+                "SELECT events, headcount, without_figure, companies FROM event_index_totals "
+                "WHERE id = 1"
             )
-            assert row is not None
-            missing = int(row[2] or 0)
-            return Totals(
-                int(row[0]), int(row[1] or 0) + missing, missing, int(row[3]) + int(row[4])
-            )
-        where, params = self._index_where(f)
+            if kept is not None:
+                return Totals(*(int(v) for v in kept))
+            return self._count_totals()
+        assert where_params is not None
+        where, params = where_params
         row = self._fetchone(
             "SELECT COUNT(*), SUM(x.figure), "
             "SUM(CASE WHEN x.figure IS NULL THEN 1 ELSE 0 END), "

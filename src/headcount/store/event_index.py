@@ -8,12 +8,14 @@ means, and `Store` (base.py) runs the SQL.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
 from headcount.model import Event
+from headcount.store.event_export import EVENT_FIELDS
 
 #: The kinds of document an event's sources can be (model.SourceKind).
 SOURCE_KINDS: Final[tuple[str, ...]] = ("news", "warn", "table", "manual")
@@ -116,18 +118,34 @@ class IndexSource:
     evidence: str
 
 
+def to_json(data: Any) -> str:
+    """JSON as the API sends it: compact, non-ASCII characters as themselves."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def api_record(event: Event, source_kinds: list[str], reason_tags: list[str]) -> dict[str, Any]:
+    """An event as the events API lists it (less its page URL, which the web adds): the
+    fields of event_export.EVENT_FIELDS, then the kinds of its sources and its reason tags."""
+    data = {name: getattr(event, name) for name in EVENT_FIELDS}  # asdict() would deep-copy
+    data["source_kinds"] = source_kinds
+    data["reason_tags"] = reason_tags
+    return data
+
+
 def index_row(
     event: Event,
     owner: str | None,
     aliases: Sequence[str],
     sources: Sequence[IndexSource],
-) -> tuple[tuple[Any, ...], str]:
-    """The event_index row of `event` (in INDEX_COLUMNS order) and its search text."""
+) -> tuple[tuple[Any, ...], str, str]:
+    """The event_index row of `event` (in INDEX_COLUMNS order), its search text and its API
+    record (to_json of api_record)."""
     day = event.announced_on or ""
     month = day[:7] if len(day) >= 7 else None
     year = day[:4] if len(day) >= 4 else None
     names = [n for n in (event.company, event.parent, owner, *aliases) if n]
     kinds = [k for k in SOURCE_KINDS if any(s.source_kind == k for s in sources)]
+    tags = reason_tags(event.reasons)
     figure = counted_figure(event)
     parts = [
         *names,
@@ -157,13 +175,13 @@ def index_row(
         figure,
         figure if figure is not None else -1,
         _bar(kinds),
-        _bar(reason_tags(event.reasons)),
+        _bar(tags),
         event.sources,
         event.first_seen,
         event.last_updated,
         event.revision,
     )
-    return row, search
+    return row, search, to_json(api_record(event, kinds, tags))
 
 
 _WORD = re.compile(r"\w+")

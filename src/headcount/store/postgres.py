@@ -19,7 +19,13 @@ except ImportError as exc:  # pragma: no cover - exercised by the test that hide
     ) from exc
 
 from headcount.store.base import Row, Store, now_iso
-from headcount.store.schema import MIGRATIONS, SCHEMA_VERSION_DDL, Migration, pending
+from headcount.store.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION_DDL,
+    Migration,
+    for_dialect,
+    pending,
+)
 
 # Key of the transaction-scoped advisory lock that serializes migrations ("headcoun" in ASCII).
 # It is one lock for the whole database, so stores in different schemas wait for each other's
@@ -54,7 +60,7 @@ def apply_migrations(
         conn.execute(SCHEMA_VERSION_DDL)
         applied = {row[0] for row in conn.execute("SELECT version FROM schema_version")}
         for version, statements in pending(applied, migrations):
-            for statement in statements:
+            for statement in for_dialect(statements, "postgresql"):
                 conn.execute(statement)  # no params: psycopg sends DDL text as is
             conn.execute(
                 "INSERT INTO schema_version (version, applied_at) VALUES (%s, %s)",

@@ -10,10 +10,14 @@ ones. Append a new (version, statements) step instead.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Final
 
-Migration = tuple[int, Sequence[str]]
+#: One step's statement: SQL that every backend runs, or SQL per dialect ("sqlite",
+#: "postgresql") for the rare object one engine has and the other has not; a dialect missing
+#: from the mapping skips it.
+Statement = str | Mapping[str, str]
+Migration = tuple[int, Sequence[Statement]]
 
 # Bootstrapped outside the numbered steps: it must exist before we can ask which steps ran.
 SCHEMA_VERSION_DDL: Final = """CREATE TABLE IF NOT EXISTS schema_version (
@@ -297,9 +301,113 @@ _V4: Final[tuple[str, ...]] = (
     "CREATE INDEX companies_parent ON companies (parent_id)",
 )
 
-MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4))
+# Version 5: what the events API reads per request, computed when an event is indexed rather
+# than per request, so that a page costs a few index lookups whatever the filter.
+# - event_records: each current event as the API lists it (its JSON text), so that a page is
+#   read from one narrow key lookup per row instead of a join to events and a conversion of
+#   every field in Python.
+# - event_index_totals: the totals of every current event (the tracker's front page), which
+#   otherwise read all of event_index on every request; one row, written by each refresh.
+# - Search through an index: on SQLite a trigram FTS5 table over event_search (its LIKE
+#   finds the same rows as LIKE on the text, and FTS5 needs a stable integer key, hence the
+#   new event_search layout); on PostgreSQL a pg_trgm GIN index when the server has that
+#   extension (without it search still works, by scanning).
+# All of it is derived: the step empties event_index so that the next refresh rebuilds every
+# row with its record (events, claims and documents are untouched).
+_V5: Final[tuple[Statement, ...]] = (
+    """CREATE TABLE event_records (
+    event_id TEXT PRIMARY KEY REFERENCES events (id),
+    record TEXT NOT NULL
+)""",
+    """CREATE TABLE event_index_totals (
+    id INTEGER PRIMARY KEY,
+    events INTEGER NOT NULL,
+    headcount BIGINT NOT NULL,
+    without_figure INTEGER NOT NULL,
+    companies INTEGER NOT NULL
+)""",
+    "DELETE FROM event_index",
+    {"postgresql": "DELETE FROM event_search"},
+    # An INTEGER PRIMARY KEY is SQLite's rowid, which VACUUM keeps (an implicit rowid it may
+    # renumber, which would point the FTS index at other rows).
+    {"sqlite": "DROP TABLE event_search"},
+    {
+        "sqlite": """CREATE TABLE event_search (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL UNIQUE REFERENCES events (id),
+    search TEXT NOT NULL
+)"""
+    },
+    {
+        "sqlite": "CREATE VIRTUAL TABLE event_search_fts USING fts5"
+        "(search, content='event_search', content_rowid='id', tokenize='trigram')"
+    },
+    # External-content FTS5 is kept in step with its table by triggers (the FTS5 manual's
+    # recipe): an old text is removed with the 'delete' command before a new one goes in.
+    {
+        "sqlite": "CREATE TRIGGER event_search_ai AFTER INSERT ON event_search BEGIN "
+        "INSERT INTO event_search_fts (rowid, search) VALUES (new.id, new.search); END"
+    },
+    {
+        "sqlite": "CREATE TRIGGER event_search_ad AFTER DELETE ON event_search BEGIN "
+        "INSERT INTO event_search_fts (event_search_fts, rowid, search) "
+        "VALUES ('delete', old.id, old.search); END"
+    },
+    {
+        "sqlite": "CREATE TRIGGER event_search_au AFTER UPDATE ON event_search BEGIN "
+        "INSERT INTO event_search_fts (event_search_fts, rowid, search) "
+        "VALUES ('delete', old.id, old.search); "
+        "INSERT INTO event_search_fts (rowid, search) VALUES (new.id, new.search); END"
+    },
+    # Best effort, each part in its own subtransaction: pg_trgm is a contrib extension that a
+    # server may lack or a role may not be allowed to create. It goes to public when it can, so
+    # that several stores (schemas) of one database share it, else to the store's schema.
+    {
+        "postgresql": """DO $$
+DECLARE
+    home TEXT;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+        BEGIN
+            CREATE EXTENSION pg_trgm SCHEMA public;
+        EXCEPTION WHEN OTHERS THEN
+            BEGIN
+                CREATE EXTENSION pg_trgm;
+            EXCEPTION WHEN OTHERS THEN
+                RAISE NOTICE 'pg_trgm unavailable (%): search will scan', SQLERRM;
+            END;
+        END;
+    END IF;
+    SELECT extnamespace::regnamespace::text INTO home FROM pg_extension WHERE extname = 'pg_trgm';
+    IF home IS NOT NULL THEN
+        BEGIN
+            EXECUTE format(
+                'CREATE INDEX event_search_trigrams ON event_search USING gin (search %s.gin_trgm_ops)',
+                home
+            );
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'no trigram index (%): search will scan', SQLERRM;
+        END;
+    END IF;
+END
+$$"""
+    },
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5))
 
 LATEST_VERSION: Final = MIGRATIONS[-1][0]
+
+
+def for_dialect(statements: Sequence[Statement], dialect: str) -> list[str]:
+    """The SQL of one step's statements that `dialect` runs, in order."""
+    out: list[str] = []
+    for statement in statements:
+        if isinstance(statement, str):
+            out.append(statement)
+        elif dialect in statement:
+            out.append(statement[dialect])
+    return out
 
 
 def pending(

@@ -13,10 +13,12 @@ import hmac
 import io
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,12 +29,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import StreamingResponse
 
 from headcount.model import Event
 from headcount.store.event_export import EVENT_FIELDS, detail_record, format_headline
-from headcount.store.event_index import BREAKDOWNS, REASON_NAMES, SORTS, SOURCE_KINDS, EventFilter
+from headcount.store.event_index import (
+    BREAKDOWNS,
+    REASON_NAMES,
+    SORTS,
+    SOURCE_KINDS,
+    EventFilter,
+    api_record,
+    to_json,
+    words,
+)
 from headcount.web import charts, pages
 from headcount.web.feeds import ATOM_TYPE, events_feed
 from headcount.web.highlight import figure_span
@@ -82,10 +94,12 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class CachedAnswers:
-    """ASGI middleware that answers a repeated GET /api/events from the ledger's cache
-    without going through routing and parameter validation again. Only answers the API
-    handler produced (status 200, parameters valid) are ever in the cache."""
+class EventsFastPath:
+    """ASGI middleware for GET /api/events, the hottest path: it answers from the ledger's
+    cache, else, when the query is plain (see plain_events_query), from the store, without
+    going through FastAPI's routing and per-parameter validation, which cost as much as the
+    queries. Anything else (an error to report, an unusual parameter) goes on to the route,
+    which answers with the very same function (events_body)."""
 
     def __init__(self, app: ASGIApp, ledger: Ledger) -> None:
         self.app = app
@@ -95,8 +109,14 @@ class CachedAnswers:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/events":
             if self.ledger.sync_due():
                 await run_in_threadpool(self.ledger.sync)
-            query = scope.get("query_string", b"").decode("latin-1")
-            found, body, _ = self.ledger.lookup(("api_events", query))
+            key = _events_key(scope)
+            found, body, generation = self.ledger.lookup(key)
+            if not found:
+                query = plain_events_query(QueryParams(scope.get("query_string", b"")))
+                if query is not None:
+                    body = await run_in_threadpool(events_body, self.ledger, query)
+                    self.ledger.remember(key, body, generation)
+                    found = True
             if found:
                 await send(
                     {
@@ -346,6 +366,10 @@ def build_filter(
             min_headcount=number("min_headcount", min_headcount),
             max_headcount=number("max_headcount", max_headcount),
         )
+        # A company of punctuation alone (",,") matches no name; the store would refuse it
+        # only when it runs, as a server error.
+        if f.company is not None and not words(f.company):
+            raise FilterError(f"company filter has no words: {f.company!r}")
         # Dates must be real ones ("2023-02-30" is not); the store checks that when it runs.
         from headcount.store.base import _period
 
@@ -412,10 +436,7 @@ def _check_sort(sort: str | None) -> str:
 
 
 def _event_json(row: EventRow) -> dict[str, Any]:
-    event = row.event
-    data = {name: getattr(event, name) for name in EVENT_FIELDS}  # asdict() would deep-copy
-    data["source_kinds"] = row.source_kinds
-    data["reason_tags"] = row.reason_tags
+    data = api_record(row.event, row.source_kinds, row.reason_tags)
     data["url"] = f"/events/{row.event.id}"
     return data
 
@@ -430,7 +451,7 @@ def _totals_json(totals: Any) -> dict[str, Any]:
 
 
 def _dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return to_json(data).encode("utf-8")
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -439,6 +460,95 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 def _company_json(company: Any) -> dict[str, Any]:
     return {"id": company.id, "name": company.name, "url": f"/companies/{company.id}"}
+
+
+# --- GET /api/events ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventsQuery:
+    """A valid GET /api/events query."""
+
+    filter: EventFilter
+    sort: str
+    page: int
+    per_page: int
+    params: dict[str, str]  # every query parameter as given, for the next page's link
+
+
+_TEXT_PARAMS = ("q", "company", "company_id", "industry", "country", "source", "reason", "year",
+                "since", "until", "sort")
+_NUMBER_PARAMS = ("min_headcount", "max_headcount", "page", "per_page")
+_PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
+
+
+def plain_events_query(params: QueryParams) -> EventsQuery | None:
+    """The query of GET /api/events when it is plain: known parameters, each given once,
+    numbers in plain digits and in range, a valid filter and sort. None otherwise, so that
+    the route answers it with FastAPI's validation and error responses."""
+    if len(params.multi_items()) != len(params) or not all(
+        name in _TEXT_PARAMS or name in _NUMBER_PARAMS for name in params
+    ):
+        return None
+    numbers: dict[str, int] = {}
+    for name in _NUMBER_PARAMS:
+        value = params.get(name)
+        if value is not None:
+            if not _PLAIN_NUMBER.fullmatch(value):
+                return None
+            numbers[name] = int(value)
+    page, per_page = numbers.get("page", 1), numbers.get("per_page", 50)
+    if page < 1 or not 1 <= per_page <= MAX_PAGE_SIZE:
+        return None
+    try:
+        f = build_filter(
+            **{name: params.get(name) for name in _TEXT_PARAMS if name != "sort"},
+            min_headcount=numbers.get("min_headcount"),
+            max_headcount=numbers.get("max_headcount"),
+        )
+        sort = _check_sort(params.get("sort", "-date"))
+    except FilterError:
+        return None
+    return EventsQuery(f, sort, page, per_page, dict(params))
+
+
+def _events_key(scope: Scope) -> tuple[str, str]:
+    return ("api_events", scope.get("query_string", b"").decode("latin-1"))
+
+
+# Event ids are hex digits with a suffix; those need no JSON escaping, so most skip json.dumps.
+_PLAIN_ID = re.compile(r"[0-9A-Za-z~._-]+")
+
+
+def _event_url_json(event_id: str) -> str:
+    if _PLAIN_ID.fullmatch(event_id):
+        return f'"/events/{event_id}"'
+    return to_json(f"/events/{event_id}")
+
+
+def events_body(ledger: Ledger, query: EventsQuery) -> bytes:
+    """The JSON answer to GET /api/events. The events are the records the store keeps as
+    JSON text, each completed with its URL, so no event is converted field by field; the
+    bytes are those of to_json() over the whole answer."""
+    result = ledger.records_page(query.filter, query.sort, query.page, query.per_page)
+    next_url = None
+    if query.page < result.pages:
+        next_url = "/api/events" + pages._query({**query.params, "page": str(query.page + 1)})
+    head = to_json(
+        {
+            "total": result.totals.events,
+            "page": query.page,
+            "per_page": query.per_page,
+            "pages": result.pages,
+            "totals": _totals_json(result.totals),
+            "filters": _filter_params(query.filter),
+            "sort": query.sort,
+        }
+    )
+    events = ",".join(
+        f'{record[:-1]},"url":{_event_url_json(event_id)}}}' for event_id, record in result.records
+    )
+    return f'{head[:-1]},"events":[{events}],"next":{to_json(next_url)}}}'.encode()
 
 
 # --- the application -------------------------------------------------------------------------
@@ -483,7 +593,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.ledger = ledger
-    app.add_middleware(CachedAnswers, ledger=ledger)
+    app.add_middleware(EventsFastPath, ledger=ledger)
     app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
 
@@ -541,37 +651,15 @@ def create_app(
         page: int = Query(1, ge=1),
         per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
     ) -> Response:
-        # The hottest path: answers are kept as bytes by query string, and the store is only
-        # touched (in the thread pool, never on the event loop) when the answer is new.
+        # Plain queries are answered by EventsFastPath before they get here; this answers the
+        # rest (say, with a parameter the API does not know) the same way.
         if ledger.sync_due():
             await run_in_threadpool(ledger.sync)
-        key = ("api_events", request.url.query)
+        key = _events_key(request.scope)
         found, body, generation = ledger.lookup(key)
         if not found:
-            sort = _check_sort(sort)
-            query = dict(request.query_params)
-
-            def build() -> bytes:
-                with ledger.gate:
-                    result = ledger.events_page(f, sort, page, per_page)
-                next_url = None
-                if page < result.pages:
-                    next_url = "/api/events" + pages._query({**query, "page": str(page + 1)})
-                return _dumps(
-                    {
-                        "total": result.totals.events,
-                        "page": page,
-                        "per_page": per_page,
-                        "pages": result.pages,
-                        "totals": _totals_json(result.totals),
-                        "filters": _filter_params(f),
-                        "sort": sort,
-                        "events": [_event_json(r) for r in result.rows],
-                        "next": next_url,
-                    }
-                )
-
-            body = await run_in_threadpool(build)
+            query = EventsQuery(f, _check_sort(sort), page, per_page, dict(request.query_params))
+            body = await run_in_threadpool(events_body, ledger, query)
             ledger.remember(key, body, generation)
         return Response(body, media_type="application/json")
 

@@ -1,10 +1,11 @@
-"""What the web layer asks the store, with a connection per thread and a small cache.
+"""What the web layer asks the store, through a small pool of connections and a cache.
 
-The server answers requests on a pool of threads; a SQLite connection belongs to the thread
-that opened it, so each thread opens its own store (on PostgreSQL that is one connection per
-thread). Results are cached by question and dropped as soon as the events change: once a second
-at most, `sync()` compares the store's event stamp with the one last seen, brings the tracker's
-read model (event_index) up to date and clears the cache.
+The server answers requests on a pool of threads. They borrow stores (connections) from a pool
+of a few, opened as needed and kept: a new SQLite connection starts with a cold page cache and a
+PostgreSQL one costs a server process, so one per thread would be slower and heavier, and more
+connections at work than cores only contend. Results are cached by question and dropped as soon
+as the events change: once a second at most, `sync()` compares the store's event stamp with the
+one last seen, brings the tracker's read model (event_index) up to date and clears the cache.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ T = TypeVar("T")
 
 #: The largest page the API serves.
 MAX_PAGE_SIZE = 500
+#: Stores a Ledger keeps open and lends at once (threads beyond that wait for one).
+POOL_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,20 @@ class EventRow:
 @dataclass(frozen=True)
 class EventsPage:
     rows: list[EventRow]
+    totals: Totals
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.totals.events // self.per_page))
+
+
+@dataclass(frozen=True)
+class RecordsPage:
+    """A page of events as the API lists them: (event id, its JSON record) pairs."""
+
+    records: list[tuple[str, str]]
     totals: Totals
     page: int
     per_page: int
@@ -91,11 +108,22 @@ class IngestResult:
 class Ledger:
     """The store behind a web app, shared by its threads."""
 
-    def __init__(self, db: str, *, cache_size: int = 2048, check_every: float = 1.0) -> None:
+    def __init__(
+        self,
+        db: str,
+        *,
+        cache_size: int = 2048,
+        check_every: float = 1.0,
+        pool_size: int = POOL_SIZE,
+    ) -> None:
+        if pool_size < 1:
+            raise ValueError(f"pool_size must be >= 1, got {pool_size}")
         self.db = db
-        self._local = threading.local()
-        self._stores: list[Store] = []
-        self._stores_lock = threading.Lock()
+        self._pool_size = pool_size
+        self._idle: list[Store] = []  # a stack: the most recently used store is the warmest
+        self._open = 0  # stores open, idle or lent
+        self._closed = False
+        self._pool = threading.Condition()
         self._sync_lock = threading.Lock()
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[Hashable, Any] = OrderedDict()
@@ -104,29 +132,68 @@ class Ledger:
         self._checked_at = float("-inf")
         self._version: tuple[str | None, int] | None = None
         self.generation = 0
-        #: Bounds how many threads query the store at once: more only contend for the same
-        #: cores (and, on PostgreSQL, each is another busy server process).
-        self.gate = threading.BoundedSemaphore(8)
         # Opening one store now reports a bad URL or an unreachable server at start-up.
-        self.store()
+        with self.connection():
+            pass
 
     # --- connections, freshness and the cache -------------------------------------------
 
-    def store(self) -> Store:
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None:
-            store = open_store(self.db)
-            self._local.store = store
-            with self._stores_lock:
-                self._stores.append(store)
-        return store
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Store]:
+        """Borrow a store for one thread's use; it goes back to the pool afterwards. A store
+        whose use raised is closed instead (it may have lost its connection)."""
+        store = self._borrow()
+        try:
+            yield store
+        except BaseException:
+            self._drop(store)
+            raise
+        self._give_back(store)
+
+    def _borrow(self) -> Store:
+        with self._pool:
+            if self._closed:
+                raise RuntimeError("the ledger is closed")
+            while not self._idle and self._open >= self._pool_size:
+                self._pool.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._open += 1
+        try:  # outside the lock: connecting can take a while
+            return open_store(self.db)
+        except BaseException:
+            with self._pool:
+                self._open -= 1
+                self._pool.notify()
+            raise
+
+    def _give_back(self, store: Store) -> None:
+        with self._pool:
+            if not self._closed:
+                self._idle.append(store)
+                self._pool.notify()
+                return
+        self._drop(store)
+
+    def _drop(self, store: Store) -> None:
+        with contextlib.suppress(Exception):  # a broken connection may fail to close
+            store.close()
+        with self._pool:
+            self._open -= 1
+            self._pool.notify()
+
+    def pool_status(self) -> tuple[int, int]:
+        """(stores open, of which idle): what the pool holds now."""
+        with self._pool:
+            return self._open, len(self._idle)
 
     def close(self) -> None:
-        with self._stores_lock:
-            for store in self._stores:
-                with contextlib.suppress(Exception):  # another thread's connection may be gone
-                    store.close()
-            self._stores.clear()
+        """Close every idle store; those lent out are closed when they come back."""
+        with self._pool:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for store in idle:
+            self._drop(store)
 
     def sync(self, force: bool = False) -> None:
         """Refresh the read model and drop cached answers if events changed (checked at most
@@ -134,10 +201,9 @@ class Ledger:
         now = time.monotonic()
         if not force and now - self._checked_at < self._check_every:
             return
-        with self._sync_lock:
+        with self._sync_lock, self.connection() as store:
             if not force and now - self._checked_at < self._check_every:
                 return
-            store = self.store()
             version = store.events_version()
             if force or version != self._version:
                 store.refresh_event_index()
@@ -187,31 +253,52 @@ class Ledger:
 
     # --- questions ------------------------------------------------------------------------
 
+    def _ask(self, question: Callable[[Store], T]) -> T:
+        with self.connection() as store:
+            return question(store)
+
     def totals(self, f: EventFilter) -> Totals:
-        return self.cached(("totals", f.key()), lambda: self.store().event_totals(f))
+        return self.cached(("totals", f.key()), lambda: self._ask(lambda s: s.event_totals(f)))
 
     def events_page(self, f: EventFilter, sort: str | None, page: int, per_page: int) -> EventsPage:
-        if page < 1:
-            raise ValueError(f"page must be >= 1, got {page}")
-        if not 1 <= per_page <= MAX_PAGE_SIZE:
-            raise ValueError(f"per_page must be between 1 and {MAX_PAGE_SIZE}, got {per_page}")
+        _check_page(page, per_page)
         totals = self.totals(f)
 
         def rows() -> list[EventRow]:
-            found = self.store().find_events(f, sort, (page - 1) * per_page, per_page)
+            found = self._ask(lambda s: s.find_events(f, sort, (page - 1) * per_page, per_page))
             return [EventRow(e, kinds, tags) for e, kinds, tags in found]
 
         return EventsPage(
             self.cached(("events", f.key(), sort, page, per_page), rows), totals, page, per_page
         )
 
+    def records_page(self, f: EventFilter, sort: str | None, page: int, per_page: int) -> RecordsPage:
+        """events_page() as the API's JSON records (see Store.find_event_records)."""
+        _check_page(page, per_page)
+        found, totals, generation = self.lookup(("totals", f.key()))
+        if found:
+            records = self.cached(
+                ("records", f.key(), sort, page, per_page),
+                lambda: self._ask(
+                    lambda s: s.find_event_records(f, sort, (page - 1) * per_page, per_page)
+                ),
+            )
+        else:
+            totals, records = self._ask(
+                lambda s: s.event_page(f, sort, (page - 1) * per_page, per_page)
+            )
+            self.remember(("totals", f.key()), totals, generation)
+            self.remember(("records", f.key(), sort, page, per_page), records, generation)
+        return RecordsPage(records, totals, page, per_page)
+
     def iter_events(
         self, f: EventFilter, sort: str | None, chunk: int = 2000
     ) -> Iterator[EventRow]:
-        """Every event `f` selects, for downloads, read in chunks."""
+        """Every event `f` selects, for downloads, read in chunks (a connection is held per
+        chunk, not while the client reads)."""
         offset = 0
         while True:
-            found = self.store().find_events(f, sort, offset, chunk)
+            found = self._ask(lambda s: s.find_events(f, sort, offset, chunk))  # noqa: B023
             for e, kinds, tags in found:
                 yield EventRow(e, kinds, tags)
             if len(found) < chunk:
@@ -219,12 +306,12 @@ class Ledger:
             offset += chunk
 
     def event_detail(self, event_id: str) -> EventDetail | None:
-        return self.cached(("event", event_id), lambda: self.store().event_detail(event_id))
+        return self.cached(("event", event_id), lambda: self._ask(lambda s: s.event_detail(event_id)))
 
     def breakdown(self, f: EventFilter, by: str, limit: int | None = None) -> list[Group]:
         return self.cached(
             ("breakdown", f.key(), by, limit),
-            lambda: self.store().event_breakdown(f, by, limit),
+            lambda: self._ask(lambda s: s.event_breakdown(f, by, limit)),
         )
 
     def companies(
@@ -232,12 +319,11 @@ class Ledger:
     ) -> tuple[int, list[tuple[str, str | None, int, int, str | None]]]:
         return self.cached(
             ("companies", f.key(), page, per_page),
-            lambda: self.store().company_summaries(f, (page - 1) * per_page, per_page),
+            lambda: self._ask(lambda s: s.company_summaries(f, (page - 1) * per_page, per_page)),
         )
 
     def company(self, company_id: str, limit: int = 200) -> CompanyView | None:
-        def compute() -> CompanyView | None:
-            store = self.store()
+        def compute(store: Store) -> CompanyView | None:
             company = store.get_company(company_id)
             if company is None:
                 return None
@@ -251,11 +337,10 @@ class Ledger:
                 company, parent, store.subsidiaries(company_id), store.event_totals(f), rows
             )
 
-        return self.cached(("company", company_id, limit), compute)
+        return self.cached(("company", company_id, limit), lambda: self._ask(compute))
 
     def facets(self) -> dict[str, list[tuple[str, int]]]:
-        def compute() -> dict[str, list[tuple[str, int]]]:
-            store = self.store()
+        def compute(store: Store) -> dict[str, list[tuple[str, int]]]:
             years = [(g.key or "", g.events) for g in store.event_breakdown(None, "year")]
             return {
                 "industry": store.facet_values("industry"),
@@ -263,28 +348,26 @@ class Ledger:
                 "year": sorted(years, reverse=True),
             }
 
-        return self.cached(("facets",), compute)
+        return self.cached(("facets",), lambda: self._ask(compute))
 
     def freshness(self) -> list[SourceFreshness]:
-        return self.cached(("freshness",), lambda: self.store().source_freshness())
+        return self.cached(("freshness",), lambda: self._ask(lambda s: s.source_freshness()))
 
     def feeds(self) -> list[Any]:
-        def compute() -> list[Any]:
-            store = self.store()
+        def compute(store: Store) -> list[Any]:
             return list(store.feeds()) if hasattr(store, "feeds") else []
 
-        return self.cached(("feeds",), compute)
+        return self.cached(("feeds",), lambda: self._ask(compute))
 
     def document(self, document_id: str) -> DocumentView | None:
-        def compute() -> DocumentView | None:
-            store = self.store()
+        def compute(store: Store) -> DocumentView | None:
             doc = store.get_document(document_id)
             if doc is None:
                 return None
             origins = store.document_origins([document_id]).get(document_id, [doc.origin])
             return DocumentView(doc, origins, store.document_claims(document_id))
 
-        return self.cached(("document", document_id), compute)
+        return self.cached(("document", document_id), lambda: self._ask(compute))
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -310,22 +393,29 @@ class Ledger:
             items = list(load([url], published))
         else:
             raise ValueError("give the article's text or its url")
-        store = self.store()
-        for item in items:
-            if isinstance(item, SourceError):
-                result.problems.append(str(item))
-                continue
-            extraction = extract_document(item)
-            result.documents += 1
-            result.claims += len(extraction.mentions)
-            result.document_ids.append(item.id)
-            with store.transaction():
-                if store.add_document(item):
-                    result.new_documents += 1
-                store.add_document_origin(item.id, item.origin)
-                result.new_claims += store.add_mentions(extraction.mentions)
-                store.record_extraction(item.id, EXTRACTOR_VERSION, extraction.status, None)
-        if result.documents:
-            result.resolved = resolve(store).summary()
+        with self.connection() as store:
+            for item in items:
+                if isinstance(item, SourceError):
+                    result.problems.append(str(item))
+                    continue
+                extraction = extract_document(item)
+                result.documents += 1
+                result.claims += len(extraction.mentions)
+                result.document_ids.append(item.id)
+                with store.transaction():
+                    if store.add_document(item):
+                        result.new_documents += 1
+                    store.add_document_origin(item.id, item.origin)
+                    result.new_claims += store.add_mentions(extraction.mentions)
+                    store.record_extraction(item.id, EXTRACTOR_VERSION, extraction.status, None)
+            if result.documents:
+                result.resolved = resolve(store).summary()
         self.sync(force=True)
         return result
+
+
+def _check_page(page: int, per_page: int) -> None:
+    if page < 1:
+        raise ValueError(f"page must be >= 1, got {page}")
+    if not 1 <= per_page <= MAX_PAGE_SIZE:
+        raise ValueError(f"per_page must be between 1 and {MAX_PAGE_SIZE}, got {per_page}")
