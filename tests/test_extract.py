@@ -108,6 +108,9 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "Faced with criticism, the government has suspended its plan to cut the agency's staff by 25%.",
         "After the latest round of cuts there are 80 staff at the Leeds headquarters.",
         "Globex said the contract assures it will keep 600 assembly jobs from going to Mexico.",
+        "The labor agreement contains a job security fund to protect workers whose jobs are threatened by new technology.",
+        "Globex said regular employees who may be on layoff would be offered employment first.",
+        "The union vowed to fight wage and job cuts in talks with Globex Corp starting in July.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:
@@ -393,3 +396,11 @@ def test_a_forecast_total_is_a_plan_not_a_running_total() -> None:
 def test_the_state_of_a_closed_plant_does_not_date_its_closure() -> None:
     text = "Initech Inc said it closed a small plant employing eight people that has been inactive since late 1985."
     assert [(m.kind, m.headcount_max) for m in claims(text, date(1987, 3, 31))] == [("new", 8)]
+
+
+def test_an_owner_described_inside_a_list_is_not_listed() -> None:
+    text = (
+        "In recent months companies such as Adam Opel - the German arm of US carmaker General Motors - "
+        "and retailer KarstadtQuelle have slashed jobs."
+    )
+    assert len(claims(text, date(2005, 1, 31))) == 2

@@ -91,6 +91,17 @@ _TOPIC_AFTER = re.compile(
 )
 
 
+# "vowed to fight wage and job cuts": opposition to cuts no one has announced here
+_OPPOSED_BEFORE = re.compile(r"\b(?:fight|oppose|resist|opposition\s+to|campaign\s+against)\s+(?:[\w,]+\s+){0,3}$", re.IGNORECASE)
+
+
+# "companies such as Adam Opel - the German arm of US carmaker General Motors - and ...":
+# the owner named inside the description is not one of the companies listed
+_OWNER_IN_APPOSITION = re.compile(
+    r"\b(?:arm|unit|subsidiary|division|affiliate|part|owner|parent)\s+of\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE
+)
+
+
 _FOLLOW_UP = re.compile(
     r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
     r"changes|closures?|redundancies|plan|plans|restructuring|losses)\b"
@@ -253,7 +264,11 @@ def extract_document(doc: Document) -> Extraction:
             )
             pending.append((jq.anchor, jq.quantity, pct))
         if not pending:
-            claim_triggers = [t for t in triggers if not _TOPIC_AFTER.match(text[t.end() : t.end() + 30])]
+            claim_triggers = [
+                t for t in triggers
+                if not _TOPIC_AFTER.match(text[t.end() : t.end() + 30])
+                and not _OPPOSED_BEFORE.search(text[max(0, t.start() - 40) : t.start()])
+            ]
             if not claim_triggers and not percents:
                 continue  # "layoff benefits", "redundancy payments": the topic, not a cut
             anchor = percents[0][0] if percents else claim_triggers[0].start()
@@ -261,7 +276,10 @@ def extract_document(doc: Document) -> Extraction:
         for anchor, quantity, pct in pending:
             employers: list[NameSpan | None]
             if listed and quantity is None:
-                employers = [n for n in names if not is_speaker(n, text)] or [None]
+                employers = [
+                    n for n in names
+                    if not is_speaker(n, text) and not _OWNER_IN_APPOSITION.search(text[max(0, n.start - 50) : n.start])
+                ] or [None]
             elif listed:
                 employers = [None]
             else:
@@ -386,6 +404,21 @@ def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) ->
 _JOBS_RIGHT_AFTER = re.compile(r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?(?:jobs|positions|posts|workers|employees|staff)\b", re.IGNORECASE)
 
 
+# "a fund to protect workers laid off", "employees who may be on layoff would be offered
+# jobs first": provisions for people laid off, not a cut
+_FOR_THE_LAID_OFF = re.compile(
+    r"\b(?:protect|help|assist|retrain|compensate|support|rehire|recall)\w*\s+(?:\w+\s+){0,2}?(?:workers|employees|staff|those|people)\b"
+    r"|\b(?:workers|employees|staff|those|people)\s+who\s+(?:may|might|could|would)\b",
+    re.IGNORECASE,
+)
+
+
+def _for_the_laid_off(text: str, trigger: re.Match[str]) -> bool:
+    before = text[max(0, trigger.start() - 60) : trigger.start()]
+    found = _FOR_THE_LAID_OFF.search(before + trigger.group(0))
+    return found is not None and found.end() >= len(before)
+
+
 _DUPLICATION = re.compile(r"\b(?:eliminat\w*|remov\w*|streamlin\w*|avoid\w*)\s+(?:\w+\s+)?redundancies$", re.IGNORECASE)
 
 
@@ -396,6 +429,7 @@ def _sentence_triggers(text: str) -> list[re.Match[str]]:
     """Where the sentence asserts a cut; a site closure counts when it states the site's staff."""
     found = [
         t for t in strong_triggers(text)
+        if not _for_the_laid_off(text, t)
         if not negated(text, t.start()) and not re.search(r"\b(?:not|never|no\s+longer)\b|n't\b", t.group(0))
         # "after eliminating redundancies" in a merger: duplicated operations, not staff
         and not _DUPLICATION.search(text[max(0, t.start() - 30) : t.start()] + t.group(0))
