@@ -404,3 +404,17 @@ def test_an_owner_described_inside_a_list_is_not_listed() -> None:
         "and retailer KarstadtQuelle have slashed jobs."
     )
     assert len(claims(text, date(2005, 1, 31))) == 2
+
+
+def test_a_protest_at_planned_cuts_is_about_the_cuts_the_story_counts() -> None:
+    text = (
+        "Civil servants strike\n\n"
+        "Thousands of civil servants were on strike on Friday in protest at planned job cuts.\n\n"
+        "The action follows the chancellor's announcement in July that 104,000 civil service jobs would be cut."
+    )
+    assert [(m.company, m.kind, m.headcount_min) for m in claims(text)] == [("civil service", "past", 104_000)]
+
+
+def test_sites_of_a_kind_are_not_a_site_that_closes() -> None:
+    text = "Globex AG said the plan fails to pinpoint the scope for closure in products typically made in plants employing thousands of people."
+    assert [m.headcount_max for m in claims(text, date(1987, 3, 19))] in ([], [None])

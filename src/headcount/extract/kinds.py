@@ -47,7 +47,7 @@ PAST_RE = re.compile(
     | (?:follows|followed)\s+(?:[\w'’]+\s+){0,4}(?:announcement|decision)
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
-    | has\s+been\s+shut|protest\w*\s+(?:over|against)|(?:were|was)\s+(?:first\s+)?(?:announced|unveiled)
+    | has\s+been\s+shut|protest\w*\s+(?:over|against|at)|(?:were|was)\s+(?:first\s+)?(?:announced|unveiled)
     )""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -278,6 +278,13 @@ _EMPLOYS_RE = re.compile(
 )
 
 
+_GENERIC_SITES_BEFORE = re.compile(
+    r"\b(?:in|at|by|from)\s+(?:large\s+|small\s+|big\s+)?(?:plants|factories|mills|mines|sites|yards|facilities|works)\s+employ\w*\s+"
+    r"(?:about\s+|some\s+|around\s+|nearly\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def closure_quantities(sentence: str) -> list[JobQuantity]:
     if not _CLOSURE_RE.search(sentence):
         return []
@@ -286,6 +293,8 @@ def closure_quantities(sentence: str) -> list[JobQuantity]:
         before = sentence[max(0, q.start - 40) : q.start]
         after = sentence[q.end : q.end + 60]
         employed_after = re.match(rf"^\s+(?:\S+\s+){{0,3}}?{JOB_NOUN}\s+employed\b", after, re.IGNORECASE)
+        if _GENERIC_SITES_BEFORE.search(before):
+            continue  # "typically produced in plants employing thousands": a kind of site, not one closing
         if (_EMPLOYS_RE.search(before) and _JOB_AFTER.match(after)) or employed_after:
             value = q.maximum if q.maximum is not None else q.minimum
             if value:
