@@ -418,3 +418,9 @@ def test_a_protest_at_planned_cuts_is_about_the_cuts_the_story_counts() -> None:
 def test_sites_of_a_kind_are_not_a_site_that_closes() -> None:
     text = "Globex AG said the plan fails to pinpoint the scope for closure in products typically made in plants employing thousands of people."
     assert [m.headcount_max for m in claims(text, date(1987, 3, 19))] in ([], [None])
+
+
+def test_a_cut_of_untold_size_is_not_denied() -> None:
+    text = "Globex Corp said it will close its Akron plant but did not specify how many of the 2,200 workers there would be laid off."
+    assert [(m.kind, m.headcount_min, m.headcount_max) for m in claims(text, date(1987, 4, 8))] == [("new", None, 2200)]
+    assert claims("Globex Corp said no jobs would be lost at the plant.", date(1987, 4, 8)) == []

@@ -136,6 +136,7 @@ _JOBLESS_COUNT_BEFORE = re.compile(
 _THRESHOLD_BEFORE = re.compile(
     r"\b(?:companies|firms|employers|businesses)\s+(?:planning|making|proposing|that\s+plan|which\s+plan)\s+$", re.IGNORECASE
 )
+_HOW_MANY_OF = re.compile(r"\bhow\s+many\s+of\s+(?:the|its|their)\s+$", re.IGNORECASE)
 _REMAINING_BEFORE = re.compile(
     r"\b(?:there\s+(?:are|were|will\s+be|remain)|leaving|left\s+with|retain(?:s|ing)?|keep(?:s|ing)?)\s+(?:now\s+|still\s+|only\s+|just\s+)?$",
     re.IGNORECASE,
@@ -212,6 +213,10 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             # "there are 80 staff left", "thousands of civil servants were on strike": people
             # who stay or protest, not jobs cut
             continue  # "the jobless total reached 5 million", "1,000 unemployed miners": who is out of work
+        if _HOW_MANY_OF.search(before) and q.maximum is not None:
+            # "did not specify how many of the 2,200 workers would be laid off": at most all
+            found.append(JobQuantity(Quantity(q.start, q.end, None, q.maximum, True, q.text), q.start))
+            continue
         job_after = bool(_JOB_AFTER.match(after))
         trig_before = bool(_TRIGGER_BEFORE.search(before))
         total_to = bool(_TOTAL_TO.search(sentence[max(0, q.start - 120) : q.start]))
@@ -253,8 +258,10 @@ def strong_triggers(sentence: str) -> list[re.Match[str]]:
 
 
 # "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
+# "did not say how many jobs will be affected": a cut whose size is untold, not denied
+_UNTOLD = r"\s+(?:yet\s+)?(?:say|specify|disclose|know|give|reveal|indicate|announce)\s+how\s+many"
 NEGATION_RE = re.compile(
-    r"\b(?:no(?!\s+(?:change|sign|end|let-?up|relief|respite|more\s+than))|not(?!\s+rule\s+out)|never|without|nor|n't|"
+    rf"\b(?:no(?!\s+(?:change|sign|end|let-?up|relief|respite|more\s+than))|not(?!\s+rule\s+out)(?!{_UNTOLD})|never|without|nor|n't(?!{_UNTOLD})|"
     r"ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than|"
     # "has suspended its plan to cut": a plan withdrawn is no cut
     r"(?:suspend|shelv|abandon|scrapp|dropp|revers|withdr[ae]w|cancel)\w*\s+(?:\w+\s+){0,2}plans?)\b"
