@@ -424,3 +424,21 @@ def test_a_cut_of_untold_size_is_not_denied() -> None:
     text = "Globex Corp said it will close its Akron plant but did not specify how many of the 2,200 workers there would be laid off."
     assert [(m.kind, m.headcount_min, m.headcount_max) for m in claims(text, date(1987, 4, 8))] == [("new", None, 2200)]
     assert claims("Globex Corp said no jobs would be lost at the plant.", date(1987, 4, 8)) == []
+
+
+def test_a_claim_without_a_place_takes_the_place_of_its_headline() -> None:
+    text = (
+        "GLOBEX TO LAY OFF 850 WORKERS AT DETROIT PLANT\n\n"
+        "Globex Corp said it will permanently lay off 850 hourly workers.\n\n"
+        "The layoffs will take effect next month."
+    )
+    assert [m.locations for m in claims(text, date(1987, 6, 18))] == [["Detroit"]]
+
+
+def test_a_city_in_the_first_sentence_is_not_taken_for_the_place_of_the_cuts() -> None:
+    text = (
+        "Retailer sells two units\n\n"
+        "Globex Stores Inc, based in Little Rock, sold two units on Monday.\n\n"
+        "The buyer, Initech Corp, said it will cut 300 jobs."
+    )
+    assert [m.locations for m in claims(text, date(1987, 4, 13))] == [[]]

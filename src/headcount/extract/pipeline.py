@@ -34,6 +34,7 @@ from headcount.extract.employers import (
 )
 from headcount.extract.kinds import COSTS_RE, PAST_RE, circumstance_spans, classify
 from headcount.extract.ner import entities
+from headcount.extract.places import is_country
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.extract.quantities import PERCENT_RE, Quantity, percent_value
 from headcount.extract.sentences import split_sentences
@@ -366,6 +367,16 @@ def extract_document(doc: Document) -> Extraction:
                     claim.kind = "note"
                 claims.append(claim)
     merged = [c for c in merge_claims(claims, doc_names) if c.kind != "note"]
+    # A claim that names no place happens where the story is set: the places its headline
+    # names, and the countries of its first sentence (a city there is as often a company's
+    # seat or a trial's venue), when that makes one or two.
+    lead_places = [p for s in sentences[:1] for p in find_locations(s.text)]
+    lead_places += [p for s in sentences[1:2] for p in find_locations(s.text) if is_country(p)]
+    lead_places = list(dict.fromkeys(lead_places))
+    if 1 <= len(lead_places) <= 2:
+        for c in merged:
+            if not c.locations and c.kind != "aggregate":
+                c.locations = list(lead_places)
     return Extraction(doc, [_to_mention(c, doc, doc_names) for c in merged], "extracted")
 
 

@@ -87,5 +87,13 @@ def find_places(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _PLACE_RE.finditer(text)]
 
 
+_COUNTRIES = frozenset(_names(COUNTRIES) + _names(REGIONS))
+
+
+def is_country(name: str) -> bool:
+    """A country or a region ("West Germany", "Europe", "the Ruhr"), not a city or a US state."""
+    return name in _COUNTRIES
+
+
 def is_place(name: str) -> bool:
     return name in PLACES or name in DEMONYMS
