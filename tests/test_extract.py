@@ -442,3 +442,11 @@ def test_a_city_in_the_first_sentence_is_not_taken_for_the_place_of_the_cuts() -
         "The buyer, Initech Corp, said it will cut 300 jobs."
     )
     assert [m.locations for m in claims(text, date(1987, 4, 13))] == [[]]
+
+
+def test_a_name_with_a_stock_ticker_is_a_company_even_if_it_reads_like_a_person() -> None:
+    text = (
+        "Companies like Fried Krupp <KRPG.D> and Hoesch Werke AG <HWKG.F> have asked the government "
+        "to pay for the layoffs."
+    )
+    assert {m.company for m in claims(text, date(1987, 6, 16))} == {"Fried Krupp", "Hoesch Werke AG"}

@@ -224,6 +224,9 @@ _SITE_AT = re.compile(
 )
 
 
+_TICKER_AFTER = re.compile(r"\s*(?:<|&lt;)[A-Z][A-Z0-9]*(?:\.[A-Z]{1,3})?>")
+
+
 def find_names(sentence: str) -> list[NameSpan]:
     """Candidate employer names in a sentence, with offsets relative to the sentence."""
     spans: list[NameSpan] = []
@@ -242,7 +245,8 @@ def find_names(sentence: str) -> list[NameSpan]:
         end = offset + len(text)
         if sentence[offset:end] != text:
             text = sentence[offset:end]
-        certain = bool(_LEGAL_END.search(text)) or certain_marks(sentence, offset)
+        # "Fried Krupp <KRPG.D>": a stock ticker after a name marks a listed company
+        certain = bool(_LEGAL_END.search(text)) or certain_marks(sentence, offset) or bool(_TICKER_AFTER.match(sentence, end))
         if certain_marks(sentence, offset) and re.fullmatch(r"[A-Z0-9.]{1,8}", text):
             continue  # a stock ticker such as <KRPG.D>, not a name
         if text in PLACES or text.rstrip(".") in PLACES or text + "." in PLACES:
