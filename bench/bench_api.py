@@ -41,7 +41,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -252,8 +252,9 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
 # --- the requests ---------------------------------------------------------------------------
 
 
-def request_pool(store: Store, size: int, seed: int) -> list[str]:
-    """Typical tracker queries over what the store holds."""
+def request_pool(store: Store, size: int, seed: int) -> list[tuple[str, str]]:
+    """Typical tracker queries over what the store holds: (shape, URL) pairs, the shape
+    naming the kind of query ("company+year", "q+year", ...)."""
     rng = random.Random(seed)
     companies = [g.label for g in store.event_breakdown(None, "company", 300) if g.label]
     years = [g.key for g in store.event_breakdown(None, "year") if g.key and g.events > 50]
@@ -261,28 +262,30 @@ def request_pool(store: Store, size: int, seed: int) -> list[str]:
     countries = [v for v, _ in store.facet_values("country")[:10]]
     words = ["alexa", "cloud", "restructuring", "warehouse", "hospital", "bank", "seattle",
              "california", "software", "retail"]
-    makers = [
-        lambda: {"company": rng.choice(companies)},
-        lambda: {"company": rng.choice(companies), "year": rng.choice(years)},
-        lambda: dict(zip(("company", "since", "until"), (
+    makers: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("company", lambda: {"company": rng.choice(companies)}),
+        ("company+year", lambda: {"company": rng.choice(companies), "year": rng.choice(years)}),
+        ("word+since+until", lambda: dict(zip(("company", "since", "until"), (
             rng.choice(companies).split()[0],
             *(f"{a}-01-01" if i == 0 else f"{b}-12-31"
               for i, (a, b) in enumerate([sorted(rng.sample(years, 2))] * 2)),
-        ), strict=True)),
-        lambda: {"year": rng.choice(years), "industry": rng.choice(industries)},
-        lambda: {"year": rng.choice(years), "country": rng.choice(countries)},
-        lambda: {"source": rng.choice(["warn", "table"]), "year": rng.choice(years)},
-        lambda: {"min_headcount": rng.choice([500, 1000, 5000]), "sort": "-headcount",
-                 "year": rng.choice(years)},
-        lambda: {"q": rng.choice(words), "year": rng.choice(years)},
-        lambda: {"page": rng.randint(1, 5)},
-        lambda: {"industry": rng.choice(industries), "sort": rng.choice(["-date", "company"]),
-                 "page": rng.randint(1, 3)},
+        ), strict=True))),
+        ("year+industry", lambda: {"year": rng.choice(years), "industry": rng.choice(industries)}),
+        ("year+country", lambda: {"year": rng.choice(years), "country": rng.choice(countries)}),
+        ("source+year", lambda: {"source": rng.choice(["warn", "table"]),
+                                 "year": rng.choice(years)}),
+        ("min_headcount+year", lambda: {"min_headcount": rng.choice([500, 1000, 5000]),
+                                        "sort": "-headcount", "year": rng.choice(years)}),
+        ("q+year", lambda: {"q": rng.choice(words), "year": rng.choice(years)}),
+        ("page", lambda: {"page": rng.randint(1, 5)}),
+        ("industry+sort", lambda: {"industry": rng.choice(industries),
+                                   "sort": rng.choice(["-date", "company"]),
+                                   "page": rng.randint(1, 3)}),
     ]
     pool = []
     for _ in range(size):
-        params = rng.choice(makers)()
-        pool.append("/api/events?" + urllib.parse.urlencode(params))
+        shape, make = rng.choice(makers)
+        pool.append((shape, "/api/events?" + urllib.parse.urlencode(make())))
     return pool
 
 
@@ -291,7 +294,7 @@ def request_pool(store: Store, size: int, seed: int) -> list[str]:
 
 async def _raw_client(
     host: str, port: int, pool: list[str], deadline: float, budget: list[int],
-    latencies: list[float], errors: list[str], rng: random.Random,
+    latencies: list[tuple[str, float]], errors: list[str], rng: random.Random,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -321,7 +324,7 @@ async def _raw_client(
                         break
             else:
                 await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
+            latencies.append((path, time.perf_counter() - started))
             status = status_line.split(b" ")[1] if status_line else b"---"
             if status != b"200":
                 errors.append(f"{status.decode()} {path}")
@@ -333,7 +336,7 @@ async def _raw_client(
 
 async def _httpx_client(
     base: str, pool: list[str], deadline: float, budget: list[int],
-    latencies: list[float], errors: list[str], rng: random.Random,
+    latencies: list[tuple[str, float]], errors: list[str], rng: random.Random,
 ) -> None:
     import httpx
 
@@ -347,16 +350,45 @@ async def _httpx_client(
             except httpx.HTTPError as exc:
                 errors.append(f"{type(exc).__name__}: {exc}")
                 continue
-            latencies.append(time.perf_counter() - started)
+            latencies.append((path, time.perf_counter() - started))
             if response.status_code != 200:
                 errors.append(f"{response.status_code} {path}")
 
 
-def load(port: int, pool: list[str], clients: int, seconds: float, max_requests: int,
-         client: str, seed: int) -> dict[str, Any]:
-    latencies: list[float] = []
+def _percentile(ordered: Sequence[float], p: float) -> float:
+    return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by process `pid` and its live children (uvicorn's
+    workers), from /proc; None where there is no /proc. Unlike latency it hardly moves when
+    other work shares the machine."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # Fields after the command name (which may hold spaces) in parentheses.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load(port: int, pool: list[tuple[str, str]], clients: int, seconds: float,
+         max_requests: int, client: str, seed: int, server_pid: int | None = None,
+         ) -> dict[str, Any]:
+    latencies: list[tuple[str, float]] = []
     errors: list[str] = []
     budget = [max_requests]
+    shape_of = dict((url, shape) for shape, url in pool)
+    urls = list(shape_of)
+    cpu_before = server_cpu_seconds(server_pid) if server_pid else None
 
     async def run() -> float:
         started = time.perf_counter()
@@ -365,30 +397,43 @@ def load(port: int, pool: list[str], clients: int, seconds: float, max_requests:
         for i in range(clients):
             rng = random.Random(seed * 1000 + i)
             if client == "httpx":
-                tasks.append(_httpx_client(f"http://127.0.0.1:{port}", pool, deadline, budget,
+                tasks.append(_httpx_client(f"http://127.0.0.1:{port}", urls, deadline, budget,
                                            latencies, errors, rng))
             else:
-                tasks.append(_raw_client("127.0.0.1", port, pool, deadline, budget, latencies,
+                tasks.append(_raw_client("127.0.0.1", port, urls, deadline, budget, latencies,
                                          errors, rng))
         await asyncio.gather(*tasks)
         return time.perf_counter() - started
 
     elapsed = asyncio.run(run())
-    ordered = sorted(latencies)
-
-    def pct(p: float) -> float:
-        return 1000 * ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
-
+    cpu_after = server_cpu_seconds(server_pid) if server_pid else None
+    ordered = sorted(t for _, t in latencies)
+    by_shape: dict[str, list[float]] = {}
+    for path, t in latencies:
+        by_shape.setdefault(shape_of[path], []).append(t)
+    shapes = {}
+    for shape, times in sorted(by_shape.items()):
+        times.sort()
+        shapes[shape] = {
+            "requests": len(times),
+            "p50_ms": round(_percentile(times, 0.50), 1),
+            "p95_ms": round(_percentile(times, 0.95), 1),
+        }
+    cpu_ms = None
+    if cpu_before is not None and cpu_after is not None and latencies:
+        cpu_ms = round(1000 * (cpu_after - cpu_before) / len(latencies), 2)
     return {
         "requests": len(latencies),
         "seconds": round(elapsed, 2),
         "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
         "errors": len(errors),
         "error_samples": errors[:5],
-        "p50_ms": round(pct(0.50), 1),
-        "p95_ms": round(pct(0.95), 1),
-        "p99_ms": round(pct(0.99), 1),
-        "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else 0.0,
+        "p50_ms": round(_percentile(ordered, 0.50), 1),
+        "p95_ms": round(_percentile(ordered, 0.95), 1),
+        "p99_ms": round(_percentile(ordered, 0.99), 1),
+        "mean_ms": round(1000 * statistics.fmean(ordered), 1) if ordered else 0.0,
+        "server_cpu_ms_per_request": cpu_ms,
+        "shapes": shapes,
     }
 
 
@@ -402,7 +447,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db: str, workers: int, cache_size: int) -> Iterator[int]:
+def server(db: str, workers: int, cache_size: int) -> Iterator[tuple[int, int]]:
+    """A uvicorn server over `db` in a subprocess: yields (its port, its process id)."""
     port = free_port()
     env = {**os.environ, "HEADCOUNT_DB": db, "HEADCOUNT_CACHE_SIZE": str(cache_size)}
     process = subprocess.Popen(
@@ -427,7 +473,7 @@ def server(db: str, workers: int, cache_size: int) -> Iterator[int]:
         for _ in range(4 * workers):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/events?per_page=1", timeout=120):
                 pass
-        yield port
+        yield port, process.pid
     finally:
         process.terminate()
         try:
@@ -505,15 +551,18 @@ def main() -> int:
                     pool = request_pool(store, args.pool, args.seed)
                 runs = {}
                 for cache in (("on", "off") if args.cache == "both" else (args.cache,)):
-                    with server(db, args.workers, 2048 if cache == "on" else 0) as port:
+                    with server(db, args.workers, 2048 if cache == "on" else 0) as (port, pid):
                         print(f"{backend}: load, cache {cache} ...", file=sys.stderr)
                         if args.warmup > 0:
                             load(port, pool, args.clients, args.warmup, args.max_requests,
                                  args.client, args.seed + 1)
+                        # Other work on the machine slows the server: say how busy it was.
+                        before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
                         runs[f"cache_{cache}"] = load(
                             port, pool, args.clients, args.seconds, args.max_requests,
-                            args.client, args.seed,
+                            args.client, args.seed, pid,
                         )
+                        runs[f"cache_{cache}"]["load_1m_before"] = before
                 results[backend] = {"ledger": built, **runs}
     load_1m = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     results["load_1m"] = load_1m
@@ -531,16 +580,27 @@ def main() -> int:
         print(f"\n{backend}: {built['events_in_store']:,} events, {built['claims_in_store']:,} claims "
               f"(filled in {built['fill_seconds']}s, read model built in {built['index_seconds']}s)")
         print(f"  {'cache':<6} {'requests':>9} {'req/s':>8} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} "
-              f"{'p99 ms':>8}  target p95 < 50 ms")
-        for key, run in results[backend].items():
-            if not key.startswith("cache_"):
-                continue
+              f"{'p99 ms':>8} {'CPU ms/req':>11} {'load':>5}  target p95 < 50 ms")
+        runs = {k[6:]: v for k, v in results[backend].items() if k.startswith("cache_")}
+        for cache, run in runs.items():
             mark = "PASS" if run["p95_ms"] < 50 and run["errors"] == 0 else "BELOW"
-            print(f"  {key[6:]:<6} {run['requests']:>9,} {run['requests_per_s']:>8,.0f} "
+            cpu = run["server_cpu_ms_per_request"]
+            busy = run["load_1m_before"]
+            print(f"  {cache:<6} {run['requests']:>9,} {run['requests_per_s']:>8,.0f} "
                   f"{run['errors']:>7} {run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} "
-                  f"{run['p99_ms']:>8.1f}  {mark if backend == 'sqlite' else ''}")
+                  f"{run['p99_ms']:>8.1f} {'-' if cpu is None else f'{cpu:.2f}':>11} "
+                  f"{'-' if busy is None else f'{busy:.1f}':>5}  "
+                  f"{mark if backend == 'sqlite' else ''}")
             for sample in run["error_samples"]:
                 print(f"    error: {sample}")
+        # Which kinds of query are slow: p50 / p95 of each, per run.
+        print(f"\n  {'p50 / p95 ms by query':<24}" + "".join(f"{'cache ' + c:>18}" for c in runs))
+        for shape in sorted({shape for run in runs.values() for shape in run["shapes"]}):
+            cells = []
+            for run in runs.values():
+                got = run["shapes"].get(shape)
+                cells.append(f"{got['p50_ms']:.1f} / {got['p95_ms']:.1f}" if got else "-")
+            print(f"  {shape:<24}" + "".join(f"{c:>18}" for c in cells))
     if load_1m is not None:
         print(f"\n1-minute load average at the end: {load_1m:.2f}")
     return 0

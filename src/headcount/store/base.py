@@ -1403,11 +1403,20 @@ class Store(ABC):
         # must not tempt the planner into the date index instead.)
         by_date = f.company is None and f.company_id is None
         if since_day:
-            where.append(("x.day >= ? AND " if by_date else "") + "x.day >= substr(?, 1, length(x.day))")
-            params += [since_day[:4], since_day] if by_date else [since_day]
+            # A date at or after the whole since day is in (it cannot sort after it as a
+            # prefix), so only earlier ones pay for substr(): "2023-11" for since 2023-11-15.
+            where.append(
+                ("x.day >= ? AND " if by_date else "")
+                + "(x.day >= ? OR x.day >= substr(?, 1, length(x.day)))"
+            )
+            params += [since_day[:4], since_day, since_day] if by_date else [since_day] * 2
         if until_day:
-            where.append(("x.day <= ? AND " if by_date else "") + "x.day <= substr(?, 1, length(x.day))")
-            params += [until_day, until_day] if by_date else [until_day]
+            # until_day is a whole day, at least as long as any date: a date at or before it is
+            # at or before its prefix of the date's own length, and one after it is after that
+            # prefix too, so the plain comparison is the precision-aware one. (Hidden from the
+            # day index behind || '' when a company's indexes should find the rows.)
+            where.append("x.day <= ?" if by_date else "(x.day || '') <= ?")
+            params.append(until_day)
         if f.min_headcount is not None:
             where.append("x.figure >= ?")
             params.append(f.min_headcount)
