@@ -111,6 +111,7 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "The labor agreement contains a job security fund to protect workers whose jobs are threatened by new technology.",
         "Globex said regular employees who may be on layoff would be offered employment first.",
         "The union vowed to fight wage and job cuts in talks with Globex Corp starting in July.",
+        "Long-term unemployment, defined as being out of work for more than a year, affects about 830,000 people.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:
@@ -450,3 +451,22 @@ def test_a_name_with_a_stock_ticker_is_a_company_even_if_it_reads_like_a_person(
         "to pay for the layoffs."
     )
     assert {m.company for m in claims(text, date(1987, 6, 16))} == {"Fried Krupp", "Hoesch Werke AG"}
+
+
+def test_figures_over_many_employers_merge_only_when_equal() -> None:
+    text = (
+        "Textile jobs at risk\n\n"
+        "Six textile factories have closed in Lesotho, leaving 6,650 garment workers jobless.\n\n"
+        "Campaigners warn that developing nations could lose thousands of jobs once the quotas go."
+    )
+    ranges = sorted((m.headcount_min or 0, m.headcount_max or 0) for m in claims(text, date(2005, 1, 10)))
+    assert ranges == [(2000, 9999), (6650, 6650)]
+
+
+def test_a_poll_and_a_title_are_not_employers() -> None:
+    text = (
+        "Labour gains in poll\n\n"
+        "An Eyewitness poll showed Prime Minister David Lange ahead.\n\n"
+        "An Eyewitness poll said the reform had thrown thousands of people out of work."
+    )
+    assert not any(m.company and ("Eyewitness" in m.company or m.company == "Prime") for m in claims(text, date(1987, 4, 8)))

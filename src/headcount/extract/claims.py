@@ -70,6 +70,8 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
             kgroup = doc_names.find(k.employer_text) if k.employer_text else None
             if kgroup != group or (group is None and c.employer_text != k.employer_text):
                 continue
+            if c.employer_text is None and claim_range(c) != claim_range(k):
+                continue  # figures over many employers are one only when they are the same figure
             if c.quantity and k.quantity and (claims_overlap(c, k) or _restated(c, k)):
                 if k.kind == "past" and c.kind == "cumulative":
                     k.kind = "cumulative"  # "12,500 jobs had gone" is "the first 12,500" of a plan

@@ -198,7 +198,9 @@ def _trim(words: list[str]) -> list[str]:
     # "BankAmerica Corp Chairman A.W. Clausen": a title ends the company's name.
     for i, word in enumerate(words[1:], 1):
         if word.lower().rstrip(".,") in _TITLES:
-            words = words[:i]
+            # "Prime Minister David Lange", "Finance Minister ...": the words before the title
+            # qualify it and name no one
+            words = [] if i == 1 and words[0].lower() in _TITLE_QUALIFIERS else words[:i]
             break
     while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in _NOT_NAMES):
         words = words[:-1]
@@ -207,6 +209,12 @@ def _trim(words: list[str]) -> list[str]:
 
 _TITLES = frozenset(
     ["chairman", "chairwoman", "president", "chief", "executive", "director", "spokesman", "spokeswoman", "analyst", "treasurer", "secretary", "minister", "chancellor", "governor", "senator", "ceo", "cfo", "coo"]
+)
+
+
+_TITLE_QUALIFIERS = frozenset(
+    ["prime", "vice", "deputy", "acting", "foreign", "finance", "attorney", "trade", "labour", "labor", "energy",
+     "interior", "defence", "defense", "economy", "industry", "justice", "health", "education", "transport"]
 )
 
 

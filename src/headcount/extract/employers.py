@@ -270,10 +270,15 @@ def employer_names(
                 continue
             if label == "ORG":
                 span = NameSpan(span.start, span.end, span.text, True)
-        if re.match(r"^\s+(?:games|brands?|models?|series|films?|franchise|products|software|apps?|phones?|cars|trucks)\b", after) or re.match(
+        if re.match(
+            r"^(?:/[\w-]+)?\s+(?:games|brands?|models?|series|films?|franchise|products|software|apps?|phones?|cars|trucks|"
+            r"polls?|survey|news\s+broadcast|broadcast|programme|program|show|index)\b",
+            after,
+            re.IGNORECASE,
+        ) or re.match(
             r"^\s+(?:<[^>]*>\s+)?[A-Z]?-?\d{3}", after
         ):
-            continue  # "the Harry Potter games", "Boeing Co 727-100's": a product, not its maker
+            continue  # "the Harry Potter games", "Boeing Co 727-100's", "an Eyewitness poll": a product
         words = span.text.split()
         if (
             2 <= len(words) <= 3 and not span.certain and _PERSON_SPEAKS.match(after)

@@ -129,7 +129,10 @@ _TOTAL_TO = re.compile(
     re.IGNORECASE,
 )
 _JOBLESS_COUNT_BEFORE = re.compile(
-    r"\b(?:jobless|unemployment|unemployed)\s+(?:total|figure|level|count|queue|rolls?)\b[^.;]{0,40}$", re.IGNORECASE
+    r"\b(?:jobless|unemployment|unemployed)\s+(?:total|figure|level|count|queue|rolls?)\b[^.;]{0,40}$"
+    # "long-term unemployment ... affects about 830,000 people"
+    r"|\b(?:jobless|unemployment)\b[^.;]{0,80}\b(?:affects?|affecting|afflicts?)\s+(?:about\s+|some\s+|nearly\s+|around\s+|over\s+)?$",
+    re.IGNORECASE,
 )
 # "the consultation required for companies planning more than 10 redundancies": a rule's
 # threshold, not anyone's cut
@@ -207,7 +210,7 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue  # a day of a month
         if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after):
             continue
-        if _JOBLESS_COUNT_BEFORE.search(before) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
+        if _JOBLESS_COUNT_BEFORE.search(sentence[max(0, q.start - 140) : q.start]) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
             continue
         if (_REMAINING_BEFORE.search(before) and not _JOBLESS_STATE_AFTER.match(after)) or _PROTESTERS_AFTER.match(after):
             # "there are 80 staff left", "thousands of civil servants were on strike": people
