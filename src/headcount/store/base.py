@@ -164,6 +164,8 @@ _CLAIM_JOIN = (
 )
 # Keeps IN (...) lists well under every driver's parameter limit.
 _CHUNK = 500
+# How far the company filter counts the companies a word starts, to pick the rarest word.
+_WORD_COUNT_BOUND = 200
 
 # The date a claim is filed under: its own when the text gave one, else when it was published.
 _EFFECTIVE_DATE = "COALESCE(m.date, d.published_at)"
@@ -1312,9 +1314,18 @@ class Store(ABC):
         if len(stale) > 1000:
             # Many rows changed (a first build, a bulk import): let the planner see the new
             # sizes, so that it keeps choosing the narrow indexes.
-            for table in ("event_index", "event_search", "event_records", "company_words"):
-                self._execute(f"ANALYZE {table}")
+            self._tables_rewritten(("event_index", "event_search", "event_records", "company_words"))
         return len(stale) + len(gone)
+
+    def _tables_rewritten(self, tables: Sequence[str]) -> None:
+        """After many rows of `tables` changed: bring the planner's statistics up to date."""
+        for table in tables:
+            self._execute(f"ANALYZE {table}")
+
+    @abstractmethod
+    def serve_many_small_queries(self) -> None:
+        """Set this connection up for a server's load: many short queries at once (the web
+        app calls it on each connection it pools)."""
 
     def _search_condition(self, terms: Sequence[str]) -> tuple[str, list[Any]]:
         """A condition on event_index x: every term is in the event's search text."""
@@ -1345,9 +1356,12 @@ class Store(ABC):
             # company through the (company_id, word) index.
             asked = list(dict.fromkeys(asked))
             if len(asked) > 1:
+                # Counted up to a bound: a word past it ("inc", "copy") drives no better than
+                # another, and counting its thousands of rows would cost more than the query.
                 counts = {
                     word: self._fetchone(
-                        "SELECT COUNT(*) FROM company_words WHERE word >= ? AND word < ?",
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM company_words "
+                        f"WHERE word >= ? AND word < ? LIMIT {_WORD_COUNT_BOUND}) w",
                         (word, word + "\uffff"),
                     )
                     for word in asked

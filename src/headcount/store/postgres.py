@@ -137,6 +137,22 @@ class PostgresStore(Store):
     def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._conn.execute(_pyformat(sql), params).fetchall()
 
+    def _tables_rewritten(self, tables: Sequence[str]) -> None:
+        if self._depth:  # VACUUM cannot run inside a transaction
+            super()._tables_rewritten(tables)
+            return
+        # VACUUM also marks the pages all-visible, without which an index-only scan still
+        # reads every row's page (autovacuum would do it, but only later).
+        for table in tables:
+            self._conn.execute(f"VACUUM (ANALYZE) {table}")
+
+    def serve_many_small_queries(self) -> None:
+        # A parallel plan takes worker processes from the other requests on the same cores
+        # (and picks a parallel sequential scan over the trigram index for a search), and JIT
+        # compiles for longer than these queries run.
+        self._conn.execute("SET max_parallel_workers_per_gather = 0")
+        self._conn.execute("SET jit = off")
+
     def _lower(self, expr: str) -> str:
         if self._lower_collation is None:
             return f"lower({expr})"

@@ -104,6 +104,9 @@ class SQLiteStore(Store):
     def close(self) -> None:
         self._conn.close()
 
+    def serve_many_small_queries(self) -> None:
+        pass  # every SQLite connection is set up for it already (open())
+
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         return self._conn.execute(sql, params).rowcount
 

@@ -160,7 +160,9 @@ class Ledger:
                 return self._idle.pop()
             self._open += 1
         try:  # outside the lock: connecting can take a while
-            return open_store(self.db)
+            store = open_store(self.db)
+            store.serve_many_small_queries()
+            return store
         except BaseException:
             with self._pool:
                 self._open -= 1
