@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from headcount.extract.companies import (
     JOBS_AT,
@@ -150,7 +151,9 @@ _UNIT_OF = re.compile(r"^\S*[’']S\s+(?:<[^>]*>\s+)?(?:UNIT|SUBSIDIARY|ARM|DIVI
 _HEADLINE_WORDS = frozenset(["THE", "A", "AN", "JOB", "JOBS", "NEW", "MORE", "US", "U.S.", "UK", "U.K.", "TOTAL", "SOME", "ALL"])
 
 
+@lru_cache(maxsize=4096)
 def is_upper(text: str) -> bool:
+    """A line in capitals (a newswire headline); asked many times of each sentence."""
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.8
 
