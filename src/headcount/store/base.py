@@ -1498,7 +1498,53 @@ class Store(ABC):
         filter worked out once (a company filter looks up the companies it names first)."""
         f = f or EventFilter()
         where = self._index_where(f)
+        if f.terms():
+            return self._searched_page(f, where, sort, offset, limit)
         return self._totals(f, where), self._records(f, where, sort, offset, limit)
+
+    def _order(self, f: EventFilter, sort: str | None) -> tuple[str, str]:
+        """The ORDER BY expression of `sort` over event_index x, and ASC or DESC."""
+        name, descending = parse_sort(sort)
+        order = SORTS[name]
+        if f.company is not None or f.company_id is not None:
+            # A company's events are few: find them by its indexes and sort them, rather than
+            # walk the whole sort index looking for them (which SQLite would choose for LIMIT).
+            order = f"({order} || '')" if name in ("date", "company", "first_seen") else f"({order} + 0)"
+        return order, "DESC" if descending else "ASC"
+
+    def _searched_page(
+        self,
+        f: EventFilter,
+        where_params: tuple[str, list[Any]],
+        sort: str | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[Totals, list[tuple[str, str]]]:
+        # A search costs most of the query (the text index, then the words checked on each
+        # candidate), so its events are found once, kept (a CTE read twice is materialized by
+        # both engines) and both counted and paged from there, in one statement.
+        if offset < 0 or limit < 0:
+            raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
+        where, params = where_params
+        order, direction = self._order(f, sort)
+        rows = self._fetchall(
+            "WITH hits AS (SELECT x.event_id, "
+            f"{order} AS sort_key, x.figure, COALESCE(x.family_id, x.company_id) AS owner "
+            f"FROM event_index x{where}), "
+            "page AS (SELECT event_id, sort_key FROM hits "
+            f"ORDER BY sort_key {direction}, event_id {direction} LIMIT ? OFFSET ?) "
+            "SELECT 0, NULL, NULL, COUNT(*), SUM(figure), "
+            "SUM(CASE WHEN figure IS NULL THEN 1 ELSE 0 END), COUNT(DISTINCT owner) FROM hits "
+            "UNION ALL "
+            "SELECT 1, p.event_id, r.record, "
+            f"ROW_NUMBER() OVER (ORDER BY p.sort_key {direction}, p.event_id {direction}), "
+            "NULL, NULL, NULL FROM page p JOIN event_records r ON r.event_id = p.event_id",
+            [*params, limit, offset],
+        )
+        counted = next(row for row in rows if row[0] == 0)
+        totals = Totals(int(counted[3]), int(counted[4] or 0), int(counted[5] or 0), int(counted[6]))
+        page = sorted((row for row in rows if row[0] == 1), key=lambda row: int(row[3]))
+        return totals, [(row[1], row[2]) for row in page]
 
     def _records(
         self,
@@ -1508,15 +1554,10 @@ class Store(ABC):
         offset: int,
         limit: int,
     ) -> list[tuple[str, str]]:
-        name, descending = parse_sort(sort)
         if offset < 0 or limit < 0:
             raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
         where, params = where_params
-        direction = "DESC" if descending else "ASC"
-        order = SORTS[name]
-        if f.company is not None or f.company_id is not None:
-            # As in find_events: a company's few events are found by its indexes, then sorted.
-            order = f"({order} || '')" if name in ("date", "company", "first_seen") else f"({order} + 0)"
+        order, direction = self._order(f, sort)
         # The page's keys first, from the indexes alone; then one record per key. Sorting
         # whole records (or joined event rows) would carry every matching row's text through
         # the sort.
