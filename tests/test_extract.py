@@ -470,3 +470,12 @@ def test_a_poll_and_a_title_are_not_employers() -> None:
         "An Eyewitness poll said the reform had thrown thousands of people out of work."
     )
     assert not any(m.company and ("Eyewitness" in m.company or m.company == "Prime") for m in claims(text, date(1987, 4, 8)))
+
+
+def test_units_named_after_a_closing_verb_or_as_a_smelter_or_store() -> None:
+    from headcount.extract.attributes import find_units
+
+    assert find_units("Onex said it closed a small metal can manufacturing plant on Monday.") == [
+        "small metal can manufacturing plant"
+    ]
+    assert find_units("The company will sell the smelter, which employs 320 people.") == ["smelter"]

@@ -10,12 +10,14 @@ _UNIT_NOUN = (
     r"(?:unit|units|division|divisions|plant|plants|factory|factories|operations?|business|"
     r"businesses|department|departments|centre|center|centres|centers|team|teams|office|offices|"
     r"facility|facilities|mill|mills|mine|mines|subsidiary|arm|branch|branches|site|sites|"
-    r"headquarters|studio|studios|platform|group|line|shipyard|yard|works|staff|newsroom)"
+    r"headquarters|studio|studios|platform|group|line|shipyard|yard|works|staff|newsroom|smelter|smelters|"
+    r"refinery|refineries|store|stores|warehouse|warehouses|depot|depots)"
 )
 # "its Alexa and AI unit", "at the Lansing Buick-Oldsmobile-Cadillac plant", "in its music
 # and gaming divisions": a determiner, up to six modifier words, a unit noun.
 _UNIT_RE = re.compile(
-    rf"\b(?:its|their|the|his|her|at|in|within|from|across|close|closes|closing|shut|shuts|idle|idles|idling|affect|affects|affecting)\s+"
+    rf"\b(?:its|their|the|his|her|at|in|within|from|across|close|closes|closed|closing|shut|shuts|idle|idles|idled|idling|affect|affects|affecting)\s+"
+    rf"(?:an?\s+)?"  # "closed a small metal can manufacturing plant"
     rf"((?:(?!(?:the|a|an|its|of|to|for|by|with|that|which|who|and\s+the)\b)[\w’'&.,-]+\s+){{0,6}}?{_UNIT_NOUN})\b",
     re.IGNORECASE,
 )
