@@ -8,11 +8,14 @@ import io
 import json
 import os
 import sqlite3
+import threading
+import time
 import urllib.parse
 import uuid
 import warnings
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -24,9 +27,16 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from headcount.store import open_store
-from headcount.store.event_index import BREAKDOWNS, REASON_NAMES, SOURCE_KINDS, reason_tags
+from headcount.store.event_index import (
+    BREAKDOWNS,
+    REASON_NAMES,
+    SOURCE_KINDS,
+    EventFilter,
+    reason_tags,
+)
 from headcount.web import create_app
 from headcount.web.app import CSP
+from headcount.web.queries import Ledger
 from web_support import build_ledger
 
 TOKEN = "test-token-123"
@@ -206,6 +216,7 @@ def test_sort_orders(client: TestClient, sort: str) -> None:
         ("/api/companies/no-such-company", 404, "no company"),
         ("/feeds/companies/no-such-company.atom", 404, "no company"),
         ("/api/nothing-here", 404, "Not Found"),
+        ("/api/events?company=%2C%2C", 400, "company filter has no words"),
     ],
 )
 def test_error_responses(client: TestClient, url: str, status: int, message: str) -> None:
@@ -213,6 +224,81 @@ def test_error_responses(client: TestClient, url: str, status: int, message: str
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
     assert message.lower() in json.dumps(response.json()["detail"]).lower()
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "year=2023&sort=company", "q=amazon&per_page=3&page=2", "company=amazon&since=2023-01",
+     "source=warn&min_headcount=10&sort=-headcount", "industry=retail&reason=ai"],
+)
+def test_queries_the_route_answers_agree_with_plain_ones(client: TestClient, query: str) -> None:
+    """A plain query is answered before FastAPI's route (EventsFastPath); one with a parameter
+    the API does not know goes through the route. Both give the same answer."""
+    plain = get(client, f"/api/events?{query}")
+    routed = get(client, f"/api/events?{query}&utm_source=feed")
+    for answer in (plain, routed):
+        answer.pop("next")
+    assert routed == plain
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["year=2023&year=2024", "utm=1", "page=007", "page=+2", "page=0", "per_page=501", "per_page=",
+     "min_headcount=5.0", "sort=weekday", "year=23", "since=2024&until=2023", "company=%2C%2C"],
+)
+def test_unusual_queries_are_left_to_the_route(query: str) -> None:
+    from starlette.datastructures import QueryParams
+
+    from headcount.web.app import plain_events_query
+
+    assert plain_events_query(QueryParams(query)) is None
+
+
+def test_plain_queries_are_read_as_the_route_reads_them() -> None:
+    from starlette.datastructures import QueryParams
+
+    from headcount.web.app import plain_events_query
+
+    query = plain_events_query(QueryParams("q=Alexa&year=2023&sort=company&page=2&per_page=20&min_headcount=0"))
+    assert query is not None
+    assert (query.sort, query.page, query.per_page) == ("company", 2, 20)
+    assert query.filter == EventFilter(q="Alexa", since="2023", until="2023", min_headcount=0)
+    default = plain_events_query(QueryParams(""))
+    assert default is not None and (default.sort, default.page, default.per_page) == ("-date", 1, 50)
+
+
+def test_ledger_pool_lends_at_most_its_size_and_takes_every_store_back(db: str) -> None:
+    ledger = Ledger(db, cache_size=0, pool_size=3)
+    lent = 0
+    most = 0
+    lock = threading.Lock()
+
+    def use(_: int) -> int:
+        nonlocal lent, most
+        with ledger.connection() as store:
+            with lock:
+                lent += 1
+                most = max(most, lent)
+            time.sleep(0.01)
+            count = store.event_count()
+            with lock:
+                lent -= 1
+        return count
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        counts = list(pool.map(use, range(60)))
+    assert len(set(counts)) == 1 and most <= 3
+    assert ledger.pool_status() == (3, 3)  # all open stores are back, idle
+    # A store whose use failed is closed, not lent again.
+    with pytest.raises(ValueError), ledger.connection() as store:
+        store.find_events(EventFilter(), "weekday")
+    assert ledger.pool_status() == (2, 2)
+    # Answers through the pool, then closing closes every store.
+    assert ledger.records_page(EventFilter(q="alexa"), "-date", 1, 10).totals.events == 1
+    ledger.close()
+    assert ledger.pool_status() == (0, 0)
+    with pytest.raises(RuntimeError), ledger.connection():
+        pass
 
 
 # --- one event, companies, statistics --------------------------------------------------------
@@ -528,6 +614,9 @@ def pg_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     [
         "/api/events?company=Amazon&since=2023-01-01&until=2023-12-31",
         "/api/events?q=alexa",
+        "/api/events?q=several+hundred&since=2023",
+        "/api/events?q=al",
+        "/api/events?q=a_b",
         "/api/events?source=warn&sort=-headcount&per_page=20&page=2",
         "/api/events?industry=retail&min_headcount=100&sort=company",
         "/api/statistics?by=company&limit=10",
