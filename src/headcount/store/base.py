@@ -397,6 +397,10 @@ class Store(ABC):
     #: Starts the outermost transaction of `transaction()`.
     _BEGIN: ClassVar[str] = "BEGIN"
 
+    #: Whether a read is work done in this process on local pages (SQLite), not a wait for a
+    #: database server: a caller on an event loop may run it in place.
+    LOCAL_READS: ClassVar[bool] = False
+
     def __init__(self, migrated: Sequence[int] = ()) -> None:
         self._depth = 0
         #: Migration versions run when this store was opened (empty if it was up to date).

@@ -66,6 +66,9 @@ class SQLiteStore(Store):
     # in between, instead of waiting out the busy timeout.
     _BEGIN: ClassVar[str] = "BEGIN IMMEDIATE"
 
+    # In WAL mode a reader never waits for a writer, and the pages are memory-mapped.
+    LOCAL_READS: ClassVar[bool] = True
+
     def __init__(self, conn: sqlite3.Connection, migrated: Sequence[int] = ()) -> None:
         super().__init__(migrated)
         self._conn = conn

@@ -133,8 +133,9 @@ class Ledger:
         self._version: tuple[str | None, int] | None = None
         self.generation = 0
         # Opening one store now reports a bad URL or an unreachable server at start-up.
-        with self.connection():
-            pass
+        with self.connection() as store:
+            #: Whether reads are work in this process (SQLite) rather than waits on a server.
+            self.local_reads = store.LOCAL_READS
 
     # --- connections, freshness and the cache -------------------------------------------
 
@@ -274,23 +275,47 @@ class Ledger:
             self.cached(("events", f.key(), sort, page, per_page), rows), totals, page, per_page
         )
 
+    def records_page_now(
+        self, f: EventFilter, sort: str | None, page: int, per_page: int
+    ) -> RecordsPage | None:
+        """records_page() on an idle store, or None at once when no store is idle (so the
+        caller, an event loop, never waits for one)."""
+        with self._pool:
+            if self._closed or not self._idle:
+                return None
+            store = self._idle.pop()
+        try:
+            page_found = self._records_page(f, sort, page, per_page, lambda question: question(store))
+        except BaseException:
+            self._drop(store)
+            raise
+        self._give_back(store)
+        return page_found
+
     def records_page(self, f: EventFilter, sort: str | None, page: int, per_page: int) -> RecordsPage:
         """events_page() as the API's JSON records (see Store.find_event_records)."""
+        return self._records_page(f, sort, page, per_page, self._ask)
+
+    def _records_page(
+        self,
+        f: EventFilter,
+        sort: str | None,
+        page: int,
+        per_page: int,
+        ask: Callable[[Callable[[Store], Any]], Any],
+    ) -> RecordsPage:
         _check_page(page, per_page)
-        found, totals, generation = self.lookup(("totals", f.key()))
+        key = f.key()
+        found, totals, generation = self.lookup(("totals", key))
         if found:
             records = self.cached(
-                ("records", f.key(), sort, page, per_page),
-                lambda: self._ask(
-                    lambda s: s.find_event_records(f, sort, (page - 1) * per_page, per_page)
-                ),
+                ("records", key, sort, page, per_page),
+                lambda: ask(lambda s: s.find_event_records(f, sort, (page - 1) * per_page, per_page)),
             )
         else:
-            totals, records = self._ask(
-                lambda s: s.event_page(f, sort, (page - 1) * per_page, per_page)
-            )
-            self.remember(("totals", f.key()), totals, generation)
-            self.remember(("records", f.key(), sort, page, per_page), records, generation)
+            totals, records = ask(lambda s: s.event_page(f, sort, (page - 1) * per_page, per_page))
+            self.remember(("totals", key), totals, generation)
+            self.remember(("records", key, sort, page, per_page), records, generation)
         return RecordsPage(records, totals, page, per_page)
 
     def iter_events(
