@@ -112,6 +112,13 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "Globex said regular employees who may be on layoff would be offered employment first.",
         "The union vowed to fight wage and job cuts in talks with Globex Corp starting in July.",
         "Long-term unemployment, defined as being out of work for more than a year, affects about 830,000 people.",
+        "Laws on cafe opening hours were introduced after a fire at one cafe that killed 25 people.",
+        "Hu was dismissed from the top Communist Party job after being accused of mistakes.",
+        "Tax credits will cut 850,000 people from the tax rolls, the economist said.",
+        "Employees of Globex Corp have gone to the FBI with allegations of fraud.",
+        "The minister said laws affecting 750,000 people with dementia needed updating.",
+        "O'Leary's future was in question, but the chairman said he was happy to secure the deal.",
+        "The European Community is to boost spending to help the jobless this year.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:
@@ -479,3 +486,13 @@ def test_units_named_after_a_closing_verb_or_as_a_smelter_or_store() -> None:
         "small metal can manufacturing plant"
     ]
     assert find_units("The company will sell the smelter, which employs 320 people.") == ["smelter"]
+
+
+def test_verbs_with_other_senses_still_count_when_they_govern_staff() -> None:
+    found = claims(
+        "Globex Corp said a plant in Toronto will phase out production, affecting about 195 of the facility's 425 employees.",
+        date(1987, 3, 5),
+    )
+    assert [m.headcount_min for m in found] == [195]
+    found = claims("Initech Ltd went into administration due to a cash crisis, firing about half of its staff.", date(2004, 10, 1))
+    assert [m.percent for m in found] == [50.0]

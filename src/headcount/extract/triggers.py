@@ -21,16 +21,16 @@ JOB_NOUN = (
 )
 _CUT_VERB = (
     r"(?:cut(?:s|ting)?|slash(?:es|ed|ing)?|ax(?:e|es|ed|ing)|shed(?:s|ding)?|eliminat(?:e|es|ed|ing)|"
-    r"reduc(?:e|es|ed|ing)|trim(?:s|med|ming)?|sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|"
-    r"dismiss(?:es|ed|ing)?|idl(?:e|es|ed|ing)|furlough(?:s|ed|ing)?|los(?:e|es|t|ing)|"
+    r"reduc(?:e|es|ed|ing)|trim(?:s|med|ming)?|sack(?:s|ed|ing)?|"
+    r"idl(?:e|es|ed|ing)|furlough(?:s|ed|ing)?|los(?:e|es|t|ing)|"
     r"lay(?:s|ing)?\s+off|laid\s+off|layoff|let\s+go|terminat(?:e|es|ed|ing)|scrap(?:s|ped|ping)?|"
     r"pare[sd]?|retrench(?:es|ed|ing)?|shrink(?:s|ing)?|shrank|halve[sd]?|halving|slim(?:s|med|ming)?|"
     r"(?:make|made|making)\s+redundant|put(?:s|ting)?|throw(?:s|ing|n)?|threw|"
-    r"affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|discharg(?:e|es|ed|ing))"
+    r"discharg(?:e|es|ed|ing))"
 )
 _PASSIVE_CUT = (
     r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost(?!\s+(?:their\s+|his\s+|her\s+)?(?:livelihoods?|homes?|lives|money|savings))|laid\s+off|sacked|fired|dismissed|"
-    r"idled|furloughed|scrapped|discharged|made\s+redundant|go|gone|going|disappear|vanish|affected|impacted|"
+    r"idled|furloughed|scrapped|discharged|made\s+redundant|go(?!\s+to\b)|gone(?!\s+to\b)|going(?!\s+to\b)|disappear|vanish|affected|impacted|"
     r"threatened|at\s+risk|on\s+the\s+line|let\s+go|out\s+of\s+work|jobless|terminated|hit|"
     r"on\s+(?:indefinite\s+|temporary\s+)?layoff|displaced|under\s+threat|in\s+jeopardy)"
 )
@@ -44,14 +44,19 @@ STRONG_RE = re.compile(
     | redundanc(?:y|ies)
     | downsiz(?:e|es|ed|ing)
     | (?:lose|loses|lost|losing)\s+(?:their\s+|his\s+|her\s+)?jobs?
-    | (?:out\s+of\s+work|jobless)
-    | (?:sack|fire|dismiss)(?:ed|es|s|ing)?\s+(?:\S+\s+){{0,4}}?(?:staff|employees|workers)
+    | out\s+of\s+work|(?<!the\s)jobless
+    # "fired 200 workers", not "a fire ... killed 25 people" or "dismiss concerns from visa staff"
+    | (?:sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?)\s+(?:(?:about|some|more|than|over|up|to|nearly|almost|around|its|their|the|all|of|another|further|a|half|third|quarter|most|many|hundreds|thousands|dozens|[\d,.]+|[\w-]+-time|hourly|salaried|senior|junior)\s+){{0,4}}?(?:staff|employees|workers|people|managers|executives|workforce|work\s+force)
     | (?:{_CUT_VERB}|cost(?:s|ing)?)\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|[\w,.$'’%-]+)\s+){{0,7}}?{JOB_NOUN}\b
+    # "affect 350 jobs", not "laws affecting 750,000 people"
+    | (?:affect|impact)(?:s|ed|ing)?\s+(?:\S+\s+){{0,6}}?(?:jobs?|positions?|posts?|employees|workers|staff)\b
+    | (?:affected|impacted)\s+(?:individuals|people|employees|workers|staff)\b
     | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
     | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
     | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
-    | (?:jobs?|future|fate)\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
+    | jobs?\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
+    | (?:future|fate)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:in\s+doubt|in\s+question|at\s+stake|uncertain)
     | (?:on|into)\s+(?:collective|unpaid|forced|compulsory|temporary)\s+leave
     | (?:earmarked|slated|targeted|marked|singled\s+out)\s+(?:to\s+be\s+|for\s+)(?:cut|axed|eliminated|shed|elimination|the\s+axe|redundancy)
     | (?:transfer|mov|shift|relocat|outsourc|offshor)\w*\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:out\s+of|abroad|overseas|offshore)
@@ -107,7 +112,9 @@ _JOB_AFTER = re.compile(
 )
 _TRIGGER_BEFORE = re.compile(
     rf"(?:\b(?:lay(?:s|ing)?\s+off|laid\s+off|layoffs?|lay-offs?|redundancies|cuts?|reductions?|"
-    rf"losses|loss|elimination|cutting|shedding|{_CUT_VERB})\s+(?:of\s+)?(?:another\s+|an?\s+(?:further|additional)\s+|a\s+further\s+|by\s+)?|"
+    # the verbs kept out of _CUT_VERB for their other senses still lead a figure they govern
+    rf"losses|loss|elimination|cutting|shedding|{_CUT_VERB}|affect(?:s|ed|ing)?|impact(?:s|ed|ing)?|"
+    rf"fir(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?)\s+(?:of\s+)?(?:another\s+|an?\s+(?:further|additional)\s+|a\s+further\s+|by\s+)?|"
     rf"\b(?:workforce|work\s+force|staff|headcount|payroll|employment|jobs?)\s+(?:\S+\s+){{0,3}}?by\s+(?:a\s+further\s+|another\s+|an\s+additional\s+)?)$",
     re.IGNORECASE,
 )
@@ -152,6 +159,11 @@ _PROTESTERS_AFTER = re.compile(
     re.IGNORECASE,
 )
 _JOBLESS_AFTER = re.compile(r"^\s+(?:unemployed|jobless|out-of-work)\b", re.IGNORECASE)
+# "tax credits that will cut 850,000 people from the tax rolls": off a list, not out of work
+_OFF_A_ROLL_AFTER = re.compile(
+    r"^\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?(?:tax|welfare|benefits?|voter|voting|electoral|unemployment)\s+(?:rolls|lists?|registers?)",
+    re.IGNORECASE,
+)
 _SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
 _RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
 
@@ -208,7 +220,7 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue
         if re.search(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$", before):
             continue  # a day of a month
-        if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after):
+        if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after) or _OFF_A_ROLL_AFTER.match(after):
             continue
         if _JOBLESS_COUNT_BEFORE.search(sentence[max(0, q.start - 140) : q.start]) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
             continue
