@@ -405,7 +405,9 @@ def load(port: int, pool: list[tuple[str, str]], clients: int, seconds: float,
         await asyncio.gather(*tasks)
         return time.perf_counter() - started
 
+    client_cpu = time.process_time()
     elapsed = asyncio.run(run())
+    client_cpu = time.process_time() - client_cpu
     cpu_after = server_cpu_seconds(server_pid) if server_pid else None
     ordered = sorted(t for _, t in latencies)
     by_shape: dict[str, list[float]] = {}
@@ -433,6 +435,8 @@ def load(port: int, pool: list[tuple[str, str]], clients: int, seconds: float,
         "p99_ms": round(_percentile(ordered, 0.99), 1),
         "mean_ms": round(1000 * statistics.fmean(ordered), 1) if ordered else 0.0,
         "server_cpu_ms_per_request": cpu_ms,
+        # The load generator shares the machine: what it takes is not the server's.
+        "client_cpu_ms_per_request": round(1000 * client_cpu / len(latencies), 2) if latencies else None,
         "shapes": shapes,
     }
 

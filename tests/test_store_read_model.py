@@ -102,6 +102,23 @@ def test_search_finds_exactly_the_events_whose_text_holds_every_word(store: Stor
     assert store.event_totals(EventFilter(q=q)).events == len(expected)
 
 
+@pytest.mark.parametrize("q", ["amazon", "several hundred", "alexa", "al", "seattle"])
+@pytest.mark.parametrize(
+    "dates", [("2023", "2023"), ("2023-01-01", "2023-12-31"), ("2023-11", "2024"), ("2022", "2023")]
+)
+def test_search_within_dates_is_search_and_dates(store: Store, q: str, dates: tuple[str, str]) -> None:
+    """A search within one whole year is narrowed to the year inside the text index; any
+    search with dates finds the events of the search that the dates alone find."""
+    since, until = dates
+
+    def ids(f: EventFilter) -> set[str]:
+        return {e.id for e, _, _ in store.find_events(f, None, 0, None)}
+
+    both = ids(EventFilter(q=q, since=since, until=until))
+    assert both == ids(EventFilter(q=q)) & ids(EventFilter(since=since, until=until))
+    assert store.event_totals(EventFilter(q=q, since=since, until=until)).events == len(both)
+
+
 def test_search_index_follows_edits_and_checks_whole_words(ledger: str, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     with sqlite3.connect(ledger) as source, sqlite3.connect(copy) as target:

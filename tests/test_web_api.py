@@ -290,9 +290,13 @@ def test_ledger_pool_lends_at_most_its_size_and_takes_every_store_back(db: str) 
         counts = list(pool.map(use, range(60)))
     assert len(set(counts)) == 1 and most <= 3
     assert ledger.pool_status() == (3, 3)  # all open stores are back, idle
-    # A store whose use failed is closed, not lent again.
+    # A question refused (ValueError) leaves the store in the pool; a store whose use failed
+    # otherwise (a lost connection, say) is closed, not lent again.
     with pytest.raises(ValueError), ledger.connection() as store:
         store.find_events(EventFilter(), "weekday")
+    assert ledger.pool_status() == (3, 3)
+    with pytest.raises(ConnectionError), ledger.connection():
+        raise ConnectionError("the server went away")
     assert ledger.pool_status() == (2, 2)
     # Answers through the pool; an event loop's call never waits for a store: None when
     # every store is lent.

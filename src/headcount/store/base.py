@@ -164,6 +164,8 @@ _CLAIM_JOIN = (
 )
 # Keeps IN (...) lists well under every driver's parameter limit.
 _CHUNK = 500
+# Where an event_index row holds the event's year.
+_YEAR = INDEX_COLUMNS.index("year")
 # How far the company filter counts the companies a word starts, to pick the rarest word.
 _WORD_COUNT_BOUND = 200
 
@@ -1272,9 +1274,10 @@ class Store(ABC):
                         [row for row, _, _ in built],
                     )
                     self._executemany(
-                        "INSERT INTO event_search (event_id, search) VALUES (?, ?) "
-                        "ON CONFLICT (event_id) DO UPDATE SET search = excluded.search",
-                        [(row[0], search) for row, search, _ in built],
+                        "INSERT INTO event_search (event_id, search, year) VALUES (?, ?, ?) "
+                        "ON CONFLICT (event_id) DO UPDATE SET search = excluded.search, "
+                        "year = excluded.year",
+                        [(row[0], search, row[_YEAR]) for row, search, _ in built],
                     )
                     self._executemany(
                         "INSERT INTO event_records (event_id, record) VALUES (?, ?) "
@@ -1331,8 +1334,10 @@ class Store(ABC):
         """Set this connection up for a server's load: many short queries at once (the web
         app calls it on each connection it pools)."""
 
-    def _search_condition(self, terms: Sequence[str]) -> tuple[str, list[Any]]:
-        """A condition on event_index x: every term is in the event's search text."""
+    def _search_condition(self, terms: Sequence[str], year: str | None) -> tuple[str, list[Any]]:
+        """A condition on event_index x: every term is in the event's search text. `year`:
+        the one whole year the filter's dates select, if they do (a backend may use it to
+        narrow the search; the date conditions still decide)."""
         # Correlated, so that other filters narrow the rows first and each is probed by key.
         return (
             "EXISTS (SELECT 1 FROM event_search s WHERE s.event_id = x.event_id AND "
@@ -1347,7 +1352,12 @@ class Store(ABC):
         params: list[Any] = []
         terms = f.terms()
         if terms:
-            condition, values = self._search_condition(terms)
+            year = None
+            if f.since and f.until:
+                first, last = _period(f.since, "since")[0], _period(f.until, "until")[1]
+                if first[4:] == "-01-01" and last == first[:4] + "-12-31":
+                    year = first[:4]
+            condition, values = self._search_condition(terms, year)
             where.append(condition)
             params += values
         if f.company is not None:

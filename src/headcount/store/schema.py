@@ -331,6 +331,9 @@ _V5: Final[tuple[Statement, ...]] = (
     "CREATE INDEX event_index_industry_company ON event_index (industry_key, company_key, event_id)",
     "DELETE FROM event_index",
     {"postgresql": "DELETE FROM event_search"},
+    # The event's year beside its words, so that a search within a year (the tracker's search
+    # box with its year selector) is narrowed to the year inside the text index.
+    {"postgresql": "ALTER TABLE event_search ADD COLUMN year TEXT"},
     # An INTEGER PRIMARY KEY is SQLite's rowid, which VACUUM keeps (an implicit rowid it may
     # renumber, which would point the FTS index at other rows).
     {"sqlite": "DROP TABLE event_search"},
@@ -338,29 +341,32 @@ _V5: Final[tuple[Statement, ...]] = (
         "sqlite": """CREATE TABLE event_search (
     id INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL UNIQUE REFERENCES events (id),
-    search TEXT NOT NULL
+    search TEXT NOT NULL,
+    year TEXT
 )"""
     },
     {
         "sqlite": "CREATE VIRTUAL TABLE event_search_fts USING fts5"
-        "(search, content='event_search', content_rowid='id', tokenize='trigram')"
+        "(search, year, content='event_search', content_rowid='id', tokenize='trigram')"
     },
     # External-content FTS5 is kept in step with its table by triggers (the FTS5 manual's
     # recipe): an old text is removed with the 'delete' command before a new one goes in.
     {
         "sqlite": "CREATE TRIGGER event_search_ai AFTER INSERT ON event_search BEGIN "
-        "INSERT INTO event_search_fts (rowid, search) VALUES (new.id, new.search); END"
+        "INSERT INTO event_search_fts (rowid, search, year) VALUES (new.id, new.search, new.year); "
+        "END"
     },
     {
         "sqlite": "CREATE TRIGGER event_search_ad AFTER DELETE ON event_search BEGIN "
-        "INSERT INTO event_search_fts (event_search_fts, rowid, search) "
-        "VALUES ('delete', old.id, old.search); END"
+        "INSERT INTO event_search_fts (event_search_fts, rowid, search, year) "
+        "VALUES ('delete', old.id, old.search, old.year); END"
     },
     {
         "sqlite": "CREATE TRIGGER event_search_au AFTER UPDATE ON event_search BEGIN "
-        "INSERT INTO event_search_fts (event_search_fts, rowid, search) "
-        "VALUES ('delete', old.id, old.search); "
-        "INSERT INTO event_search_fts (rowid, search) VALUES (new.id, new.search); END"
+        "INSERT INTO event_search_fts (event_search_fts, rowid, search, year) "
+        "VALUES ('delete', old.id, old.search, old.year); "
+        "INSERT INTO event_search_fts (rowid, search, year) "
+        "VALUES (new.id, new.search, new.year); END"
     },
     # Best effort, each part in its own subtransaction: pg_trgm is a contrib extension that a
     # server may lack or a role may not be allowed to create. It goes to public when it can, so

@@ -119,15 +119,20 @@ class SQLiteStore(Store):
     def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._conn.execute(sql, params).fetchall()
 
-    def _search_condition(self, terms: Sequence[str]) -> tuple[str, list[Any]]:
+    def _search_condition(self, terms: Sequence[str], year: str | None) -> tuple[str, list[Any]]:
         # The trigram index narrows the rows first: FTS5 finds the texts that hold each term's
         # trigrams in a row, a superset of LIKE's answer (both sides folded the same way);
         # LIKE, tested only on the rows every filter kept, then decides exactly as before.
         # Terms under three characters have no trigram: those searches test every row.
-        exact, params = super()._search_condition(terms)
+        exact, params = super()._search_condition(terms, year)
         if any(len(term) < 3 for term in terms):
             return exact, params
-        phrases = " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        phrases = " AND ".join('search : "' + term.replace('"', '""') + '"' for term in terms)
+        if year is not None:
+            # Within a year (the tracker's search box with its year selector) the index
+            # intersects the words' rows with the year's before any row is read.
+            phrases += f' AND year : "{year}"'
+
         return (
             "x.event_id IN (SELECT s.event_id FROM event_search s WHERE s.id IN "
             "(SELECT rowid FROM event_search_fts WHERE event_search_fts MATCH ?)) AND " + exact,

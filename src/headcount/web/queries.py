@@ -142,10 +142,14 @@ class Ledger:
     @contextlib.contextmanager
     def connection(self) -> Iterator[Store]:
         """Borrow a store for one thread's use; it goes back to the pool afterwards. A store
-        whose use raised is closed instead (it may have lost its connection)."""
+        whose use raised is closed instead (it may have lost its connection), unless what
+        it raised is a ValueError: a question refused before reaching the database."""
         store = self._borrow()
         try:
             yield store
+        except ValueError:
+            self._give_back(store)
+            raise
         except BaseException:
             self._drop(store)
             raise
@@ -153,12 +157,14 @@ class Ledger:
 
     def _borrow(self) -> Store:
         with self._pool:
-            if self._closed:
-                raise RuntimeError("the ledger is closed")
-            while not self._idle and self._open >= self._pool_size:
+            while True:
+                if self._closed:
+                    raise RuntimeError("the ledger is closed")
+                if self._idle:
+                    return self._idle.pop()
+                if self._open < self._pool_size:
+                    break
                 self._pool.wait()
-            if self._idle:
-                return self._idle.pop()
             self._open += 1
         try:  # outside the lock: connecting can take a while
             store = open_store(self.db)
