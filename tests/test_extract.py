@@ -119,6 +119,11 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "The minister said laws affecting 750,000 people with dementia needed updating.",
         "O'Leary's future was in question, but the chairman said he was happy to secure the deal.",
         "The European Community is to boost spending to help the jobless this year.",
+        "The number of jobless rose to 650,700 from 631,900 in February, the bureau said.",
+        "Using the ILO's methodology, Germany had 3.97 million people out of work in January.",
+        "SOME 7,000 MINERS GO ON STRIKE IN SOUTH AFRICA",
+        "Globex may buy back shares to reduce dilution caused by the exercise of employee stock options.",
+        "One in three women thought losing their phones would mean they would lose touch with people altogether.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:
@@ -496,3 +501,11 @@ def test_verbs_with_other_senses_still_count_when_they_govern_staff() -> None:
     assert [m.headcount_min for m in found] == [195]
     found = claims("Initech Ltd went into administration due to a cash crisis, firing about half of its staff.", date(2004, 10, 1))
     assert [m.percent for m in found] == [50.0]
+
+
+def test_a_dismissal_of_workers_named_as_a_noun_is_a_cut() -> None:
+    found = claims(
+        "Globex Corp said it will cut costs by several means, including dismissal of 100 workers at its headquarters.",
+        date(1987, 3, 9),
+    )
+    assert [(m.company, m.headcount_min) for m in found] == [("Globex Corp", 100)]

@@ -28,6 +28,12 @@ _CUT_VERB = (
     r"(?:make|made|making)\s+redundant|put(?:s|ting)?|throw(?:s|ing|n)?|threw|"
     r"discharg(?:e|es|ed|ing))"
 )
+# A word inside the object of a cutting verb; a preposition or a relative word would start
+# another phrase ("reduce dilution caused by ... employee options", "lose touch with people")
+_OBJECT_WORD = (
+    r"(?!(?:with|caused|covering|for|from|in|on|at|into|through|after|before|while|which|that|who|when|where)\b)"
+    r"[\w,.$'’%-]+"
+)
 _PASSIVE_CUT = (
     r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost(?!\s+(?:their\s+|his\s+|her\s+)?(?:livelihoods?|homes?|lives|money|savings))|laid\s+off|sacked|fired|dismissed|"
     r"idled|furloughed|scrapped|discharged|made\s+redundant|go(?!\s+to\b)|gone(?!\s+to\b)|going(?!\s+to\b)|disappear|vanish|affected|impacted|"
@@ -47,13 +53,13 @@ STRONG_RE = re.compile(
     | out\s+of\s+work|(?<!the\s)jobless
     # "fired 200 workers", not "a fire ... killed 25 people" or "dismiss concerns from visa staff"
     | (?:sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?)\s+(?:(?:about|some|more|than|over|up|to|nearly|almost|around|its|their|the|all|of|another|further|a|half|third|quarter|most|many|hundreds|thousands|dozens|[\d,.]+|[\w-]+-time|hourly|salaried|senior|junior)\s+){{0,4}}?(?:staff|employees|workers|people|managers|executives|workforce|work\s+force)
-    | (?:{_CUT_VERB}|cost(?:s|ing)?)\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|[\w,.$'’%-]+)\s+){{0,7}}?{JOB_NOUN}\b
+    | (?:{_CUT_VERB}|cost(?:s|ing)?)\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|{_OBJECT_WORD})\s+){{0,7}}?{JOB_NOUN}\b
     # "affect 350 jobs", not "laws affecting 750,000 people"
     | (?:affect|impact)(?:s|ed|ing)?\s+(?:\S+\s+){{0,6}}?(?:jobs?|positions?|posts?|employees|workers|staff)\b
     | (?:affected|impacted)\s+(?:individuals|people|employees|workers|staff)\b
     | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
-    | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
+    | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling|dismissal|dismissals|firing|sacking|termination)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
     | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
     | jobs?\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
     | (?:future|fate)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:in\s+doubt|in\s+question|at\s+stake|uncertain)
@@ -138,7 +144,9 @@ _TOTAL_TO = re.compile(
 _JOBLESS_COUNT_BEFORE = re.compile(
     r"\b(?:jobless|unemployment|unemployed)\s+(?:total|figure|level|count|queue|rolls?)\b[^.;]{0,40}$"
     # "long-term unemployment ... affects about 830,000 people"
-    r"|\b(?:jobless|unemployment)\b[^.;]{0,80}\b(?:affects?|affecting|afflicts?)\s+(?:about\s+|some\s+|nearly\s+|around\s+|over\s+)?$",
+    r"|\b(?:jobless|unemployment)\b[^.;]{0,80}\b(?:affects?|affecting|afflicts?)\s+(?:about\s+|some\s+|nearly\s+|around\s+|over\s+)?$"
+    # "the number out of work fell to 28,439", "the number of jobless rose to 650,700"
+    r"|\bnumber\s+(?:of\s+)?(?:people\s+)?(?:out\s+of\s+work|jobless|unemployed)\b[^.;]{0,60}$",
     re.IGNORECASE,
 )
 # "the consultation required for companies planning more than 10 redundancies": a rule's
@@ -154,11 +162,15 @@ _REMAINING_BEFORE = re.compile(
 # "leaving 6,650 garment workers jobless": those are the jobs lost
 _JOBLESS_STATE_AFTER = re.compile(r"^(?:\s+[\w-]+){0,3}\s+(?:jobless|unemployed|out\s+of\s+work|without\s+(?:a\s+)?jobs?)\b", re.IGNORECASE)
 _PROTESTERS_AFTER = re.compile(
-    r"^(?:\s+(?!were\b|are\b|went\b)[\w-]+){0,3}\s+(?:were|are|went|have\s+been|had\s+been)\s+(?:on\s+strike|out\s+on\s+strike)"
+    r"^(?:\s+(?!were\b|are\b|went\b)[\w-]+){0,3}\s+(?:were|are|went|go|goes|have\s+been|had\s+been)\s+(?:on\s+strike|out\s+on\s+strike)"
+    r"|^(?:\s+(?!were\b|are\b)[\w-]+){0,3}\s+walked\s+off\s+(?:their\s+|the\s+)?jobs?\b"
     r"|^(?:\s+(?!were\b|are\b)[\w-]+){0,3}\s+(?:staged|marched|protested|demonstrated|rallied|walked\s+out|struck)\b",
     re.IGNORECASE,
 )
 _JOBLESS_AFTER = re.compile(r"^\s+(?:unemployed|jobless|out-of-work)\b", re.IGNORECASE)
+# "Germany had 3.97 million people out of work": a count of the unemployed, not a cut
+_HAD_OUT_OF_WORK = re.compile(r"\b(?:had|has|have|were|are|with)\s+$", re.IGNORECASE)
+_OUT_OF_WORK_AFTER = re.compile(r"^\s+(?:people\s+)?out\s+of\s+work\b", re.IGNORECASE)
 # "tax credits that will cut 850,000 people from the tax rolls": off a list, not out of work
 _OFF_A_ROLL_AFTER = re.compile(
     r"^\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?(?:tax|welfare|benefits?|voter|voting|electoral|unemployment)\s+(?:rolls|lists?|registers?)",
@@ -223,6 +235,8 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
         if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after) or _OFF_A_ROLL_AFTER.match(after):
             continue
         if _JOBLESS_COUNT_BEFORE.search(sentence[max(0, q.start - 140) : q.start]) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
+            continue
+        if _HAD_OUT_OF_WORK.search(before) and _OUT_OF_WORK_AFTER.match(after):
             continue
         if (_REMAINING_BEFORE.search(before) and not _JOBLESS_STATE_AFTER.match(after)) or _PROTESTERS_AFTER.match(after):
             # "there are 80 staff left", "thousands of civil servants were on strike": people
