@@ -124,11 +124,12 @@ def to_json(data: Any) -> str:
 
 
 def api_record(event: Event, source_kinds: list[str], reason_tags: list[str]) -> dict[str, Any]:
-    """An event as the events API lists it (less its page URL, which the web adds): the
-    fields of event_export.EVENT_FIELDS, then the kinds of its sources and its reason tags."""
+    """An event as the events API lists it: the fields of event_export.EVENT_FIELDS, the
+    kinds of its sources, its reason tags and the path of its page on the tracker."""
     data = {name: getattr(event, name) for name in EVENT_FIELDS}  # asdict() would deep-copy
     data["source_kinds"] = source_kinds
     data["reason_tags"] = reason_tags
+    data["url"] = f"/events/{event.id}"
     return data
 
 

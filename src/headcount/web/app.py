@@ -453,9 +453,7 @@ def _check_sort(sort: str | None) -> str:
 
 
 def _event_json(row: EventRow) -> dict[str, Any]:
-    data = api_record(row.event, row.source_kinds, row.reason_tags)
-    data["url"] = f"/events/{row.event.id}"
-    return data
+    return api_record(row.event, row.source_kinds, row.reason_tags)
 
 
 def _totals_json(totals: Any) -> dict[str, Any]:
@@ -533,20 +531,10 @@ def _events_key(scope: Scope) -> tuple[str, str]:
     return ("api_events", scope.get("query_string", b"").decode("latin-1"))
 
 
-# Event ids are hex digits with a suffix; those need no JSON escaping, so most skip json.dumps.
-_PLAIN_ID = re.compile(r"[0-9A-Za-z~._-]+")
-
-
-def _event_url_json(event_id: str) -> str:
-    if _PLAIN_ID.fullmatch(event_id):
-        return f'"/events/{event_id}"'
-    return to_json(f"/events/{event_id}")
-
-
 def events_body(query: EventsQuery, result: RecordsPage) -> bytes:
     """The JSON answer to GET /api/events. The events are the records the store keeps as
-    JSON text, each completed with its URL, so no event is converted field by field; the
-    bytes are those of to_json() over the whole answer."""
+    JSON text, so no event is converted field by field; the bytes are those of to_json() over
+    the whole answer."""
     next_url = None
     if query.page < result.pages:
         next_url = "/api/events" + pages._query({**query.params, "page": str(query.page + 1)})
@@ -561,9 +549,7 @@ def events_body(query: EventsQuery, result: RecordsPage) -> bytes:
             "sort": query.sort,
         }
     )
-    events = ",".join(
-        f'{record[:-1]},"url":{_event_url_json(event_id)}}}' for event_id, record in result.records
-    )
+    events = ",".join(record for _, record in result.records)
     return f'{head[:-1]},"events":[{events}],"next":{to_json(next_url)}}}'.encode()
 
 
