@@ -124,6 +124,14 @@ def test_alphabet_round_is_dated_by_publication() -> None:
         "SOME 7,000 MINERS GO ON STRIKE IN SOUTH AFRICA",
         "Globex may buy back shares to reduce dilution caused by the exercise of employee stock options.",
         "One in three women thought losing their phones would mean they would lose touch with people altogether.",
+        "The number of Americans filing initial jobless claims jumped to 367,000.",
+        "Globex Corp and five railway managers are to go on trial for manslaughter.",
+        "England played well, losing five of their eight post-World Cup Tests.",
+        "It urged people to go online where possible to help the appeal.",
+        "The vote came as 55,000 oil workers threatened action against the state-owned company.",
+        "About 10,000 workers have gone on strike in the east demanding higher wages.",
+        "House lawmakers noted the United States took steps to reduce loan rates, committee staff said.",
+        "The new railroad will employ 625 workers and start operation immediately upon closing of the transaction.",
     ],
 )
 def test_non_claims_give_nothing(text: str) -> None:

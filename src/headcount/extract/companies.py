@@ -292,7 +292,7 @@ _COMMON_CAPITALIZED = frozenset(
     ["plans", "thousands", "millions", "hundreds", "dozens", "separately", "unadjusted", "public", "safety", "factory", "meanwhile", "elsewhere", "overall", "instead", "still", "despite", "unions", "union", "workers", "staff", "employees", "shares", "profits", "sales", "earnings", "revenue", "results", "analysts", "officials", "sources", "critics", "reports", "executives", "managers", "ministers", "government", "parliament", "tories", "labour", "tory", "east", "west", "north", "south", "whitehall", "budget", "chancellor", "treasury", "layoffs", "layoff", "jobs", "cuts", "redundancies", "job",
      # abstract nouns that open sentences, and bodies too generic to be one employer
      "unemployment", "employment", "health", "department", "ministry", "conservatives", "democrats",
-     "republicans", "liberals", "socialists", "communists", "mps", "queen", "king", "lords", "commons", "laid-off",
+     "republicans", "liberals", "socialists", "communists", "mps", "queen", "king", "lords", "commons", "laid-off", "affected",
      # the abbreviations of newswire results tables ("Shr 20 cts", "Revs 1.2 mln")
      "shr", "shrs", "revs", "qtr", "avg", "oper", "mths", "note"]
 )

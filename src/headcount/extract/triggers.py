@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from headcount.extract.quantities import NUMBER, Quantity, find_quantities, parse_number
 
 JOB_NOUN = (
-    r"(?:jobs?|positions?|posts?|roles?|employees?|workers?|staff(?:ers)?|people(?![’']s)|personnel|"
+    r"(?:jobs?|positions?|posts?(?!-)|roles?|employees?|workers?|staff(?:ers)?|people(?![’']s)|personnel|"
     r"workforce|work\s+force|headcount|redundanc(?:y|ies)|lay-?offs?|job\s+(?:cuts?|losses)|"
     r"civil\s+servants?|miners|journalists|reporters|engineers|managers|individuals|"
     r"employes|persons|hands|contractors|crew|pilots|nurses|teachers|officers|agents|"
@@ -32,12 +32,15 @@ _CUT_VERB = (
 # another phrase ("reduce dilution caused by ... employee options", "lose touch with people")
 _OBJECT_WORD = (
     r"(?!(?:with|caused|covering|for|from|in|on|at|into|through|after|before|while|which|that|who|when|where)\b)"
-    r"[\w,.$'’%-]+"
+    # a word ending in a comma closes the phrase ("reduce loan rates, committee staff said")
+    r"[\w.$'’%-]+(?:,\d{3})*"
 )
+# "people to go online", "go on strike", "go to the FBI": going somewhere, not going as jobs do
+_GO_ELSEWHERE = r"\s+(?:to|on|online|through|ahead|into|home|back|up|down|over|along|public|before)\b"
 _PASSIVE_CUT = (
     r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost(?!\s+(?:their\s+|his\s+|her\s+)?(?:livelihoods?|homes?|lives|money|savings))|laid\s+off|sacked|fired|dismissed|"
-    r"idled|furloughed|scrapped|discharged|made\s+redundant|go(?!\s+to\b)|gone(?!\s+to\b)|going(?!\s+to\b)|disappear|vanish|affected|impacted|"
-    r"threatened|at\s+risk|on\s+the\s+line|let\s+go|out\s+of\s+work|jobless|terminated|hit|"
+    rf"idled|furloughed|scrapped|discharged|made\s+redundant|(?:go|gone|going)(?!{_GO_ELSEWHERE})|disappear|vanish|affected|impacted|"
+    r"threatened(?!\s+(?:action|to|with|a|an|strike|legal|industrial))|at\s+risk|on\s+the\s+line|let\s+go|out\s+of\s+work|jobless|terminated|hit|"
     r"on\s+(?:indefinite\s+|temporary\s+)?layoff|displaced|under\s+threat|in\s+jeopardy)"
 )
 
@@ -84,7 +87,7 @@ NEGATIVE_RE = re.compile(
     r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
     r"(?:unemployment|jobless)\s+(?:rate|claims|benefits?|figures?|total|level|queue)|"
     r"job\s+(?:creation|growth|openings|vacancies)|salar(?:y|ies)|wages?\s+cuts?|pay\s+cuts?|"
-    r"in\s+employment|(?:unemployment|out\s+of\s+work|jobless|unemployed)\s+(?:\S+\s+){0,4}(?:rose|fell|rising|falling|increased|decreased|climbed|dropped)|"
+    r"in\s+employment|(?:unemployment|out\s+of\s+work|jobless|unemployed)\s+(?:\S+\s+){0,4}(?:rose|fell|rising|falling|increased|decreased|climbed|dropped|rise|rises|fall|falls)|"
     r"number\s+of\s+(?:people\s+)?(?:unemployed|jobless|out\s+of\s+work)|"
     r"employment\s+(?:fell|rose|dropped|declined|increased|grew))\b",
     re.IGNORECASE,
@@ -145,6 +148,8 @@ _JOBLESS_COUNT_BEFORE = re.compile(
     r"\b(?:jobless|unemployment|unemployed)\s+(?:total|figure|level|count|queue|rolls?)\b[^.;]{0,40}$"
     # "long-term unemployment ... affects about 830,000 people"
     r"|\b(?:jobless|unemployment)\b[^.;]{0,80}\b(?:affects?|affecting|afflicts?)\s+(?:about\s+|some\s+|nearly\s+|around\s+|over\s+)?$"
+    # "initial jobless claims jumped to 367,000"
+    r"|\b(?:jobless|unemployment)\s+(?:claims|benefits?|rate|insurance)\b[^.;]{0,40}$"
     # "the number out of work fell to 28,439", "the number of jobless rose to 650,700"
     r"|\bnumber\s+(?:of\s+)?(?:people\s+)?(?:out\s+of\s+work|jobless|unemployed)\b[^.;]{0,60}$",
     re.IGNORECASE,
@@ -321,8 +326,12 @@ _GENERIC_SITES_BEFORE = re.compile(
 )
 
 
+# "upon closing of the transaction": a deal completes, nothing shuts
+_DEAL_CLOSING = re.compile(r"\s+(?:of\s+)?(?:the\s+)?(?:transaction|deal|sale|acquisition|merger|offer|purchase|agreement)\b", re.IGNORECASE)
+
+
 def closure_quantities(sentence: str) -> list[JobQuantity]:
-    if not _CLOSURE_RE.search(sentence):
+    if not any(not _DEAL_CLOSING.match(sentence, m.end()) for m in _CLOSURE_RE.finditer(sentence)):
         return []
     found = []
     for q in find_quantities(sentence):
