@@ -14,7 +14,10 @@ A measurement, not a test: it prints figures and exits non-zero only when it can
    industry or country, a kind of source, a reason, a headcount range with a sort, a word to
    search, plain pages 1-5; drawn from a fixed pool of distinct URLs with a seed.
 4. Print requests/s, errors and p50/p95/p99 latency, with the answers cache on (the default;
-   measured after --warmup seconds of the same load) and off (every request reads the database).
+   measured after --warmup seconds of the same load) and off (every request reads the database);
+   p50/p95 for each kind of query; the server's CPU time per request (its processes', from
+   /proc: unlike latency it hardly moves when other work shares the machine) and the client's;
+   and the 1-minute load average before each run.
 
 The client is a minimal HTTP/1.1 keep-alive client on asyncio streams, so that the load
 generator (which shares the machine's cores with the server) costs as little as possible;
