@@ -189,6 +189,13 @@ class Extraction:
     recorded_at: str
 
 
+def _window(offset: int, limit: int) -> tuple[int, int]:
+    """A page window, refused when negative: SQLite would read LIMIT -1 as "no limit"."""
+    if offset < 0 or limit < 0:
+        raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
+    return offset, limit
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat()
 
@@ -619,10 +626,8 @@ class Store(ABC):
             f" {self._binary('m.document_id')}, m.evidence_start, {self._binary('m.id')}"
         )
         if limit is not None:
-            if limit < 0:
-                raise ValueError(f"limit must be >= 0, got {limit}")
             sql += " LIMIT ?"
-            params.append(limit)
+            params.append(_window(0, limit)[1])
         return [_mention_from_row(row) for row in self._fetchall(sql, params)]
 
     def document_count(self) -> int:
@@ -965,10 +970,8 @@ class Store(ABC):
             f" {self._binary(self._lower('COALESCE(e.company, e.id)'))}, {self._binary('e.id')}"
         )
         if limit is not None:
-            if limit < 0:
-                raise ValueError(f"limit must be >= 0, got {limit}")
             sql += " LIMIT ?"
-            params.append(limit)
+            params.append(_window(0, limit)[1])
         return [_event_from_row(row) for row in self._fetchall(sql, params)]
 
     def get_event(self, event_id: str) -> Event | None:
@@ -1479,8 +1482,7 @@ class Store(ABC):
             f"ORDER BY {order} {direction}, x.event_id {direction}"
         )
         if limit is not None:
-            if limit < 0:
-                raise ValueError(f"limit must be >= 0, got {limit}")
+            _window(0, limit)
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
         elif offset:
@@ -1537,8 +1539,7 @@ class Store(ABC):
         # A search costs most of the query (the text index, then the words checked on each
         # candidate), so its events are found once, kept (a CTE read twice is materialized by
         # both engines) and both counted and paged from there, in one statement.
-        if offset < 0 or limit < 0:
-            raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
+        _window(offset, limit)
         where, params = where_params
         order, direction = self._order(f, sort)
         rows = self._fetchall(
@@ -1568,8 +1569,7 @@ class Store(ABC):
         offset: int,
         limit: int,
     ) -> list[tuple[str, str]]:
-        if offset < 0 or limit < 0:
-            raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
+        _window(offset, limit)
         where, params = where_params
         order, direction = self._order(f, sort)
         # The page's keys first, from the indexes alone; then one record per key. Sorting

@@ -52,6 +52,11 @@ class EventRow:
     reason_tags: list[str]
 
 
+def page_count(events: int, per_page: int) -> int:
+    """Pages needed for `events` at `per_page` a page; an empty result is still one page."""
+    return max(1, -(-events // per_page))
+
+
 @dataclass(frozen=True)
 class EventsPage:
     rows: list[EventRow]
@@ -61,7 +66,7 @@ class EventsPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.totals.events // self.per_page))
+        return page_count(self.totals.events, self.per_page)
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class RecordsPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.totals.events // self.per_page))
+        return page_count(self.totals.events, self.per_page)
 
 
 @dataclass(frozen=True)
