@@ -268,6 +268,26 @@ def test_same_tracker_rows_duplicate_and_later_import_corrects() -> None:
     assert placement(ledger, outcome2, same[0])[1] == "duplicate"
 
 
+def test_a_claim_whose_placement_fails_is_reported_and_the_others_land(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from headcount.resolve import cluster as cluster_module
+
+    placing = cluster_module._Run.place_news
+
+    def fragile(self: Any, claim: Claim) -> None:
+        if claim.mention.company == "Brokenco":
+            raise RuntimeError("cannot compare")
+        placing(self, claim)
+
+    monkeypatch.setattr(cluster_module._Run, "place_news", fragile)
+    broken = news("Brokenco", "2024-03-01", doc="a1", headcount_min=10)
+    fine = news("Fineco", "2024-03-01", doc="a2", headcount_min=20)
+    ledger, outcome, _ = run([broken, fine])
+    assert outcome.unplaced == [(broken[0].id, "RuntimeError: cannot compare")]
+    assert placement(ledger, outcome, fine[0])[1] == "primary"
+
+
 def test_news_event_is_superseded_when_a_record_arrives() -> None:
     article = news("Acme", "2023-03-10", headcount_min=500, approx=True)
     ledger, outcome, _ = run([article])
@@ -596,3 +616,30 @@ def test_registry_is_saved_and_reloaded(store: Store) -> None:
     assert registry.pending() == ([], [])
     today = date.today().isoformat()
     assert all(e.first_seen[:4] <= today[:4] for e in store.events())
+
+
+def test_a_percent_only_article_joins_the_tracker_row_it_matches(store: Store, tmp_path: Path) -> None:
+    """A news claim with a share and no headcount compared against a record with a headcount
+    once crashed resolve and left every later run failing on the same claim."""
+    table = tmp_path / "t.csv"
+    table.write_text(
+        HEADER + "Twitter,SF Bay Area,3700,11/4/2022,0.5,Consumer,https://example.com/a,"
+        "Post-IPO,12900,United States,11/4/2022\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "a.jsonl"
+    article.write_text(
+        json.dumps({"id": "tw", "title": "Twitter lays off staff", "published": "2022-11-05",
+                    "text": "Twitter laid off 50% of its workforce on Friday, the company said."})
+        + "\n",
+        encoding="utf-8",
+    )
+    import_file(store, "layoffs-fyi", str(table))
+    resolve(store)
+    ingest_inputs(store, [str(article)])
+    report = resolve(store)
+    assert report.unplaced == [] and report.claims == 1
+    (event,) = store.events()
+    assert (event.company, event.headcount, event.sources) == ("Twitter", 3700, 2)
+    assert store.unresolved_claims() == []
+    assert resolve(store).claims == 0

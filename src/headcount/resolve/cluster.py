@@ -39,9 +39,10 @@ import calendar
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 
 from headcount.model import ClaimSource, Event, EventChange, EventSource, Mention
 from headcount.resolve.changes import diff_events
@@ -469,6 +470,7 @@ class Outcome:
     roles: Counter[str] = field(default_factory=Counter)
     created: int = 0
     superseded: int = 0
+    unplaced: list[tuple[str, str]] = field(default_factory=list)  # (claim id, why)
 
 
 @dataclass(frozen=True)
@@ -849,13 +851,19 @@ def _fmt_mention(mention: Mention) -> str:
 
 
 def _verdict_words(verdict: str, claim: Claim, state: EventState) -> str:
-    theirs = state.figure()
-    mine = claim.figure
     if verdict == "unknown":
         return "not comparable (one side has none)"
-    assert mine is not None and theirs is not None
     words = {"match": "matches", "close": "is close to"}.get(verdict, verdict)
-    return f"{_fmt(*mine)} {words} {_fmt(*theirs)}"
+    theirs, mine = state.figure(), claim.figure
+    if mine is not None and theirs is not None:
+        return f"{_fmt(*mine)} {words} {_fmt(*theirs)}"
+    # A claim with a share and no headcount is compared by share (see _Run._figures).
+    their_share = state.current.percent if state.current is not None else None
+    return f"{_share(claim.mention.percent)} of staff {words} {_share(their_share)}"
+
+
+def _share(percent: float | None) -> str:
+    return "no share" if percent is None else f"{percent:g}%"
 
 
 def _record_order(claim: Claim) -> tuple[str, str, str, str, int, str]:
@@ -887,14 +895,24 @@ def cluster(
     records = sorted((c for c in claims if c.structured), key=_record_order)
     news = sorted((c for c in claims if not c.structured), key=_news_order)
     for claim in records:
-        run.place_record(claim)
+        _isolated(run, claim, run.place_record)
     run.absorb({c.family_id for c in records if c.family_id is not None})
     for claim in news:
-        run.place_news(claim)
+        _isolated(run, claim, run.place_news)
     for claim, stored in retry:
-        run.place_context(claim, stored)
+        _isolated(run, claim, partial(run.place_context, stored=stored))
     run.reprice(registry.workforce_changed)
     return run.out
+
+
+def _isolated(run: _Run, claim: Claim, place: Callable[[Claim], object]) -> None:
+    """One claim that cannot be placed must not stop the run: it stays unplaced (the next run
+    tries it again) and is reported with its reason."""
+    try:
+        place(claim)
+    except Exception as error:  # noqa: BLE001 - any defect in one placement, reported below
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        run.out.unplaced.append((claim.id, reason))
 
 
 def claims_for(

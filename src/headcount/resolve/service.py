@@ -28,6 +28,8 @@ class ResolveReport:
     changes: int = 0
     companies: int = 0  # registry companies added or updated
     seconds: float = 0.0
+    # Claims this run could not place, with why; they stay unplaced and are tried again.
+    unplaced: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         roles = ", ".join(f"{n} {role}" for role, n in sorted(self.roles.items()))
@@ -36,6 +38,7 @@ class ResolveReport:
             f"{self.events_updated} updated, {self.events_superseded} merged away"
             + (f" ({roles})" if roles else "")
             + f"; {self.changes} changes recorded in {self.seconds:.2f}s"
+            + "".join(f"\nnot placed {claim}: {why}" for claim, why in self.unplaced)
         )
 
 
@@ -76,9 +79,10 @@ def resolve(store: Store, now: str | None = None) -> ResolveReport:
                 revision=event.revision,
             )
         for source, mention, doc in store.placed_claims(list(states)):
-            assert source.event_id is not None
-            claim = Claim(mention, doc, source.company_id, source.family_id)
-            states[source.event_id].members.append(_member(source, claim))
+            state = states.get(source.event_id or "")
+            if state is not None:
+                claim = Claim(mention, doc, source.company_id, source.family_id)
+                state.members.append(_member(source, claim))
     retry = [
         (Claim(mention, doc, source.company_id, source.family_id), source)
         for source, mention, doc in store.unattached_context(families)
@@ -90,7 +94,8 @@ def resolve(store: Store, now: str | None = None) -> ResolveReport:
     new_sources: list[EventSource] = []
     updated_sources: list[EventSource] = []
     for state in outcome.touched:
-        assert state.current is not None
+        if state.current is None:
+            continue  # never summarised: nothing to write
         if state.stored is None:
             new_events.append(state.current)
         elif state.current != state.stored:
@@ -121,6 +126,8 @@ def resolve(store: Store, now: str | None = None) -> ResolveReport:
             outcome.changes,
             outcome.statistics,
         )
+    report.unplaced = list(outcome.unplaced)
+    report.claims -= len(outcome.unplaced)
     report.events_created = outcome.created
     report.roles = dict(outcome.roles)
     report.statistics = len(outcome.statistics)
