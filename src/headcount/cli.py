@@ -11,7 +11,13 @@ from datetime import date
 import click
 
 from headcount.cli_scale import batch_command, feeds, watch_command
-from headcount.evaluate.report import check_floors, evaluate, format_report, to_json
+from headcount.evaluate.report import (
+    DEFAULT_THRESHOLD,
+    check_floors,
+    evaluate,
+    format_report,
+    to_json,
+)
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.resolve import resolve as resolve_claims
 from headcount.store import Store, open_store
@@ -261,13 +267,20 @@ def _db_exists(db: str) -> bool:
 
 @main.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Figures as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Figures as JSON, per set and over all sets.")
 @click.option("--floors", type=click.Path(exists=True, dir_okay=False),
               help="Fail (exit 1) when a figure is below its floor in this JSON file.")
 @click.option("--quiet", is_flag=True, help="Figures only, without misses and false positives.")
-def eval_command(gold: tuple[str, ...], as_json: bool, floors: str | None, quiet: bool) -> None:
-    """Score extraction against gold files (precision, recall, F1, field agreement)."""
-    ev = evaluate(list(gold))
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Confidence a claim needs to count in the precision at threshold.")
+@click.option("--rumor-as-new/--no-rumor-as-new", default=None,
+              help="Score predicted rumor as new in every set (default: only in web: documents, "
+                   "whose gold has no rumor kind).")
+def eval_command(gold: tuple[str, ...], as_json: bool, floors: str | None, quiet: bool,
+                 threshold: float, rumor_as_new: bool | None) -> None:
+    """Score extraction against gold files, each file a set: precision, recall, F1, field
+    agreement and kind confusion, by the rules of ../shared/eval/score.py."""
+    ev = evaluate(list(gold), threshold=threshold, rumor_as_new=rumor_as_new)
     click.echo(to_json(ev) if as_json else format_report(ev, show_errors=not quiet))
     if floors:
         failures = check_floors(ev, floors)
