@@ -526,6 +526,8 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # A proxy configured on the machine would otherwise be asked for our loopback server.
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
+    # The test server is on loopback, which is refused unless the operator allows it.
+    monkeypatch.setenv("HEADCOUNT_ALLOW_PRIVATE_URLS", "1")
 
 
 def test_url_html_page_loads_with_title(server: str) -> None:

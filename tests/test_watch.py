@@ -207,6 +207,8 @@ def server() -> Iterator[ServerState]:
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
+    # The test server is on loopback, which is refused unless the operator allows it.
+    monkeypatch.setenv("HEADCOUNT_ALLOW_PRIVATE_URLS", "1")
 
 
 def outcomes(report: PollReport, server: ServerState) -> dict[str, object]:
@@ -313,7 +315,10 @@ def test_a_stop_at_any_moment_loses_nothing_and_adds_nothing_twice(
         store, T0, options=OPTIONS, resolver=None, stop=lambda: store.document_count() >= 1
     )
     assert first.stored == 1
-    assert [o.status for o in first.feeds] == ["new items", "stopped"]
+    # Feeds are fetched at once, so the Atom feed may have been listed (its items noted, no
+    # article stored) or not reached at all when the stop came; either way its articles are pending.
+    assert first.feeds[0].status == "new items"
+    assert first.feeds[1].status in ("new items", "stopped")
     store.close()
 
     # The next start (a new process, here a new connection) goes on where it stopped, at once

@@ -32,6 +32,7 @@ from headcount.scale import (
 )
 from headcount.scale.units import TASK_SIZE, TaskResult
 from headcount.sources import url as url_module
+from headcount.sources.url import ALLOW_PRIVATE_ENV, DEADLINE_ENV, DEFAULT_DEADLINE
 from headcount.store import Store, open_store
 from headcount.store.base import now_iso
 from headcount.store.feed_records import Feed
@@ -192,12 +193,22 @@ def _print_round(report: PollReport) -> None:
 @click.option("--once", is_flag=True, help="Poll every due feed once, then stop.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="Network timeout in seconds, for feeds and articles.")
+@click.option("--deadline", type=click.FloatRange(min=0.1), default=DEFAULT_DEADLINE,
+              show_default=True, envvar=DEADLINE_ENV,
+              help="Seconds a whole fetch (feed or article, redirects included) may take; "
+                   f"also {DEADLINE_ENV}.")
+@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Feeds fetched at once (a slow feed holds up only its own).")
+@click.option("--allow-private-urls", is_flag=True, envvar=ALLOW_PRIVATE_ENV,
+              help="Also fetch loopback and private addresses (an intranet's feeds); "
+                   f"also {ALLOW_PRIVATE_ENV}=1. Off by default.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=10_000_000, show_default=True,
               help="Largest feed or article accepted.")
 @click.option("--resolve/--no-resolve", default=True, show_default=True,
               help="Place new claims into events after each round.")
 @click.pass_context
 def watch_command(ctx: click.Context, interval: float, once: bool, timeout: float,
+                  deadline: float, concurrency: int, allow_private_urls: bool,
                   max_bytes: int, resolve: bool) -> None:
     """Follow the subscribed feeds: store each new article and its claims.
 
@@ -206,7 +217,9 @@ def watch_command(ctx: click.Context, interval: float, once: bool, timeout: floa
     """
     options = WatchOptions(
         interval=interval, max_backoff=max(interval, 6 * 3600.0), fetch_timeout=timeout,
-        max_bytes=max_bytes,
+        fetch_deadline=deadline, concurrency=concurrency,
+        # Without the flag the environment still decides, as it does for `ingest`.
+        allow_private=True if allow_private_urls else None, max_bytes=max_bytes,
     )
     with _open(_db(ctx)) as store:
         if not store.feeds():

@@ -11,16 +11,24 @@ A feed that fails (unreachable, HTTP error, malformed XML, too large) is reporte
 validators and is tried again after a backoff that doubles with each failure in a row. An
 article that fails is tried again at the next polls, and given up after `max_attempts`.
 
-`watch(store, ...)` repeats rounds until stopped (Ctrl-C or SIGTERM end it between two items).
+Feeds are fetched at once on a small thread pool (one feed per thread), every fetch has a total
+deadline (`fetch_deadline`), and only public addresses are fetched unless `allow_private` (or
+HEADCOUNT_ALLOW_PRIVATE_URLS) says otherwise; see `sources.url`. So one slow or trickling feed
+costs its own thread at most the deadline, and the others' articles land meanwhile.
+
+`watch(store, ...)` repeats rounds until stopped: Ctrl-C or SIGTERM end it within a fraction of a
+second, fetches in flight included.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import queue
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from types import FrameType
@@ -30,7 +38,15 @@ from headcount.ingest import RunReport, store_extraction
 from headcount.model import Document, SourceError
 from headcount.sources import load
 from headcount.sources.document import build_document
-from headcount.sources.feeds import FeedError, FeedItem, fetch_feed, parse_feed
+from headcount.sources.feeds import (
+    FeedError,
+    FeedItem,
+    FeedResponse,
+    ParsedFeed,
+    fetch_feed,
+    parse_feed,
+)
+from headcount.sources.url import DEFAULT_DEADLINE, FetchPolicy, fetch_policy
 from headcount.store import Store
 from headcount.store.feed_records import Feed, FeedEntry
 
@@ -40,6 +56,9 @@ class WatchOptions:
     interval: float = 900.0  # seconds between two polls of one feed
     max_backoff: float = 6 * 3600.0  # the longest wait after failures in a row
     fetch_timeout: float = 10.0  # per connection step, for feeds and articles
+    fetch_deadline: float = DEFAULT_DEADLINE  # for a whole fetch, redirects included
+    concurrency: int = 4  # feeds whose network work runs at once
+    allow_private: bool | None = None  # private addresses; None: HEADCOUNT_ALLOW_PRIVATE_URLS
     max_bytes: int = 10_000_000  # per feed and per article
     max_attempts: int = 3  # fetches of one article before it is given up
 
@@ -114,65 +133,219 @@ def poll_once(
     resolver: Resolver | None = resolve_events,
     stop: Callable[[], bool] = lambda: False,
 ) -> PollReport:
-    """One round over every feed that is due at `now`; see the module's description."""
+    """One round over every feed that is due at `now`; see the module's description.
+
+    The network work (feeds and their articles) runs on `options.concurrency` threads, one
+    feed per thread at a time, so a slow feed holds one thread and nothing else; everything
+    that touches the store (and extraction) runs here, in the calling thread, as results
+    arrive. `stop` is asked here only, a few times a second; a stop also cuts the fetches in
+    flight short."""
     options = options or WatchOptions()
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     report = PollReport()
-    for feed in store.feeds():
-        if stop():
-            report.feeds.append(FeedOutcome(feed.url, "stopped"))
-            continue
-        if _due(feed, now):
-            outcome = _poll_feed(store, feed, now, options)
-            # Articles left over from an earlier round are fetched even when the feed itself
-            # is unchanged or failing now: they were listed, and nothing listed is lost.
-            _fetch_articles(store, feed, outcome, report, options, stop, untried_only=False)
-        else:
-            # Items a stopped round noted but never fetched are fetched at once, not at the
-            # feed's next poll; items that failed wait for that poll to be tried again.
-            outcome = FeedOutcome(feed.url, "waiting")
-            _fetch_articles(store, feed, outcome, report, options, stop, untried_only=True)
-        report.feeds.append(outcome)
+    _Round(store, now, options, report, stop).run()
     if report.document_ids and resolver is not None:
         report.resolved = resolver(store)
     return report
 
 
-def _poll_feed(store: Store, feed: Feed, now: datetime, options: WatchOptions) -> FeedOutcome:
-    at = _iso(now)
-    outcome = FeedOutcome(feed.url, "new items")
-    try:
-        response = fetch_feed(
-            feed.url,
-            etag=feed.etag,
-            last_modified=feed.last_modified,
-            timeout=options.fetch_timeout,
-            max_bytes=options.max_bytes,
-        )
-        parsed = parse_feed(response.body, response.url) if response.status == 200 else None
-    except Exception as error:
-        reason = str(error) if isinstance(error, FeedError) else (
-            f"unexpected error: {type(error).__name__}: {error}"
-        )
-        outcome.status, outcome.error = "error", reason
-        wait = backoff(feed.errors + 1, options)
-        store.feed_failed(feed.id, at, reason, _iso(now + timedelta(seconds=wait)))
-        return outcome
-    next_poll = _iso(now + timedelta(seconds=options.interval))
-    with store.transaction():
-        if parsed is None:
-            outcome.status = "not modified"
+@dataclass(frozen=True)
+class _FeedFetched:
+    feed: Feed
+    response: FeedResponse | None
+    parsed: ParsedFeed | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class _ArticleRead:
+    feed: Feed
+    entry: FeedEntry
+    documents: list[Document]
+    reason: str | None  # why nothing was read
+
+
+@dataclass(frozen=True)
+class _FeedDone:
+    feed: Feed
+
+
+_Message = _FeedFetched | _ArticleRead | _FeedDone
+# How often the round looks at its stop callback while it waits for the network.
+_STOP_POLL = 0.1
+
+
+class _Round:
+    """One poll_once: jobs on a thread pool send results back through a queue to this thread,
+    which alone reads and writes the store."""
+
+    def __init__(self, store: Store, now: datetime, options: WatchOptions, report: PollReport,
+                 stop: Callable[[], bool]) -> None:
+        self.store, self.now, self.options, self.report, self.stop = store, now, options, report, stop
+        self.results: queue.Queue[_Message] = queue.Queue()
+        self.stopping = threading.Event()
+        self.outcomes: dict[str, FeedOutcome] = {}
+        self.outlets: dict[str, str | None] = {}
+        self.jobs = 0
+
+    def run(self) -> None:
+        feeds = self.store.feeds()
+        pool = ThreadPoolExecutor(max(1, self.options.concurrency), thread_name_prefix="watch")
+        try:
+            for feed in feeds:
+                if self.stop():
+                    self.stopping.set()
+                if self.stopping.is_set():
+                    self.outcomes[feed.id] = FeedOutcome(feed.url, "stopped")
+                elif _due(feed, self.now):
+                    # "stopped" until its answer is handled: a stop before that leaves it undone.
+                    self.outcomes[feed.id] = FeedOutcome(feed.url, "stopped")
+                    self._submit(pool, self._fetch_feed, feed)
+                else:
+                    # Items a stopped round noted but never fetched are fetched at once, not at
+                    # the feed's next poll; items that failed wait for that poll to be tried again.
+                    self.outcomes[feed.id] = FeedOutcome(feed.url, "waiting")
+                    self._articles(pool, feed, untried_only=True)
+            while self.jobs and not self.stopping.is_set():
+                if self.stop():
+                    self.stopping.set()
+                    break
+                try:
+                    message = self.results.get(timeout=_STOP_POLL)
+                except queue.Empty:
+                    continue
+                self._handle(pool, message)
+        finally:
+            # On a stop, fetches in flight see `stopping` and end within a fraction of a
+            # second; what they read is dropped and read again next time (it is still pending).
+            self.stopping.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+        self.report.feeds.extend(self.outcomes[feed.id] for feed in feeds)
+
+    def _submit(self, pool: ThreadPoolExecutor, job: Callable[..., None], *args: object) -> None:
+        self.jobs += 1
+        pool.submit(job, *args)
+
+    def _handle(self, pool: ThreadPoolExecutor, message: _Message) -> None:
+        if isinstance(message, _FeedFetched):
+            self.jobs -= 1
+            self._feed_answered(message)
+            # Articles left over from an earlier round are fetched even when the feed itself
+            # is unchanged or failing now: they were listed, and nothing listed is lost.
+            self._articles(pool, message.feed, untried_only=False)
+        elif isinstance(message, _ArticleRead):
+            self._article_read(message)
         else:
-            entries = [_entry(feed.id, item, at) for item in parsed.items]
-            outcome.new_items = store.add_feed_items(entries)
-            outcome.status = "new items" if outcome.new_items else "unchanged"
-        title = parsed.title if parsed is not None else None
-        store.feed_polled(
-            feed.id, at, next_poll, response.etag, response.last_modified, title
+            self.jobs -= 1
+
+    def _articles(self, pool: ThreadPoolExecutor, feed: Feed, *, untried_only: bool) -> None:
+        entries = [
+            entry for entry in self.store.feed_items(feed.id, "pending")
+            if not (untried_only and entry.attempts)
+        ]
+        if entries:
+            current = self.store.get_feed(feed.id)
+            self.outlets[feed.id] = current.title if current is not None else None
+            self._submit(pool, self._read_articles, feed, entries)
+
+    # --- in the pool's threads: the network, no store ------------------------------------
+
+    def _policy(self) -> AbstractContextManager[FetchPolicy]:
+        return fetch_policy(
+            allow_private=self.options.allow_private,
+            deadline=self.options.fetch_deadline,
+            cancelled=self.stopping.is_set,
         )
-    return outcome
+
+    def _fetch_feed(self, feed: Feed) -> None:
+        response = parsed = error = None
+        try:
+            with self._policy() as policy:
+                response = fetch_feed(
+                    feed.url,
+                    etag=feed.etag,
+                    last_modified=feed.last_modified,
+                    timeout=self.options.fetch_timeout,
+                    max_bytes=self.options.max_bytes,
+                    policy=policy,
+                )
+            if response.status == 200:
+                parsed = parse_feed(response.body, response.url)
+        except FeedError as exc:
+            error = str(exc)
+        except Exception as exc:
+            error = f"unexpected error: {type(exc).__name__}: {exc}"
+        self.results.put(_FeedFetched(feed, response, parsed, error))
+
+    def _read_articles(self, feed: Feed, entries: list[FeedEntry]) -> None:
+        try:
+            with self._policy():
+                for entry in entries:
+                    if self.stopping.is_set():
+                        return
+                    try:
+                        documents, errors = _read_item(feed, entry, self.options)
+                        reason = None if documents else (
+                            "; ".join(error.reason for error in errors) or "no text"
+                        )
+                    except Exception as exc:
+                        # A bug met by one odd article must not stop the feed reader.
+                        documents, reason = [], f"unexpected error: {type(exc).__name__}: {exc}"
+                    self.results.put(_ArticleRead(feed, entry, documents, reason))
+        finally:
+            self.results.put(_FeedDone(feed))
+
+    # --- here: the store -----------------------------------------------------------------
+
+    def _feed_answered(self, message: _FeedFetched) -> None:
+        feed, outcome, at = message.feed, self.outcomes[message.feed.id], _iso(self.now)
+        outcome.status = "new items"
+        if message.error is not None or message.response is None:
+            reason = message.error or "no answer"
+            outcome.status, outcome.error = "error", reason
+            wait = backoff(feed.errors + 1, self.options)
+            self.store.feed_failed(feed.id, at, reason, _iso(self.now + timedelta(seconds=wait)))
+            return
+        response, parsed = message.response, message.parsed
+        next_poll = _iso(self.now + timedelta(seconds=self.options.interval))
+        with self.store.transaction():
+            if parsed is None:
+                outcome.status = "not modified"
+            else:
+                entries = [_entry(feed.id, item, at) for item in parsed.items]
+                outcome.new_items = self.store.add_feed_items(entries)
+                outcome.status = "new items" if outcome.new_items else "unchanged"
+            title = parsed.title if parsed is not None else None
+            self.store.feed_polled(
+                feed.id, at, next_poll, response.etag, response.last_modified, title
+            )
+
+    def _article_read(self, message: _ArticleRead) -> None:
+        feed, entry, outcome = message.feed, message.entry, self.outcomes[message.feed.id]
+        reason = message.reason
+        if message.documents:
+            try:
+                run = RunReport()
+                outlet = self.outlets.get(feed.id)
+                with self.store.transaction():
+                    for doc in message.documents:
+                        if doc.outlet is None and outlet:
+                            doc = dataclasses.replace(doc, outlet=outlet)
+                        store_extraction(self.store, doc, extract_document(doc), run)
+                    self.store.feed_item_done(feed.id, entry.key, message.documents[0].id)
+                self.report.document_ids.extend(doc.id for doc in message.documents)
+                outcome.stored += 1
+                outcome.claims += run.new_claims
+                return
+            except Exception as exc:
+                # A bug met by one odd article must not stop the feed reader.
+                reason = f"unexpected error: {type(exc).__name__}: {exc}"
+        reason = reason or "no text"
+        give_up = entry.attempts + 1 >= self.options.max_attempts
+        self.store.feed_item_failed(feed.id, entry.key, reason, give_up)
+        outcome.item_errors.append(f"{entry.link or entry.key}: {reason}")
 
 
 def _entry(feed_id: str, item: FeedItem, at: str) -> FeedEntry:
@@ -181,46 +354,6 @@ def _entry(feed_id: str, item: FeedItem, at: str) -> FeedEntry:
         feed_id, item.key, item.link, item.title, item.summary, published, at, "pending", 0,
         None, None,
     )
-
-
-def _fetch_articles(
-    store: Store,
-    feed: Feed,
-    outcome: FeedOutcome,
-    report: PollReport,
-    options: WatchOptions,
-    stop: Callable[[], bool],
-    *,
-    untried_only: bool,
-) -> None:
-    current = store.get_feed(feed.id)
-    outlet = current.title if current is not None else None
-    for entry in store.feed_items(feed.id, "pending"):
-        if stop():
-            return
-        if untried_only and entry.attempts:
-            continue
-        try:
-            documents, errors = _read_item(feed, entry, options)
-            if documents:
-                run = RunReport()
-                with store.transaction():
-                    for doc in documents:
-                        if doc.outlet is None and outlet:
-                            doc = dataclasses.replace(doc, outlet=outlet)
-                        store_extraction(store, doc, extract_document(doc), run)
-                    store.feed_item_done(feed.id, entry.key, documents[0].id)
-                report.document_ids.extend(doc.id for doc in documents)
-                outcome.stored += 1
-                outcome.claims += run.new_claims
-                continue
-            reason = "; ".join(error.reason for error in errors) or "no text"
-        except Exception as error:
-            # A bug met by one odd article must not stop the feed reader.
-            reason = f"unexpected error: {type(error).__name__}: {error}"
-        give_up = entry.attempts + 1 >= options.max_attempts
-        store.feed_item_failed(feed.id, entry.key, reason, give_up)
-        outcome.item_errors.append(f"{entry.link or entry.key}: {reason}")
 
 
 def _read_item(
@@ -248,7 +381,8 @@ def _read_item(
 
 
 class Stopper:
-    """A stop flag raised by SIGTERM (and SIGINT): the loop ends between two articles."""
+    """A stop flag raised by SIGTERM (and SIGINT): a round sees it within a fraction of a
+    second and cuts its fetches in flight short; what was not stored is pending next time."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -293,7 +427,7 @@ def watch(
     """Poll rounds until stopped (SIGTERM, Ctrl-C) or `rounds` are done; returns rounds run.
 
     Between rounds it sleeps `tick` seconds at most (each feed keeps its own schedule); a stop
-    request ends the sleep at once and a round between two articles.
+    request ends the sleep at once, and a round (fetches in flight included) within a second.
     """
     stopper = stopper or Stopper()
     done = 0

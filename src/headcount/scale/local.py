@@ -11,6 +11,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,11 +32,26 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _worker_start() -> None:
+# How often a worker checks that its parent is still there.
+_PARENT_CHECK = 0.5
+
+
+def _worker_start(parent: int) -> None:
     # Ctrl-C reaches every process of the terminal's group; the parent alone decides what a
     # stop means (finish the results it has, then leave), so workers do not die mid-task.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     warm_up()
+
+
+def _exit_with(parent: int) -> None:
+    """Ends this worker once its parent is gone. A parent killed outright (kill -9, the OOM
+    killer) closes nothing: its forked workers hold both ends of the task pipe, so they would
+    wait for the next task forever. The parent's process id changing (the worker is adopted
+    by init or a subreaper) is the sign that works on every Unix."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK)
+    os._exit(1)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -59,7 +76,9 @@ def local_results(
         for task in tasks:
             yield run_task(task, published, max_bytes)
         return
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_start)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=_context(), initializer=_worker_start, initargs=(os.getpid(),)
+    )
     pending: deque[Future[TaskResult]] = deque()
     try:
         for task in tasks:

@@ -14,9 +14,7 @@ import hashlib
 import html
 import html.entities
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
@@ -24,11 +22,10 @@ from typing import Literal
 from xml.parsers import expat
 
 from headcount import __version__
-from headcount.sources.decoding import read_capped, too_large
 from headcount.sources.document import Unreadable
 from headcount.sources.html import visible_text
 from headcount.sources.jsonl import parse_date
-from headcount.sources.url import describe_error
+from headcount.sources.url import FetchPolicy, describe_error, open_url
 
 _ATOM = "http://www.w3.org/2005/Atom"
 _RSS1 = "http://purl.org/rss/1.0/"
@@ -86,40 +83,42 @@ def fetch_feed(
     last_modified: str | None = None,
     timeout: float,
     max_bytes: int,
+    policy: FetchPolicy | None = None,
 ) -> FeedResponse:
     """The feed at url, or a 304 when it has not changed since the answer that gave etag and
-    last_modified. Raises FeedError with a one-line reason for anything that goes wrong."""
+    last_modified. Raises FeedError with a one-line reason for anything that goes wrong.
+
+    Fetched as documents are (`sources.url.open_url`): public addresses only unless policy
+    (default: `current_policy()`) allows private ones, every redirect hop checked, and a
+    total deadline."""
     headers = {"User-Agent": _USER_AGENT, "Accept": _ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > max_bytes:
-                raise too_large(max_bytes, int(length))
-            body = read_capped(response, max_bytes)
+        with open_url(url, headers, timeout=timeout, policy=policy) as answer:
+            if answer.status == 304:
+                # A 304 may repeat the validators; when it does not, the old ones still hold.
+                return FeedResponse(
+                    304,
+                    b"",
+                    answer.headers.get("ETag") or etag,
+                    answer.headers.get("Last-Modified") or last_modified,
+                    url,
+                )
+            if answer.status >= 300:
+                raise FeedError(f"cannot fetch feed: HTTP {answer.status} {answer.reason}")
+            body = answer.read(max_bytes)
             return FeedResponse(
                 200,
                 body,
-                response.headers.get("ETag"),
-                response.headers.get("Last-Modified"),
-                response.geturl(),
+                answer.headers.get("ETag"),
+                answer.headers.get("Last-Modified"),
+                answer.url,
             )
-    except urllib.error.HTTPError as error:
-        error.close()
-        if error.code == 304:
-            # A 304 may repeat the validators; when it does not, the old ones still hold.
-            return FeedResponse(
-                304,
-                b"",
-                error.headers.get("ETag") or etag,
-                error.headers.get("Last-Modified") or last_modified,
-                url,
-            )
-        raise FeedError(f"cannot fetch feed: HTTP {error.code} {error.reason}") from None
+    except FeedError:
+        raise
     except Unreadable as error:
         raise FeedError(f"cannot fetch feed: {error}") from None
     except Exception as error:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final, TextIO
 
 from headcount.model import Event, EventDetail
-from headcount.store.export import ELLIPSIS, LIST_SEPARATOR, NONE, format_percent
+from headcount.store.export import ELLIPSIS, NONE, csv_cell, format_percent
 
 EVENT_FIELDS: Final[tuple[str, ...]] = (
     "id",
@@ -53,22 +53,12 @@ def events_to_jsonl(events: Iterable[Event], stream: TextIO) -> int:
     return count
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    return str(value)
-
-
 def events_to_csv(events: Iterable[Event], stream: TextIO) -> int:
     writer = csv.writer(stream)
     writer.writerow(EVENT_FIELDS)
     count = 0
     for event in events:
-        writer.writerow([_cell(v) for v in event_record(event).values()])
+        writer.writerow([csv_cell(v) for v in event_record(event).values()])
         count += 1
     return count
 

@@ -43,15 +43,24 @@ def _record(mention: Mention) -> dict[str, Any]:
     return {name: data[name] for name in CLAIM_FIELDS}
 
 
-def _csv_cell(value: Any) -> str:
+# A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection"), so
+# text that does is written with a leading apostrophe, which spreadsheets show as text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One value as a CSV cell, the same in every CSV export: empty for absent values,
+    lowercase booleans, lists joined with "; ", and text that a spreadsheet would run as a
+    formula neutralised. Numbers are written as they are (a negative number is no formula)."""
     if value is None:
         return ""
     # Lowercase like JSON, so the two exports read the same and spreadsheets don't localize it.
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(value)
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = LIST_SEPARATOR.join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def mentions_to_csv(mentions: Iterable[Mention], stream: TextIO) -> int:
@@ -64,7 +73,7 @@ def mentions_to_csv(mentions: Iterable[Mention], stream: TextIO) -> int:
     writer.writerow(CLAIM_FIELDS)
     count = 0
     for mention in mentions:
-        writer.writerow([_csv_cell(value) for value in _record(mention).values()])
+        writer.writerow([csv_cell(value) for value in _record(mention).values()])
         count += 1
     return count
 

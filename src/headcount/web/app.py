@@ -11,12 +11,21 @@ from __future__ import annotations
 import csv
 import hmac
 import io
+import ipaddress
 import json
 import os
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    MutableMapping,
+    Sequence,
+)
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +54,7 @@ from headcount.store.event_index import (
     to_json,
     words,
 )
+from headcount.store.export import csv_cell
 from headcount.web import charts, pages
 from headcount.web.feeds import ATOM_TYPE, events_feed
 from headcount.web.highlight import figure_span
@@ -83,15 +93,37 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers an unhandled error from outside every middleware, so without
+            # this its 500 would go out bare. The error is raised on for the server to log; the
+            # outer handler sees the answer started and sends nothing more.
+            if not started:
+                json_answer = str(scope.get("path", "")).startswith(("/api", "/feeds"))
+                body, kind = (
+                    (b'{"detail":"internal server error"}', b"application/json")
+                    if json_answer else (b"Internal Server Error", b"text/plain; charset=utf-8")
+                )
+                await send_with_headers({
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+                })
+                await send({"type": "http.response.body", "body": body})
+            raise
 
 
 class EventsFastPath:
@@ -175,8 +207,79 @@ class RateLimiter:
             return (1 - tokens) / self.rate if self.rate > 0 else 3600.0
 
 
+TRUSTED_PROXIES_ENV = "HEADCOUNT_TRUSTED_PROXIES"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_proxies(value: str | Iterable[str] | None) -> tuple[Network, ...]:
+    """Proxy addresses or networks ("10.0.0.5", "10.0.0.0/8", "::1"), as a list or one
+    comma-separated string; raises ValueError for one that is neither."""
+    if value is None:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    networks = []
+    for item in (i.strip() for i in items):
+        if item:
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(f"not a proxy address or network: {item!r}") from None
+    return tuple(networks)
+
+
+def _host(value: str) -> str:
+    """The address in an X-Forwarded-For entry: "1.2.3.4:80" and "[::1]:80" without the port."""
+    value = value.strip()
+    if value.startswith("["):
+        return value[1:].split("]", 1)[0]
+    if value.count(":") == 1:
+        return value.split(":", 1)[0]
+    return value
+
+
+def _trusted(host: str, proxies: tuple[Network, ...]) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in proxies)
+
+
+def client_key(peer: str | None, forwarded_for: Sequence[str], proxies: tuple[Network, ...]) -> str:
+    """Who a request comes from, for the rate limit.
+
+    X-Forwarded-For is believed only when it comes from a configured proxy: then the client
+    is its rightmost address that is not a proxy. Otherwise it is ignored, so that a client
+    cannot get a fresh allowance by sending a new value. One more case: the server itself may
+    already have put a forwarded address in place of the peer (uvicorn does for loopback peers
+    by default); the peer is then one of the forwarded addresses, and with no proxy configured
+    such requests share a single allowance, as all requests from one proxy would."""
+    peer = peer or "unknown"
+    hops = [_host(part) for value in forwarded_for for part in value.split(",") if part.strip()]
+    if not hops:
+        return peer
+    rewritten = peer in hops
+    if _trusted(peer, proxies) or (rewritten and proxies):
+        for hop in reversed(hops):
+            if not _trusted(hop, proxies):
+                return hop
+        return peer
+    return "forwarded (no trusted proxy configured)" if rewritten else peer
+
+
 class FilterError(ValueError):
     """A bad query parameter: 400 with the reason."""
+
+
+class OutOfRange(FilterError):
+    """A number no database column holds (beyond 64 bits): 422, as the API's own validation
+    answers a number out of range, rather than an overflow deep in the store."""
+
+
+#: The largest integer a filter or a page number may be: what a 64-bit column holds.
+MAX_INT64 = 2**63 - 1
+#: The largest page number: its first row's offset must still fit in 64 bits.
+MAX_PAGE = MAX_INT64 // MAX_PAGE_SIZE
 
 
 # --- response models (they document the API; handlers return prepared JSON) ---------------
@@ -358,9 +461,12 @@ def build_filter(
         if value is None or value == "":
             return None
         try:
-            return int(str(value).replace(",", "").strip())
+            number = int(str(value).replace(",", "").strip())
         except ValueError:
             raise FilterError(f"{name} must be a whole number, got {value!r}") from None
+        if abs(number) > MAX_INT64:
+            raise OutOfRange(f"{name} is out of range (at most {MAX_INT64})")
+        return number
 
     if year not in (None, ""):
         assert year is not None
@@ -414,8 +520,8 @@ async def api_filter(
     year: str | None = Query(None, description="YYYY: shorthand for since=YYYY&until=YYYY"),
     since: str | None = Query(None, description="From this date: YYYY, YYYY-MM or YYYY-MM-DD"),
     until: str | None = Query(None, description="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    min_headcount: int | None = Query(None, ge=0, description="Counted figure at least"),
-    max_headcount: int | None = Query(None, ge=0, description="Counted figure at most"),
+    min_headcount: int | None = Query(None, ge=0, le=MAX_INT64, description="Counted figure at least"),
+    max_headcount: int | None = Query(None, ge=0, le=MAX_INT64, description="Counted figure at most"),
 ) -> EventFilter:
     return build_filter(
         q=q,
@@ -564,6 +670,8 @@ def create_app(
     rate_burst: int = 5,
     cache_size: int = 2048,
     accuracy_dir: str | os.PathLike[str] | None = None,
+    trusted_proxies: str | Iterable[str] | None = None,
+    allow_private_urls: bool | None = None,
 ) -> FastAPI:
     """The tracker over the database at `db_url` (a SQLite path or a database URL).
 
@@ -571,9 +679,16 @@ def create_app(
     HEADCOUNT_TOKEN environment variable; with neither, writes are refused.
     accuracy_dir: where the pinned accuracy figures (floors.json) are, for the methodology
     page; defaults to HEADCOUNT_ACCURACY_DIR, else ./accuracy, else the source checkout's.
+    trusted_proxies: the reverse proxies whose X-Forwarded-For is believed (addresses or
+    networks); defaults to HEADCOUNT_TRUSTED_PROXIES (comma-separated), else none.
+    allow_private_urls: whether POST /api/ingest may fetch loopback and private addresses;
+    defaults to HEADCOUNT_ALLOW_PRIVATE_URLS, else no.
     """
     token = token if token is not None else os.environ.get("HEADCOUNT_TOKEN") or None
-    ledger = Ledger(db_url, cache_size=cache_size)
+    proxies = parse_proxies(
+        trusted_proxies if trusted_proxies is not None else os.environ.get(TRUSTED_PROXIES_ENV)
+    )
+    ledger = Ledger(db_url, cache_size=cache_size, allow_private_urls=allow_private_urls)
     limiter = RateLimiter(rate_per_minute, rate_burst)
 
     @asynccontextmanager
@@ -610,7 +725,7 @@ def create_app(
 
     @app.exception_handler(FilterError)
     async def on_filter_error(request: Request, exc: FilterError) -> Response:
-        return error_page(request, 400, str(exc))
+        return error_page(request, 422 if isinstance(exc, OutOfRange) else 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -650,7 +765,7 @@ def create_app(
         request: Request,
         f: Filter,
         sort: str = Query("-date", description=f"One of {', '.join(SORTS)}; '-' for descending"),
-        page: int = Query(1, ge=1),
+        page: int = Query(1, ge=1, le=MAX_PAGE),
         per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
     ) -> Response:
         # Plain queries are answered by EventsFastPath before they get here; this answers the
@@ -694,7 +809,7 @@ def create_app(
             writer.writerow(columns)
             for row in rows:
                 data = _event_json(row)
-                writer.writerow([_csv_cell(data[c]) for c in columns])
+                writer.writerow([csv_cell(data[c]) for c in columns])
                 if buffer.tell() > 64_000:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -749,6 +864,7 @@ def create_app(
         for claim, view in zip(data["source_claims"], detail.sources, strict=True):
             span = figure_span(view.mention)
             claim["figure_span"] = list(span) if span else None
+            claim["origins"] = [pages.public_origin(o) for o in claim["origins"]]
         data["url"] = f"/events/{event_id}"
         data["source_kinds"] = sorted({v.document.source_kind for v in detail.sources})
         from headcount.store.event_index import reason_tags
@@ -765,7 +881,7 @@ def create_app(
     )
     def api_companies(
         f: Filter,
-        page: int = Query(1, ge=1),
+        page: int = Query(1, ge=1, le=MAX_PAGE),
         per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
     ) -> Response:
         total, rows = fresh().companies(f, page, per_page)
@@ -866,7 +982,11 @@ def create_app(
         summary="Store one article (text, or a URL to fetch), extract its claims, resolve events",
     )
     def api_ingest(request: Request, article: Annotated[IngestIn, Body()]) -> Response:
-        client = request.client.host if request.client else "unknown"
+        client = client_key(
+            request.client.host if request.client else None,
+            request.headers.getlist("x-forwarded-for"),
+            proxies,
+        )
         wait = limiter.take(client)
         if wait > 0:
             raise HTTPException(
@@ -962,6 +1082,8 @@ def create_app(
             value = int(raw)
         except ValueError:
             raise FilterError(f"{name} must be a whole number, got {raw!r}") from None
+        if abs(value) > MAX_INT64:
+            raise OutOfRange(f"{name} is out of range (at most {MAX_INT64})")
         if not low <= value <= high:
             raise FilterError(f"{name} must be between {low} and {high}, got {value}")
         return value
@@ -1077,16 +1199,6 @@ def _figure(event: Event) -> int | None:
     from headcount.store.event_index import counted_figure
 
     return counted_figure(event)
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return str(value)
 
 
 def _accuracy(accuracy_dir: str | os.PathLike[str] | None) -> list[dict[str, Any]]:

@@ -48,6 +48,22 @@ REASON_LABELS = {
 }
 
 
+def public_origin(origin: str) -> str:
+    """Where a document was seen, as the public may see it: URLs and relative paths as they
+    were given, but a file given by its absolute path by its name alone (with its record
+    number), so that no page or API answer shows how the server's disks are laid out."""
+    if origin.lower().startswith("file://"):
+        origin = origin[len("file://"):]
+    if "://" in origin or not origin:
+        return origin
+    path, hash_, record = origin.partition("#")
+    windows = len(path) > 2 and path[1] == ":" and path[2] in "\\/"
+    if path.startswith(("/", "\\", "~")) or windows:
+        name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        return name + hash_ + record
+    return origin
+
+
 def _num(value: Any) -> str:
     if value is None:
         return "—"
@@ -120,6 +136,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["num"] = _num
     env.filters["pct"] = _pct
+    env.filters["public_origin"] = public_origin
     env.globals.update(
         query=_query,
         headline=format_headline,

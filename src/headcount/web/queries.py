@@ -32,6 +32,7 @@ from headcount.model import (
 from headcount.resolve import resolve
 from headcount.sources import load
 from headcount.sources.document import build_document
+from headcount.sources.url import fetch_policy
 from headcount.store import Store, open_store
 from headcount.store.event_index import EventFilter, Group, SourceFreshness, Totals
 
@@ -120,10 +121,14 @@ class Ledger:
         cache_size: int = 2048,
         check_every: float = 1.0,
         pool_size: int = POOL_SIZE,
+        allow_private_urls: bool | None = None,
     ) -> None:
+        """allow_private_urls: whether ingest may fetch loopback and private addresses;
+        None leaves it to HEADCOUNT_ALLOW_PRIVATE_URLS (off when unset)."""
         if pool_size < 1:
             raise ValueError(f"pool_size must be >= 1, got {pool_size}")
         self.db = db
+        self.allow_private_urls = allow_private_urls
         self._pool_size = pool_size
         self._idle: list[Store] = []  # a stack: the most recently used store is the warmest
         self._open = 0  # stores open, idle or lent
@@ -428,7 +433,10 @@ class Ledger:
                 build_document(text, origin, title=title, url=url, outlet=outlet, published=published)
             ]
         elif url is not None:
-            items = list(load([url], published))
+            # Anyone with the token can name the URL: by default it must be a public address,
+            # or the server would fetch (and publish) what only it can reach.
+            with fetch_policy(allow_private=self.allow_private_urls):
+                items = list(load([url], published))
         else:
             raise ValueError("give the article's text or its url")
         with self.connection() as store:
