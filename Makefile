@@ -11,7 +11,7 @@ LAYOFFS_FYI := $(SHARED)/data/layoffs_fyi/layoffs_2020-03_to_2026-05_with_source
 NEWS_SAMPLE := $(SHARED)/data/layoff_news/keyword_candidates_en_bbc_reuters.jsonl
 HC := $(BIN)/headcount --db $(HEADCOUNT_DB)
 
-.PHONY: run sample serve test system-deps lint eval bench clean
+.PHONY: run sample serve test system-deps lint eval eval-cv model bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ test: $(STAMP) system-deps
 
 eval: $(STAMP)
 	$(BIN)/headcount eval --floors accuracy/floors.json ../shared/eval/dev_gold_bbc.jsonl ../shared/eval/dev_gold_reuters.jsonl
+
+# The learned extractor, cross-validated by document (what accuracy/cv_floors.json pins).
+eval-cv: $(STAMP)
+	$(BIN)/headcount eval --cv 5 --quiet --floors accuracy/cv_floors.json $(SHARED)/eval/dev_gold_web.jsonl \
+		$(SHARED)/eval/dev_gold_bbc.jsonl $(SHARED)/eval/dev_gold_reuters.jsonl $(SHARED)/eval/seeds_gold.jsonl
+
+# Retrains the learned extractor from the gold files into src/headcount/extract/data/
+# (deterministic: the same gold gives the same model; tests/test_learned.py checks it).
+model: $(STAMP)
+	$(BIN)/headcount train --shared $(SHARED)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py

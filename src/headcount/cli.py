@@ -10,6 +10,7 @@ from datetime import date
 
 import click
 
+from headcount.cli_model import train_command
 from headcount.cli_scale import batch_command, feeds, watch_command
 from headcount.evaluate.report import (
     DEFAULT_THRESHOLD,
@@ -18,7 +19,14 @@ from headcount.evaluate.report import (
     format_report,
     to_json,
 )
+from headcount.extract.pipeline import (
+    DEFAULT_EXTRACTOR,
+    EXTRACTOR_SETTING,
+    EXTRACTORS,
+    chosen_extractor,
+)
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
+from headcount.learn.crossval import cross_validated
 from headcount.resolve import resolve as resolve_claims
 from headcount.store import Store, open_store
 from headcount.store.event_export import (
@@ -52,11 +60,21 @@ def _report_problems(report: RunReport) -> None:
 @click.group()
 @click.option("--db", envvar="HEADCOUNT_DB", default=DEFAULT_DB, show_default=True,
               help="SQLite file, sqlite:/// or postgresql:// URL; also HEADCOUNT_DB.")
+@click.option("--extractor", type=click.Choice(list(EXTRACTORS)), default=None,
+              help=f"Which extractor reads documents (default: {DEFAULT_EXTRACTOR}); also "
+                   f"{EXTRACTOR_SETTING}.")
 @click.version_option(package_name="headcount")
 @click.pass_context
-def main(ctx: click.Context, db: str) -> None:
+def main(ctx: click.Context, db: str, extractor: str | None) -> None:
     """headcount: a ledger of layoffs that builds itself from the news."""
     ctx.obj = {"db": db}
+    try:
+        chosen_extractor()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if extractor:
+        # A setting of the process, so that feed rounds and bulk workers read the same way.
+        os.environ[EXTRACTOR_SETTING] = extractor
 
 
 @main.command()
@@ -276,11 +294,19 @@ def _db_exists(db: str) -> bool:
 @click.option("--rumor-as-new/--no-rumor-as-new", default=None,
               help="Score predicted rumor as new in every set (default: only in web: documents, "
                    "whose gold has no rumor kind).")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
+              help="Cross-validate the learned extractor: train on the other folds' documents, "
+                   "score each fold's documents (K folds by document).")
 def eval_command(gold: tuple[str, ...], as_json: bool, floors: str | None, quiet: bool,
-                 threshold: float, rumor_as_new: bool | None) -> None:
+                 threshold: float, rumor_as_new: bool | None, folds: int | None) -> None:
     """Score extraction against gold files, each file a set: precision, recall, F1, field
-    agreement and kind confusion, by the rules of ../shared/eval/score.py."""
-    ev = evaluate(list(gold), threshold=threshold, rumor_as_new=rumor_as_new)
+    agreement and kind confusion, by the rules of ../shared/eval/score.py. With --cv the
+    learned extractor is cross-validated; without, the chosen extractor is scored as shipped."""
+    if folds is not None:
+        ev = cross_validated(list(gold), folds, threshold=threshold, rumor_as_new=rumor_as_new,
+                             progress=lambda m: click.echo(m, err=True))
+    else:
+        ev = evaluate(list(gold), threshold=threshold, rumor_as_new=rumor_as_new)
     click.echo(to_json(ev) if as_json else format_report(ev, show_errors=not quiet))
     if floors:
         failures = check_floors(ev, floors)
@@ -294,6 +320,7 @@ def eval_command(gold: tuple[str, ...], as_json: bool, floors: str | None, quiet
 main.add_command(feeds)
 main.add_command(watch_command)
 main.add_command(batch_command)
+main.add_command(train_command)
 
 
 if __name__ == "__main__":

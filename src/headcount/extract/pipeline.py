@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from headcount.extract.attributes import find_locations, find_reason, find_units
+from headcount.extract.candidates import analyse
 from headcount.extract.claims import Claim, claim_range, merge_claims
 from headcount.extract.companies import (
     NameSpan,
@@ -16,6 +19,7 @@ from headcount.extract.companies import (
     owner_key,
 )
 from headcount.extract.dates import ResolvedDate, find_dates
+from headcount.extract.decisions import shipped
 from headcount.extract.employers import (
     SUBJECT_ANAPHOR,
     DocNames,
@@ -33,6 +37,7 @@ from headcount.extract.employers import (
     typed_referent,
 )
 from headcount.extract.kinds import COSTS_RE, PAST_RE, circumstance_spans, classify
+from headcount.extract.learned import decide, to_mentions
 from headcount.extract.ner import entities
 from headcount.extract.places import is_country
 from headcount.extract.prefilter import may_contain_layoff
@@ -159,7 +164,12 @@ def _date_for(claim: Claim, published: date | None) -> tuple[str | None, str | N
     return None, None
 
 
-def extract_document(doc: Document) -> Extraction:
+def rule_mentions(doc: Document) -> list[Mention]:
+    """The hand-written rules' claims, which the learned extractor weighs as features."""
+    return extract_with_rules(doc).mentions
+
+
+def extract_with_rules(doc: Document) -> Extraction:
     if doc.language and doc.language not in SUPPORTED_LANGUAGES:
         return Extraction(doc, [], f"skipped: language {doc.language} is not extracted yet")
     if not may_contain_layoff(doc.text):
@@ -575,3 +585,42 @@ def _to_mention(c: Claim, doc: Document, doc_names: DocNames) -> Mention:
         confidence=c.confidence,
         doc=doc.origin,
     )
+
+
+def extract_learned(doc: Document) -> Extraction:
+    """A document's claims as the trained model decides them (see extract/candidates.py).
+
+    Every kept claim carries the model's confidence; callers that show claims to readers
+    count only those at or above `DEFAULT_THRESHOLD` unless asked for all.
+    """
+    if doc.language and doc.language not in SUPPORTED_LANGUAGES:
+        return Extraction(doc, [], f"skipped: language {doc.language} is not extracted yet")
+    if not may_contain_layoff(doc.text):
+        return Extraction(doc, [], "no layoff terms")
+    decisions = shipped()
+    if decisions is None:
+        raise RuntimeError("no trained extraction model in the package: run `headcount train`")
+    analysed = analyse(doc)
+    return Extraction(doc, to_mentions(analysed, decide(analysed, decisions)), "extracted")
+
+
+# The extractors a user can choose between (`--extractor`, HEADCOUNT_EXTRACTOR); "rules" is
+# the default until the learned one meets its accuracy bars (the README's accuracy section).
+EXTRACTORS: dict[str, Callable[[Document], Extraction]] = {
+    "rules": extract_with_rules,
+    "learned": extract_learned,
+}
+EXTRACTOR_SETTING = "HEADCOUNT_EXTRACTOR"
+DEFAULT_EXTRACTOR = "rules"
+
+
+def chosen_extractor() -> str:
+    name = os.environ.get(EXTRACTOR_SETTING, DEFAULT_EXTRACTOR).strip() or DEFAULT_EXTRACTOR
+    if name not in EXTRACTORS:
+        raise ValueError(f"{EXTRACTOR_SETTING}={name!r}: choose one of {', '.join(EXTRACTORS)}")
+    return name
+
+
+def extract_document(doc: Document, extractor: str | None = None) -> Extraction:
+    """A document's claims by the chosen extractor (default: the HEADCOUNT_EXTRACTOR setting)."""
+    return EXTRACTORS[extractor or chosen_extractor()](doc)

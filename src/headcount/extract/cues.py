@@ -1,0 +1,80 @@
+"""The cue word lists (data/cues.json) and the company gazetteer (data/companies.txt).
+
+Both are data, not code: a cue list says what kind of word it holds, and the learned model
+weighs it; the gazetteer is built from the bundled records by `headcount train`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from headcount.extract.companies import normalize_company
+
+CUE_LISTS = (
+    "cut_strong", "cut_verb", "staff_noun", "past_time", "current_time", "cumulative",
+    "aggregate", "rumor", "hiring", "negation", "non_cut", "reporting_verb", "unit_word",
+    "anaphor", "source_name", "descriptor", "person_title",
+)  # fmt: skip
+
+
+def _data(name: str) -> str:
+    return resources.files("headcount.extract").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> dict[str, frozenset[str]]:
+    raw = json.loads(_data("cues.json"))
+    return {name: frozenset(w.lower() for w in raw[name]) for name in CUE_LISTS}
+
+
+def _phrase_pattern(words: frozenset[str]) -> re.Pattern[str]:
+    # Longest first, so "laid off" wins over "laid"; boundaries are word edges where the cue
+    # starts or ends with a word character.
+    parts = []
+    for w in sorted(words, key=len, reverse=True):
+        left = r"\b" if w[:1].isalnum() else ""
+        right = r"\b" if w[-1:].isalnum() else ""
+        parts.append(left + re.escape(w).replace(r"\ ", r"\s+") + right)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def cue_patterns() -> dict[str, re.Pattern[str]]:
+    return {name: _phrase_pattern(words) for name, words in cue_words().items()}
+
+
+def count_cues(text: str) -> dict[str, int]:
+    return {name: len(pattern.findall(text)) for name, pattern in cue_patterns().items()}
+
+
+def _name_list(name: str) -> frozenset[str]:
+    """A data file of one name a line; empty before `headcount train` has written it."""
+    try:
+        text = _data(name)
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> frozenset[str]:
+    """Normalized names of companies known from the layoff trackers' tables."""
+    return _name_list("companies.txt")
+
+
+@lru_cache(maxsize=1)
+def _possessive_names() -> frozenset[str]:
+    """Known names that themselves end in 's ("McDonald's", "Byju's"): kept whole."""
+    return _name_list("possessive_companies.txt")
+
+
+def keeps_possessive(name: str) -> bool:
+    return name.lower().replace("’", "'") in _possessive_names()
+
+
+def in_gazetteer(name: str) -> bool:
+    key = normalize_company(name)
+    return bool(key) and key in gazetteer()

@@ -1,0 +1,156 @@
+"""From scored candidates to a document's claims: keep, name the kind, merge restatements.
+
+An article restates its news (headline, lead, body): candidates of one employer and kind
+whose figures agree are one claim, told by the most confident sentence, with the figures the
+others add. Different figures of one employer and kind stay apart (two past rounds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from headcount.extract.attributes import find_locations, find_reason, find_units
+from headcount.extract.candidates import Analysed, Candidate
+from headcount.extract.companies import canonicalize, normalize_company, same_company
+from headcount.extract.dates import find_dates
+from headcount.extract.decisions import KINDS, Decisions
+from headcount.extract.quantities import Quantity
+from headcount.model import Mention
+
+EXTRACTOR_VERSION = "learned-0.1"
+
+
+@dataclass
+class Scored:
+    """A kept claim: its best candidate, and the figures its restatements add."""
+
+    candidate: Candidate
+    confidence: float
+    kind: str
+    quantity: Quantity | None
+    percent: float | None
+
+
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    qa, qb = a.quantity, b.quantity
+    if qa is not None and qb is not None:
+        lo_a, hi_a = qa.minimum if qa.minimum is not None else 0, qa.maximum if qa.maximum is not None else 10**12
+        lo_b, hi_b = qb.minimum if qb.minimum is not None else 0, qb.maximum if qb.maximum is not None else 10**12
+        if not (lo_a <= hi_b and lo_b <= hi_a):
+            return False
+    return a.percent is None or b.percent is None or abs(a.percent - b.percent) <= 1
+
+
+def _figure_taken(candidate: Candidate, kept: list[Scored]) -> bool:
+    q = candidate.quantity
+    if q is None:
+        return False
+    return any(
+        k.candidate.sentence.start == candidate.sentence.start
+        and k.candidate.quantity is not None
+        and k.candidate.quantity.start == q.start
+        and not _same_employer(k.candidate.option.text, candidate.option.text)
+        for k in kept
+    )
+
+
+def _same_employer(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return normalize_company(a) == normalize_company(b) or same_company(a, b)
+
+
+def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None) -> list[Scored]:
+    """Candidates kept as claims, merged per employer, kind and figure."""
+    candidates = analysed.candidates
+    claim_p, kind_p = decisions.score(candidates)
+    floor = decisions.keep_threshold if floor is None else floor
+    kept: list[Scored] = []
+    order = sorted(range(len(candidates)), key=lambda i: -claim_p[i])
+    for i in order:
+        if claim_p[i] < floor:
+            break
+        candidate = candidates[i]
+        named = candidate.option.text is not None
+        probabilities = kind_p[i]
+        if named:
+            probabilities = np.where(np.array(KINDS) == "aggregate", 0.0, probabilities)
+        kind = KINDS[int(np.argmax(probabilities))]
+        if not named and kind != "aggregate":
+            kind = "aggregate" if candidate.quantity is not None else kind
+        if not named and candidate.quantity is None:
+            continue  # an aggregate needs a number
+        if _figure_taken(candidate, kept):
+            continue  # one figure of one sentence is one claim: the likelier reading has it
+        merged = False
+        for other in kept:
+            if not _same_employer(other.candidate.option.text, candidate.option.text):
+                continue
+            if other.kind == kind and _compatible(other.candidate, candidate):
+                if not named and other.candidate.quantity != candidate.quantity:
+                    continue
+                other.quantity = other.quantity or candidate.quantity
+                other.percent = other.percent if other.percent is not None else candidate.percent
+                merged = True
+                break
+        if not merged:
+            kept.append(Scored(candidate, float(claim_p[i]), kind, candidate.quantity, candidate.percent))
+    return kept
+
+
+def _date(kind: str, candidate: Candidate, published: date | None) -> tuple[str | None, str | None]:
+    found = find_dates(candidate.sentence.text, published)
+    if kind == "new" and published is not None:
+        day = next((d for d in found if d.precision == "day" and d.past_marker), None)
+        if day is not None:
+            return day.value, day.precision
+        return published.isoformat(), "day"
+    dated = next((d for d in found if d.value and not d.future), None)
+    if dated is not None:
+        return dated.value, dated.precision
+    return None, None
+
+
+def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
+    document = analysed.document
+    mentions = []
+    for s in sorted(scored, key=lambda s: (s.candidate.sentence.start, s.candidate.option.start)):
+        c = s.candidate
+        sentence = c.sentence
+        company = c.option.text
+        canonical = canonicalize(company) if company else None
+        parent = canonical.parent if canonical and canonical.parent else None
+        if canonical and not parent and normalize_company(canonical.name) != normalize_company(company or ""):
+            parent = canonical.name
+        lo = s.quantity.minimum if s.quantity else None
+        hi = s.quantity.maximum if s.quantity else None
+        date_value, precision = _date(s.kind, c, document.published_at)
+        mentions.append(
+            Mention(
+                document_id=document.id,
+                employer_text=company,
+                company=company,
+                parent=parent,
+                canonical=canonical.name if canonical else None,
+                kind=s.kind,
+                headcount_min=lo,
+                headcount_max=hi,
+                approx=s.quantity.approx if s.quantity else False,
+                percent=s.percent,
+                date=date_value,
+                date_precision=precision,  # type: ignore[arg-type]
+                units=find_units(sentence.text),
+                locations=find_locations(sentence.text),
+                reason=find_reason(sentence.text),
+                evidence=sentence.text,
+                evidence_start=sentence.start,
+                evidence_end=sentence.end,
+                extractor_version=EXTRACTOR_VERSION,
+                confidence=round(s.confidence, 3),
+                doc=document.origin,
+            )
+        )
+    return mentions

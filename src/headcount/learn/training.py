@@ -1,0 +1,273 @@
+"""Training the decision models from the gold files, and cross-validating them by document.
+
+`headcount train` calls `train_from_gold`: every gold document is analysed once (candidates
+and features), each candidate is labelled by the gold event it matches (same sentence, same
+employer, compatible figure), and two LightGBM models are fitted with fixed seeds and one
+thread, so the same gold gives the same model. `cross_validate` fits a model per fold on the
+other folds' documents and predicts the held-out ones, so no document is scored by a model
+that saw it.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from headcount.evaluate.gold import GoldDocument
+from headcount.extract.candidates import Analysed, Candidate, analyse
+from headcount.extract.companies import normalize_company, same_company
+from headcount.extract.decisions import KINDS, MODEL_FILE, Decisions, shipped
+from headcount.extract.learned import decide, to_mentions
+from headcount.model import Mention
+
+_KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
+_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.05,
+    "num_leaves": 15,
+    "min_data_in_leaf": 10,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "seed": 7,
+    "deterministic": True,
+    "force_row_wise": True,
+    "num_threads": 1,
+    "verbose": -1,
+}
+ROUNDS = 300
+
+
+@dataclass
+class Labelled:
+    gold: GoldDocument
+    analysed: Analysed
+    labels: list[int]  # index into KINDS + 1, or 0 for "not a claim"
+
+
+def _evidence_span(text: str, evidence: str) -> tuple[int, int] | None:
+    at = text.find(evidence)
+    if at >= 0:
+        return at, at + len(evidence)
+    words = evidence.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words[:12])
+    m = re.search(pattern, text)
+    if m:
+        return m.start(), m.start() + len(evidence)
+    return None
+
+
+def _overlaps(span: tuple[int, int], candidate: Candidate) -> bool:
+    s = candidate.sentence
+    inter = min(span[1], s.end) - max(span[0], s.start)
+    return inter > 0 and inter >= 0.5 * min(span[1] - span[0], s.end - s.start)
+
+
+def _figure_fits(event: dict[str, Any], candidate: Candidate) -> bool:
+    """The candidate's figure is the event's: overlapping ranges, or neither has one."""
+    lo, hi = event.get("headcount_min"), event.get("headcount_max")
+    q = candidate.quantity
+    if lo is None and hi is None:
+        return q is None
+    if q is None:
+        return False
+    a1, a2 = (lo if lo is not None else 0), (hi if hi is not None else 10**12)
+    b1 = q.minimum if q.minimum is not None else 0
+    b2 = q.maximum if q.maximum is not None else 10**12
+    return a1 <= b2 and b1 <= a2
+
+
+def _kind(kind: str) -> str:
+    return kind if kind in _KIND_INDEX else "new"
+
+
+def label(gold: GoldDocument, analysed: Analysed) -> list[int]:
+    text = gold.document.text
+    spans = [_evidence_span(text, e.get("evidence") or "") for e in gold.events]
+    labels = [0] * len(analysed.candidates)
+    for event, span in zip(gold.events, spans, strict=True):
+        if span is None:
+            continue
+        company = event.get("company")
+        names = [n for n in (company, event.get("parent")) if n]
+        for i, candidate in enumerate(analysed.candidates):
+            if labels[i] or not _overlaps(span, candidate):
+                continue
+            option = candidate.option.text
+            if company is None:
+                if option is None and _figure_fits(event, candidate):
+                    labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
+            elif option is not None and any(same_company(n, option) for n in names) and _figure_fits(event, candidate):
+                labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
+    # A restatement elsewhere (headline, lead, body) of a named event with the same figure is
+    # the same claim: decoding merges it, so the model should not learn to reject it.
+    for event in gold.events:
+        company = event.get("company")
+        if company is None or (event.get("headcount_min") is None and event.get("headcount_max") is None and event.get("percent") is None):
+            continue
+        for i, candidate in enumerate(analysed.candidates):
+            option = candidate.option.text
+            if labels[i] or option is None or not same_company(company, option):
+                continue
+            figure_known = candidate.quantity is not None or candidate.percent is not None
+            percent_ok = event.get("percent") is None or (candidate.percent is not None and abs(candidate.percent - event["percent"]) < 1)
+            if figure_known and percent_ok and _figure_fits(event, candidate):
+                labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
+    return labels
+
+
+def analyse_gold(docs: Iterable[GoldDocument]) -> list[Labelled]:
+    out = []
+    for gold in docs:
+        analysed = analyse(gold.document)
+        out.append(Labelled(gold, analysed, label(gold, analysed)))
+    return out
+
+
+def feature_names(data: list[Labelled]) -> list[str]:
+    return sorted({name for d in data for c in d.analysed.candidates for name in c.features})
+
+
+def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
+    import lightgbm
+
+    names = names or feature_names(data)
+    empty = Decisions(names, None, None)
+    candidates = [c for d in data for c in d.analysed.candidates]
+    labels = np.array([y for d in data for y in d.labels])
+    rows = empty.matrix(candidates)
+    claim = lightgbm.train(
+        {**_PARAMS, "objective": "binary"},
+        lightgbm.Dataset(rows, (labels > 0).astype(int), feature_name=names, free_raw_data=False),
+        num_boost_round=ROUNDS,
+    )
+    positive = labels > 0
+    kind = lightgbm.train(
+        {**_PARAMS, "objective": "multiclass", "num_class": len(KINDS)},
+        lightgbm.Dataset(rows[positive], labels[positive] - 1, feature_name=names, free_raw_data=False),
+        num_boost_round=ROUNDS,
+    )
+    return Decisions(names, claim, kind)
+
+
+# The gold files the shipped model is trained on, relative to the shared folder.
+DEFAULT_GOLD = (
+    "eval/dev_gold_web.jsonl",
+    "eval/dev_gold_bbc.jsonl",
+    "eval/dev_gold_reuters.jsonl",
+    "eval/seeds_gold.jsonl",
+)
+
+GAZETTEER_SOURCES = (
+    "data/layoffs_fyi/layoffs_2020-03_to_2026-05_with_sources.csv",
+    "data/layoffs_fyi/layoffs_fyi_native_export_format_2020-03_to_2025-05.csv",
+    "data/layoffs_fyi/multisource_layoffs_all_2026-01.json.gz",
+)
+
+
+def gazetteer_names(shared: Path) -> list[str]:
+    """Normalized company names of the layoff trackers' tables under `shared`, sorted."""
+    names: set[str] = set()
+    for relative in GAZETTEER_SOURCES:
+        path = shared / relative
+        if path.suffix == ".gz":
+            with gzip.open(path, "rt", encoding="utf-8") as fh:
+                names.update(str(r.get("company_name") or "") for r in json.load(fh))
+        else:
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                names.update(row.get("company") or row.get("Company") or "" for row in csv.DictReader(fh))
+    keys = {normalize_company(n) for n in names if n and n.strip()}
+    return sorted(k for k in keys if len(k) >= 2)
+
+
+def possessive_names(shared: Path) -> list[str]:
+    """Tracker names that end in 's themselves, lower case ("mcdonald's")."""
+    found: set[str] = set()
+    for relative in GAZETTEER_SOURCES[:2]:
+        with (shared / relative).open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = (row.get("company") or row.get("Company") or "").strip().lower().replace("’", "'")
+                if name.endswith("'s"):
+                    found.add(name)
+    return sorted(found)
+
+
+def fold_of(doc: str, folds: int) -> int:
+    """A document's fold, from a hash of its id: stable across runs and machines."""
+    return int(hashlib.sha256(doc.encode()).hexdigest(), 16) % folds
+
+
+def cross_validate(
+    data: list[Labelled], folds: int = 5, progress: Callable[[str], None] | None = None
+) -> dict[str, list[Mention]]:
+    """Held-out predictions for every document: doc id -> its claims."""
+    names = feature_names(data)
+    predictions: dict[str, list[Mention]] = {}
+    for fold in range(folds):
+        train = [d for d in data if fold_of(d.gold.doc, folds) != fold]
+        test = [d for d in data if fold_of(d.gold.doc, folds) == fold]
+        model = fit(train, names)
+        for d in test:
+            predictions[d.gold.doc] = to_mentions(d.analysed, decide(d.analysed, model))
+        if progress:
+            progress(f"fold {fold + 1}/{folds}: trained on {len(train)} documents, predicted {len(test)}")
+    return predictions
+
+
+def package_data_dir() -> Path:
+    """extract/data/ of the installed package (the checkout's, in an editable install)."""
+    import headcount.extract
+
+    return Path(headcount.extract.__file__).parent / "data"
+
+
+@dataclass
+class TrainingReport:
+    documents: int
+    candidates: int
+    positives: int
+    gazetteer: int
+    model_path: Path
+
+
+def train_from_gold(
+    gold_paths: list[Path], shared: Path | None, out_dir: Path, log: Callable[[str], None] | None = None
+) -> TrainingReport:
+    """Build the gazetteer (when `shared` holds the trackers' tables) and the decision models
+    from the gold files, and write both into `out_dir` (the package's extract/data/)."""
+    from headcount.evaluate.gold import load_gold
+    from headcount.extract.cues import gazetteer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if shared is not None:
+        names = gazetteer_names(shared)
+        (out_dir / "companies.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+        possessives = possessive_names(shared)
+        (out_dir / "possessive_companies.txt").write_text("\n".join(possessives) + "\n", encoding="utf-8")
+        gazetteer.cache_clear()
+    size = len(gazetteer())
+    data = analyse_gold(d for path in gold_paths for d in load_gold(path))
+    if log:
+        log(f"analysed {len(data)} gold documents; gazetteer of {size} companies")
+    decisions = fit(data)
+    model_path = out_dir / MODEL_FILE
+    model_path.write_text(decisions.to_json(), encoding="utf-8")
+    shipped.cache_clear()
+    return TrainingReport(
+        len(data),
+        sum(len(d.analysed.candidates) for d in data),
+        sum(1 for d in data for y in d.labels if y),
+        size,
+        model_path,
+    )

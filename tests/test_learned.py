@@ -1,0 +1,113 @@
+"""The learned extractor: trained reproducibly from the gold, measured only on documents its
+model never saw, and behaving as a reader expects on documents of any kind."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from headcount.cli import main
+from headcount.evaluate.report import check_floors, evaluate_predictions, load_gold_sets
+from headcount.extract.decisions import MODEL_FILE, shipped
+from headcount.extract.pipeline import extract_document, extract_learned
+from headcount.learn import training
+from headcount.learn.training import Labelled, analyse_gold, cross_validate, fit, fold_of
+from headcount.model import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CV_FLOORS = ROOT / "accuracy" / "cv_floors.json"
+
+
+def _needs_shared() -> None:
+    if not (SHARED / "eval").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail("../shared/eval is required in CI", pytrace=False)
+        pytest.skip("needs ../shared/eval")
+
+
+@pytest.fixture(scope="module")
+def analysed() -> Iterator[tuple[dict[str, list[Any]], list[Labelled]]]:
+    """Every gold document analysed once (the slow part), shared by the tests below."""
+    _needs_shared()
+    sets = load_gold_sets([SHARED / p for p in training.DEFAULT_GOLD])
+    yield sets, analyse_gold(d for docs in sets.values() for d in docs)
+
+
+def test_retraining_gives_the_shipped_model(analysed: tuple[dict[str, list[Any]], list[Labelled]]) -> None:
+    _, data = analysed
+    package = Path(training.package_data_dir())
+    retrained = json.loads(fit(data).to_json())
+    shipped_model = json.loads((package / MODEL_FILE).read_text(encoding="utf-8"))
+    assert retrained == shipped_model, "run `make model` (headcount train) and commit the model"
+    assert (package / "companies.txt").read_text(encoding="utf-8").splitlines() == training.gazetteer_names(SHARED)
+
+
+def test_cross_validated_accuracy_holds_its_floors(
+    analysed: tuple[dict[str, list[Any]], list[Labelled]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sets, data = analysed
+    seen: list[set[str]] = []
+    fitting = training.fit
+
+    def recording_fit(train: list[Labelled], names: list[str] | None = None) -> Any:
+        seen.append({d.gold.doc for d in train})
+        return fitting(train, names)
+
+    monkeypatch.setattr(training, "fit", recording_fit)
+    predictions = cross_validate(data, 5)
+    # No fold's model saw a document it predicted.
+    assert len(seen) == 5
+    for fold, trained_on in enumerate(seen):
+        held_out = {d.gold.doc for d in data if fold_of(d.gold.doc, 5) == fold}
+        assert held_out and not trained_on & held_out
+    assert set(predictions) == {d.gold.doc for d in data}
+    ev = evaluate_predictions(sets, predictions)
+    assert check_floors(ev, CV_FLOORS) == []
+
+
+def test_the_model_ships_and_loads() -> None:
+    decisions = shipped()
+    assert decisions is not None
+    assert len(decisions.feature_names) > 50
+
+
+def test_claims_carry_a_confidence_and_their_sentence() -> None:
+    text = (
+        "Acme Robotics to lay off 1,200 workers\n\n"
+        "Acme Robotics said on Tuesday it would cut 1,200 jobs, about 10% of its staff, "
+        "as demand for warehouse robots slowed. The company laid off 300 people last year."
+    )
+    doc = Document.create(text, "acme.txt", language="en")
+    found = extract_learned(doc).mentions
+    assert found, "a plain layoff story yields claims"
+    for m in found:
+        assert 0.0 <= m.confidence <= 1.0
+        assert text[m.evidence_start : m.evidence_end] == m.evidence
+        assert m.extractor_version.startswith("learned")
+    assert any(m.company == "Acme Robotics" and m.headcount_min == 1200 for m in found)
+
+
+def test_documents_that_are_not_english_or_not_about_cuts_give_nothing() -> None:
+    german = Document.create("Die Firma streicht 500 Stellen in Berlin.", "de.txt", language="de")
+    assert extract_learned(german).status.startswith("skipped: language de")
+    unrelated = Document.create("The central bank cut interest rates by half a point.", "bank.txt", language="en")
+    assert extract_learned(unrelated).mentions == []
+
+
+def test_the_extractor_setting_chooses_the_learned_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = Document.create("Acme to cut 500 jobs\n\nAcme said on Monday it will cut 500 jobs.", "a.txt", language="en")
+    monkeypatch.setenv("HEADCOUNT_EXTRACTOR", "learned")
+    learned = extract_document(doc).mentions
+    assert learned and {m.extractor_version for m in learned} == {"learned-0.1"}
+    monkeypatch.setenv("HEADCOUNT_EXTRACTOR", "rules")
+    assert {m.extractor_version for m in extract_document(doc).mentions} == {"rules-0.1"}
+    monkeypatch.setenv("HEADCOUNT_EXTRACTOR", "nonsense")
+    result = CliRunner().invoke(main, ["extract", "-"], input="Acme will cut 500 jobs.")
+    assert result.exit_code == 2 and "HEADCOUNT_EXTRACTOR='nonsense'" in result.output
