@@ -133,9 +133,12 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
             report = import_file(store, kind, path)  # type: ignore[arg-type]
             for error in report.row_errors:
                 click.echo(f"skipped {error}", err=True)
+            # Rows left out on purpose are one count, not a line each: they are not errors.
+            on_purpose = report.skipped_summary()
             click.echo(
                 f"{path}: {report.rows} rows, {report.new_documents} new documents, "
-                f"{report.new_claims} new claims, {len(report.row_errors)} row errors",
+                f"{report.new_claims} new claims, {len(report.row_errors)} row errors"
+                + (f"; {on_purpose}" if on_purpose else ""),
                 err=True,
             )
             failed = failed or report.file_failed

@@ -5,6 +5,7 @@ Bad inputs never stop a run: each becomes a reported problem and the rest goes o
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -86,6 +87,14 @@ class ImportReport:
     new_documents: int = 0
     new_claims: int = 0
     row_errors: list[RowError] = field(default_factory=list)
+    # Rows a layout leaves out on purpose (stale listings), by what they are: not errors.
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skipped_summary(self) -> str | None:
+        """One line for every row skipped on purpose ("1,368 stale WA listings skipped")."""
+        if not self.skipped:
+            return None
+        return ", ".join(f"{n:,} {what} skipped" for what, n in sorted(self.skipped.items()))
 
     @property
     def file_failed(self) -> bool:
@@ -110,7 +119,10 @@ def import_file(store: Store, kind: RecordKind, path: str) -> ImportReport:
 
     for result in import_records(kind, path):
         if isinstance(result, RowError):
-            report.row_errors.append(result)
+            if result.skipped is not None:
+                report.skipped[result.skipped] += 1
+            else:
+                report.row_errors.append(result)
             continue
         assert isinstance(result, ImportedRow)
         report.rows += 1

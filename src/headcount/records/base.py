@@ -70,6 +70,17 @@ class RowProblem(Exception):
     """Why one row cannot become a claim; the message is shown to the user as is."""
 
 
+class RowSkipped(RowProblem):
+    """A row a layout leaves out on purpose (not an error in the file): counted, not listed.
+
+    what names such rows in the plural, for the one line that counts them ("stale listings").
+    """
+
+    def __init__(self, message: str, what: str) -> None:
+        super().__init__(message)
+        self.what = what
+
+
 @dataclass(frozen=True)
 class ImportedRow:
     document: Document
@@ -86,6 +97,8 @@ class RowError:
     origin: str
     row: int
     reason: str
+    # Set for a row left out on purpose (see RowSkipped): what such rows are called.
+    skipped: str | None = None
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.reason}"

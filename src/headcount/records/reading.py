@@ -5,8 +5,6 @@ header belongs to. Every problem becomes a RowError; nothing here raises for bad
 from __future__ import annotations
 
 import codecs
-import csv
-import gzip
 import io
 import itertools
 import json
@@ -15,7 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from headcount.model import SourceKind
 from headcount.records.base import (
@@ -26,11 +24,21 @@ from headcount.records.base import (
     Row,
     RowError,
     RowProblem,
+    RowSkipped,
     build,
     column_key,
 )
-from headcount.sources.decoding import SNIFF_BYTES, decode, looks_binary, read_file
+from headcount.sources.csvfile import CsvProblem, csv_records
+from headcount.sources.decoding import (
+    SNIFF_BYTES,
+    decode,
+    looks_binary,
+    open_input,
+    read_file,
+    regular_file,
+)
 from headcount.sources.document import Unreadable
+from headcount.sources.jsonl import load_json
 
 _GZIP_MAGIC = b"\x1f\x8b"
 # A JSON document has to be read whole; past this it is not a record file anyone exports.
@@ -83,12 +91,13 @@ def _choose(
     return f"unknown {kind} layout: columns {preview or 'none'}{more}; known layouts: {known}"
 
 
-def _open(path: Path, compressed: bool) -> gzip.GzipFile | io.BufferedReader:
-    return gzip.open(path, "rb") if compressed else path.open("rb")
+def _open(path: Path, compressed: bool) -> BinaryIO:
+    return open_input(path, compressed)
 
 
 def _sniff(path: Path) -> tuple[bytes, bool]:
     """The first bytes of the content (gunzipped) and whether the file is gzip."""
+    regular_file(path)  # a FIFO would block the open below until something wrote to it
     with path.open("rb") as raw:
         compressed = raw.read(2) == _GZIP_MAGIC
     with _open(path, compressed) as stream:
@@ -116,6 +125,8 @@ def _result(layout: Layout, row: Row, name: str, number: int) -> RecordResult:
     origin = _origin(name, number)
     try:
         record = layout.parse(row)
+    except RowSkipped as skipped:
+        return RowError(origin, number, str(skipped), skipped=skipped.what)
     except RowProblem as problem:
         return RowError(origin, number, str(problem))
     kind: SourceKind = "table" if layout.metadata["kind"] == "layoffs-fyi" else "warn"
@@ -129,6 +140,9 @@ def read_records(
     name = file.name
     try:
         head, compressed = _sniff(file)
+    except Unreadable as error:
+        yield RowError(name, 0, f"cannot read: {error}")
+        return
     except _STREAM_ERRORS as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         yield RowError(name, 0, f"cannot read: {reason}")
@@ -160,11 +174,10 @@ def _read_csv(
             lines = _repaired(text)
             first = next((line for line in lines if line.strip()), "")
             delimiter = max(_DELIMITERS, key=first.count)
-            reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
-            try:
-                header = next(reader, None)
-            except csv.Error as error:
-                yield RowError(name, 0, f"unreadable header: {error}")
+            reader = csv_records(itertools.chain([first], lines), delimiter=delimiter)
+            header = next(reader, None)
+            if isinstance(header, CsvProblem):
+                yield RowError(name, 0, f"unreadable header: {header}")
                 return
             if header is None:
                 yield RowError(name, 0, "empty file")
@@ -180,12 +193,11 @@ def _read_csv(
             keys = [column_key(column) for column in header]
             while True:
                 number += 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
+                cells = next(reader, None)
+                if cells is None:
                     return
-                except csv.Error as error:
-                    yield RowError(_origin(name, number), number, f"malformed CSV: {error}")
+                if isinstance(cells, CsvProblem):
+                    yield RowError(_origin(name, number), number, cells)
                     continue
                 if not any(cell.strip() for cell in cells):
                     continue  # a blank line or an empty spreadsheet row holds no record
@@ -203,7 +215,8 @@ def _read_csv(
                     if key and not values.get(key, "").strip():
                         values[key] = cell
                 yield _result(layout, Row(values, keyed=True), name, number)
-    except _STREAM_ERRORS as error:
+    except (Unreadable, *_STREAM_ERRORS) as error:
+        # Unreadable: a compressed file that inflates past its bound (see sources.decoding).
         if number == 0:
             yield RowError(name, 0, f"cannot read: {error}")
         else:
@@ -224,16 +237,21 @@ def _json_records(text: str) -> list[Any] | str:
     """The records of a JSON array, of an object holding one array, or of JSON Lines;
     or the reason there are none."""
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
+        # load_json refuses JSON nested too deep or too big to parse before json.loads sees it.
+        value = load_json(text)
+    except (Unreadable, json.JSONDecodeError) as error:
         lines = [line for line in text.splitlines() if line.strip()]
         # JSON Lines: one object a line, where a broken line must not cost the others.
         if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
+            if isinstance(error, Unreadable):
+                return str(error)
             return f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
         records: list[Any] = []
         for line in lines:
             try:
-                records.append(json.loads(line))
+                records.append(load_json(line))
+            except Unreadable as line_problem:
+                records.append(RowProblem(str(line_problem)))
             except json.JSONDecodeError as line_error:
                 records.append(RowProblem(f"invalid JSON: {line_error.msg}"))
         return records

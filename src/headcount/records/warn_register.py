@@ -22,7 +22,7 @@ from headcount.records.base import (
     Metadata,
     Record,
     Row,
-    RowProblem,
+    RowSkipped,
     count,
     day,
     loose_day,
@@ -73,9 +73,10 @@ def parse(row: Row) -> Record:
     state = (row.get("state") or "").upper()
     last_seen = row.get("last_seen")
     if state in _STALE_STATES and last_seen:
-        raise RowProblem(
+        raise RowSkipped(
             f"stale {state} listing (last seen {last_seen}): its notice_date is the layoff date "
-            "from an earlier scrape and a current row carries the same notice"
+            "from an earlier scrape and a current row carries the same notice",
+            what=f"stale {state} listings",
         )
     employer = row.require("employer_name")
     company = company_name(employer)

@@ -10,8 +10,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from headcount.model import EventSource
-from headcount.resolve.cluster import Claim, EventState, Ledger, Member, claims_for, cluster
+from headcount.model import Company, EventSource
+from headcount.resolve.cluster import (
+    Claim,
+    EventState,
+    Ledger,
+    Member,
+    Outcome,
+    claims_for,
+    cluster,
+)
 from headcount.resolve.registry import Registry
 from headcount.store.base import Store, now_iso
 
@@ -60,6 +68,25 @@ def resolve(store: Store, now: str | None = None) -> ResolveReport:
     started = time.perf_counter()
     now = now or now_iso()
     report = ResolveReport()
+    # Reading, computing and writing are one unit that no other writer runs beside: two runs
+    # at once would otherwise read the same unplaced claims and both create their events.
+    with store.write_lock():
+        outcome, changed_companies = _resolve_locked(store, now, report)
+    report.unplaced = list(outcome.unplaced)
+    report.claims -= len(outcome.unplaced)
+    report.events_created = outcome.created
+    report.roles = dict(outcome.roles)
+    report.statistics = len(outcome.statistics)
+    report.changes = len(outcome.changes)
+    report.companies = len(changed_companies)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _resolve_locked(
+    store: Store, now: str, report: ResolveReport
+) -> tuple[Outcome, list[Company]]:
+    """The work of `resolve`, inside its write lock; counts what it found in report."""
     companies, aliases = store.companies()
     registry = Registry(companies, aliases)
     claims = claims_for(store.unresolved_claims(), registry)
@@ -116,22 +143,13 @@ def resolve(store: Store, now: str | None = None) -> ResolveReport:
         if member.stored is None:
             new_sources.append(member.source(None))
     changed_companies, new_aliases = registry.pending()
-    with store.transaction():
-        store.save_companies(changed_companies, new_aliases)
-        store.save_events(
-            new_events,
-            updated_events,
-            new_sources,
-            updated_sources,
-            outcome.changes,
-            outcome.statistics,
-        )
-    report.unplaced = list(outcome.unplaced)
-    report.claims -= len(outcome.unplaced)
-    report.events_created = outcome.created
-    report.roles = dict(outcome.roles)
-    report.statistics = len(outcome.statistics)
-    report.changes = len(outcome.changes)
-    report.companies = len(changed_companies)
-    report.seconds = time.perf_counter() - started
-    return report
+    store.save_companies(changed_companies, new_aliases)
+    store.save_events(
+        new_events,
+        updated_events,
+        new_sources,
+        updated_sources,
+        outcome.changes,
+        outcome.statistics,
+    )
+    return outcome, changed_companies

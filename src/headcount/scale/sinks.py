@@ -74,10 +74,17 @@ class DatabaseSink:
 
     def write(self, result: TaskResult) -> None:
         report = RunReport()
+        written = []
         with self.store.transaction():
             for item in result.with_claims:
                 extraction = Extraction(item.document, item.mentions, item.status)
+                before = report.new_claims
                 store_extraction(self.store, item.document, extraction, report)
+                if report.new_claims > before:
+                    written.append(item)
+            # The report and the run's totals say what landed, not what was read: the same
+            # document in two inputs (or from an earlier run) adds its claims once.
+            result.count_written(written, report.new_claims)
             self.store.set_batch_progress(
                 self.run_id,
                 self.inputs,

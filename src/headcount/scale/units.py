@@ -11,7 +11,6 @@ the task size, never on the number of workers, the results are the same however 
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
@@ -27,7 +26,7 @@ from headcount.extract.prefilter import may_contain_layoff
 from headcount.model import Document, Mention, SourceError
 from headcount.sources import file_kind, file_paths, load, url
 from headcount.sources.csvfile import CsvRow, csv_rows, row_document
-from headcount.sources.decoding import SNIFF_BYTES, looks_binary
+from headcount.sources.decoding import SNIFF_BYTES, looks_binary, open_input, regular_file
 from headcount.sources.document import Unreadable
 from headcount.sources.jsonl import jsonl_line, jsonl_lines
 from headcount.sources.warc import WarcPage, page_documents, warc_pages
@@ -72,6 +71,12 @@ class TaskResult:
     claims: int = 0
     with_claims: list[DocumentResult] = field(default_factory=list)
     problems: list[SourceError] = field(default_factory=list)
+
+    def count_written(self, written: list[DocumentResult], claims: int) -> None:
+        """Make the claim counts those a sink wrote: a document read twice (the same article
+        in two files, or already stored) is stored once, so its claims count once."""
+        self.with_claims = written
+        self.claims = claims
 
 
 # --- reading: inputs -> units -> tasks -----------------------------------------------------
@@ -137,10 +142,11 @@ def _reason(error: Exception) -> str:
 
 def _file_units(item: str, max_bytes: int) -> Iterator[Unit]:
     path = Path(item)
-    path.stat()  # a missing file is reported as missing, whatever its name
+    # A missing file is reported as missing whatever its name; a FIFO is never opened.
+    regular_file(path)
     kind, compressed = file_kind(path)
     if kind == "jsonl":
-        with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
+        with open_input(path, compressed) as stream:
             if looks_binary(stream.read(SNIFF_BYTES)):
                 raise Unreadable("binary file, not text")
             stream.seek(0)

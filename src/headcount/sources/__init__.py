@@ -7,7 +7,6 @@ reason, and the run goes on with the next file, record or URL.
 from __future__ import annotations
 
 import glob
-import gzip
 import os
 import sys
 import zlib
@@ -164,7 +163,16 @@ def _walk(directory: str, seen: set[str]) -> Iterator[str | SourceError]:
         yield SourceError(directory, _os_reason(error))
         return
     for entry in entries:
-        if entry.is_dir():
+        try:
+            is_directory = entry.is_dir()
+            if not is_directory:
+                # Follows symbolic links, so a loop or a dangling link is reported here
+                # as this entry's own problem, and the entries after it are still read.
+                os.stat(entry.path)
+        except OSError as error:
+            yield SourceError(entry.path, _os_reason(error))
+            continue
+        if is_directory:
             yield from _walk(entry.path, seen)
         else:
             yield entry.path
@@ -188,7 +196,9 @@ def file_kind(path: Path) -> tuple[Kind | None, bool]:
 
 
 def _load_file(path: Path, options: _Options) -> Iterator[Document | SourceError]:
-    path.stat()  # a missing file is reported as missing, whatever its name
+    # A missing file is reported as missing whatever its name, and a FIFO or device is
+    # refused before anything opens it (opening a FIFO would wait for a writer forever).
+    decoding.regular_file(path)
     kind, compressed = file_kind(path)
     origin = str(path)
     if kind == "jsonl":
@@ -211,7 +221,7 @@ def _stream_jsonl(
     path: Path, compressed: bool, options: _Options
 ) -> Iterator[Document | SourceError]:
     # JSON Lines corpora run to gigabytes: they are streamed, and the size limit holds per line.
-    with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
+    with decoding.open_input(path, compressed) as stream:
         if decoding.looks_binary(stream.read(decoding.SNIFF_BYTES)):
             raise Unreadable("binary file, not text")
         stream.seek(0)

@@ -15,19 +15,19 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import html
 import io
 import re
 import sys
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from headcount.model import Document, SourceError
-from headcount.sources.decoding import SNIFF_BYTES, looks_binary, size_text
+from headcount.sources.decoding import SNIFF_BYTES, looks_binary, open_input, size_text
 from headcount.sources.document import Unreadable, build_document
 from headcount.sources.jsonl import parse_date
 
@@ -73,7 +73,7 @@ def _encoding(head: bytes) -> str:
 def csv_rows(path: Path, *, compressed: bool, max_bytes: int) -> Iterator[CsvRow | SourceError]:
     """The rows of a CSV file, each capped at max_bytes, without building documents."""
     origin = str(path)
-    with gzip.open(path, "rb") if compressed else path.open("rb") as raw:
+    with open_input(path, compressed) as raw:
         head = raw.read(_ENCODING_SNIFF)
         if looks_binary(head[:SNIFF_BYTES]):
             raise Unreadable("binary file, not text")
@@ -85,27 +85,87 @@ def csv_rows(path: Path, *, compressed: bool, max_bytes: int) -> Iterator[CsvRow
         yield from _rows(text, origin, max_bytes)
 
 
+class CsvProblem(str):
+    """Why one CSV record could not be read (a str: the reason, shown as is)."""
+
+
+class _Replayable:
+    """Lines for csv.reader that remembers the lines of the record being read, and can put
+    lines back to be read again."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._pending: deque[str] = deque()
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Replayable:
+        return self
+
+    def __next__(self) -> str:
+        line = self._pending.popleft() if self._pending else next(self._lines)
+        self.taken.append(line)
+        return line
+
+    def replay(self, lines: list[str]) -> None:
+        self._pending.extendleft(reversed(lines))
+
+
+def csv_records(
+    lines: Iterable[str], *, field_limit: int | None = None, **dialect: Any
+) -> Iterator[list[str] | CsvProblem]:
+    """The records of CSV text lines (newline="" lines, as csv.reader wants them).
+
+    A quote left open would silently swallow every following line into one cell (up to the
+    next quote in the file, or its end). The records are read strictly, so an open quote
+    shows up as an error; its record is reported as a CsvProblem and the lines it swallowed
+    are read again as records of their own. Other quirks of one line (text after a closing
+    quote, as in '"Acme" Corp') are read leniently, as csv.reader reads them by default.
+    field_limit raises csv's cell limit (128 KiB) for these reads only: the limit is one
+    setting for the whole process, and other readers keep theirs.
+    """
+    feed = _Replayable(lines)
+    reader = csv.reader(feed, strict=True, **dialect)
+    while True:
+        feed.taken = []
+        previous = csv.field_size_limit(field_limit) if field_limit else None
+        try:
+            try:
+                yield next(reader)
+                continue
+            except StopIteration:
+                return
+            except csv.Error as error:
+                taken = feed.taken
+                if len(taken) > 1:
+                    feed.replay(taken[1:])
+                    swallowed = len(taken) - 1
+                    lines_word = "line" if swallowed == 1 else f"{swallowed} lines"
+                    yield CsvProblem(
+                        f"malformed CSV: a quote opened in this row is never closed ({error}); "
+                        f"the {lines_word} after it are read as rows of their own"
+                    )
+                    continue
+                if "unexpected end of data" in str(error):
+                    yield CsvProblem("malformed CSV: a quote opened in this row is never closed")
+                    continue
+                try:
+                    yield next(csv.reader(taken, **dialect))
+                except csv.Error as lenient_error:
+                    yield CsvProblem(f"malformed CSV: {lenient_error}")
+        finally:
+            if previous is not None:
+                csv.field_size_limit(previous)
+
+
 def _rows(text: IO[str], origin: str, max_bytes: int) -> Iterator[CsvRow | SourceError]:
-    reader = csv.reader(text)
     header: tuple[str, ...] | None = None
     number = 0
     first = True
-    limit = min(max_bytes, sys.maxsize)
-    while True:
-        # The csv module's field limit (128 KiB by default) would refuse long articles. It is
-        # one setting for the whole process, so it is raised for each row read here only, and
-        # other readers of CSV (the record importers) keep theirs.
-        previous = csv.field_size_limit(limit)
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
+    for cells in csv_records(text, field_limit=min(max_bytes, sys.maxsize)):
+        if isinstance(cells, CsvProblem):
             number += 1
-            yield SourceError(f"{origin}#{number}", f"row {number}: malformed CSV: {error}")
+            yield SourceError(f"{origin}#{number}", f"row {number}: {cells}")
             continue
-        finally:
-            csv.field_size_limit(previous)
         if first:
             first = False
             if _is_header(cells):

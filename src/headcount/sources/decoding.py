@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
+import os
+import stat
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from headcount.sources.document import Unreadable
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 # A binary file gives itself away in its first few kilobytes; scanning more only costs time.
 SNIFF_BYTES = 8192
@@ -34,6 +41,43 @@ class Readable(Protocol):
     def read(self, size: int, /) -> bytes: ...
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one hostile input can cost; each is set by an environment variable.
+
+    inflate_ratio: a gzip file may decompress to at most this many times its own size (but
+    always to min_inflated bytes): real text compresses 2-10 times, a zip bomb 1,000 times.
+    json_depth: the deepest nesting of arrays and objects a JSON record may have.
+    json_containers: the most arrays and objects one JSON text (a line, a file) may hold; each
+    costs memory (an empty dict about 64 bytes), so a small line of "{}," would fill gigabytes.
+    """
+
+    inflate_ratio: int = 100
+    min_inflated: int = 1_000_000
+    json_depth: int = 64
+    json_containers: int = 1_000_000
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """HEADCOUNT_MAX_INFLATE_RATIO, HEADCOUNT_MAX_JSON_DEPTH, HEADCOUNT_MAX_JSON_CONTAINERS;
+        read on each call so a long-lived process (or a test) can change them."""
+        return cls(
+            inflate_ratio=_env_int("HEADCOUNT_MAX_INFLATE_RATIO", cls.inflate_ratio),
+            json_depth=_env_int("HEADCOUNT_MAX_JSON_DEPTH", cls.json_depth),
+            json_containers=_env_int("HEADCOUNT_MAX_JSON_CONTAINERS", cls.json_containers),
+        )
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        # A typo in a setting must not turn a bound off; the default still holds.
+        return default
+    return number if number > 0 else default
+
+
 def size_text(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
@@ -53,15 +97,90 @@ def read_capped(stream: Readable, max_bytes: int) -> bytes:
     return data
 
 
+def regular_file(path: str | os.PathLike[str]) -> os.stat_result:
+    """The file's status; Unreadable unless it is a regular file (after symbolic links).
+
+    Opening a FIFO blocks until something writes to it, and a device or socket never ends, so
+    anything but a regular file is refused before it is opened.
+    """
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        if stat.S_ISDIR(status.st_mode):
+            raise Unreadable("is a directory")
+        raise Unreadable(f"not a regular file ({_file_type(status.st_mode)}), not read")
+    return status
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+class _Inflating(io.RawIOBase):
+    """A gzip file's content, refused (Unreadable) once it passes its bound: see Limits."""
+
+    def __init__(self, path: Path, limit: int, ratio: int) -> None:
+        super().__init__()
+        self._file = gzip.open(path, "rb")  # noqa: SIM115 - closed by close(), with the wrapper
+        self._limit = limit
+        self._ratio = ratio
+        self._out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        count = self._file.readinto(buffer)
+        self._out += count
+        if self._out > self._limit:
+            raise Unreadable(
+                f"decompresses to more than {size_text(self._limit)} ({self._ratio} times its "
+                "size): refused as a likely zip bomb (HEADCOUNT_MAX_INFLATE_RATIO raises it)"
+            )
+        return count
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        # Only rewinding is used (after sniffing the first bytes); gzip replays from the start.
+        position = self._file.seek(offset, whence)
+        self._out = position
+        return position
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def open_input(path: Path, compressed: bool, limits: Limits | None = None) -> BinaryIO:
+    """A file opened for reading bytes: a regular file only, gunzipped when compressed, and
+    then bounded in what it may decompress to (Unreadable past it, like any bad input)."""
+    status = regular_file(path)
+    if not compressed:
+        return path.open("rb")
+    limits = limits or Limits.from_env()
+    limit = max(limits.min_inflated, limits.inflate_ratio * status.st_size)
+    return io.BufferedReader(_Inflating(path, limit, limits.inflate_ratio))
+
+
 def read_file(path: Path, max_bytes: int, *, compressed: bool = False) -> bytes:
     """The bytes of a file (gunzipped when compressed), refusing a too large one before reading."""
     if compressed:
         try:
-            with gzip.open(path, "rb") as stream:
+            with open_input(path, compressed=True) as stream:
                 return read_capped(stream, max_bytes)
         except (gzip.BadGzipFile, EOFError, zlib.error) as error:
             raise Unreadable(f"corrupt gzip file: {error}") from None
-    size = path.stat().st_size
+    size = regular_file(path).st_size
     if size > max_bytes:
         raise too_large(max_bytes, size)
     with path.open("rb") as stream:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from headcount.model import Document, SourceError
-from headcount.sources.decoding import decode, size_text
+from headcount.sources.decoding import Limits, decode, size_text
 from headcount.sources.document import Unreadable, build_document
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)")
@@ -90,6 +90,55 @@ def _record_document(
     )
 
 
+# A JSON string, escapes included: brackets inside one are text, not structure.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_shape_problem(text: str, limits: Limits | None = None) -> str | None:
+    """Why text would cost too much to parse as JSON (nested too deep, too many arrays and
+    objects), or None. Checked before json.loads, whose recursion would raise RecursionError on
+    deep nesting and whose objects would fill memory (see Limits)."""
+    limits = limits or Limits.from_env()
+    bound = min(limits.json_depth, limits.json_containers)
+    # Fast path for ordinary records: no deeper, and no more containers, than brackets.
+    if text.count("{") + text.count("[") <= bound:
+        return None
+    structure = _JSON_STRING.sub('""', text)
+    opened = structure.count("{") + structure.count("[")
+    if opened > limits.json_containers:
+        return (
+            f"more than {limits.json_containers:,} JSON arrays and objects "
+            "(HEADCOUNT_MAX_JSON_CONTAINERS raises the limit)"
+        )
+    if opened <= limits.json_depth:
+        return None
+    depth = 0
+    for bracket in _BRACKET.findall(structure):
+        if bracket in "[{":
+            depth += 1
+            if depth > limits.json_depth:
+                return (
+                    f"JSON nested deeper than {limits.json_depth} levels "
+                    "(HEADCOUNT_MAX_JSON_DEPTH raises the limit)"
+                )
+        else:
+            depth -= 1
+    return None
+
+
+def load_json(text: str) -> Any:
+    """json.loads(text), with a value too costly to parse refused as Unreadable first."""
+    problem = json_shape_problem(text)
+    if problem is not None:
+        raise Unreadable(problem)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        # Only reachable when HEADCOUNT_MAX_JSON_DEPTH is set above Python's recursion limit.
+        raise Unreadable("JSON nested deeper than Python can parse") from None
+
+
 def _json_problem(error: json.JSONDecodeError) -> str:
     # json's messages are made to be followed by a position ("Invalid control character at").
     problem = error.msg.removesuffix(" at").removesuffix(" starting")
@@ -101,7 +150,10 @@ def parse_json(
 ) -> Iterator[Document | SourceError]:
     """A .json file: one object, or an array of objects. JSON Lines under a .json name loads too."""
     try:
-        value = json.loads(text)
+        value = load_json(text)
+    except Unreadable as error:
+        yield SourceError(origin, str(error))
+        return
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":
             # A valid value followed by more: JSON Lines saved as .json, which is common.
@@ -193,7 +245,9 @@ def jsonl_line(
     if not line.strip():
         return None
     try:
-        record = json.loads(line)
+        record = load_json(line)
+    except Unreadable as error:
+        return SourceError(f"{origin}#{number}", f"line {number}: {error}")
     except json.JSONDecodeError as error:
         reason = f"line {number}: invalid JSON: {_json_problem(error)} (column {error.colno})"
         return SourceError(f"{origin}#{number}", reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -198,6 +199,22 @@ def _window(offset: int, limit: int) -> tuple[int, int]:
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat()
+
+
+#: Seconds a writer waits for another writer's lock when HEADCOUNT_LOCK_TIMEOUT is not set.
+DEFAULT_LOCK_TIMEOUT = 600.0
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for another's write lock (HEADCOUNT_LOCK_TIMEOUT, default 600).
+
+    Long, because a resolve run over a large import holds the lock for its whole run, and a
+    writer that gives up loses its work; a bad value falls back to the default."""
+    try:
+        seconds = float(os.environ.get("HEADCOUNT_LOCK_TIMEOUT", "") or DEFAULT_LOCK_TIMEOUT)
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT
+    return seconds if seconds > 0 else DEFAULT_LOCK_TIMEOUT
 
 
 def _period(value: str, name: str) -> tuple[str, str]:
@@ -483,6 +500,23 @@ class Store(ABC):
             self._execute(f"RELEASE {name}" if level else "COMMIT")
         finally:
             self._depth = level
+
+    @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """A transaction during which no other writer of this database runs one of its own.
+
+        For work that reads, computes and writes (a resolve run): what it read is still true
+        when it writes, so two runs at once never both create the same event. Another writer
+        waits for the lock (up to HEADCOUNT_LOCK_TIMEOUT seconds, 600 by default) and then
+        goes on with what this one wrote.
+        """
+        with self.transaction():
+            self._lock_writers()
+            yield
+
+    @abstractmethod
+    def _lock_writers(self) -> None:
+        """Hold the database's write lock until the current transaction ends."""
 
     def schema_versions(self) -> list[int]:
         """Every migration version recorded as applied, ascending."""

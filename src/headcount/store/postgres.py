@@ -18,7 +18,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the test that hide
         "(pip install 'headcount[postgres]')"
     ) from exc
 
-from headcount.store.base import Row, Store, now_iso
+from headcount.store.base import Row, Store, lock_timeout, now_iso
 from headcount.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION_DDL,
@@ -31,6 +31,11 @@ from headcount.store.schema import (
 # It is one lock for the whole database, so stores in different schemas wait for each other's
 # migrations too, which costs nothing for steps this rare and short.
 MIGRATION_LOCK: Final = 0x68_65_61_64_63_6F_75_6E
+
+# Key of the transaction-scoped advisory lock writers take in Store.write_lock ("hcnt"), paired
+# with a hash of the schema so that stores in different schemas of one database do not wait
+# for each other.
+WRITE_LOCK: Final = 0x68_63_6E_74
 
 # A collation whose lower() folds all of Unicode whatever the database's locale; ICU has been
 # in every mainstream PostgreSQL build since version 10.
@@ -136,6 +141,15 @@ class PostgresStore(Store):
 
     def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return self._conn.execute(_pyformat(sql), params).fetchall()
+
+    def _lock_writers(self) -> None:
+        # READ COMMITTED lets two transactions read the same unplaced claims; the advisory lock
+        # makes the second wait until the first commits, and its reads then see those writes.
+        milliseconds = int(lock_timeout() * 1000)
+        self._conn.execute(f"SET LOCAL lock_timeout = {milliseconds}")
+        self._conn.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (WRITE_LOCK,)
+        )
 
     def _tables_rewritten(self, tables: Sequence[str]) -> None:
         if self._depth:  # VACUUM cannot run inside a transaction

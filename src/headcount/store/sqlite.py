@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Final
 
-from headcount.store.base import Row, Store, now_iso
+from headcount.store.base import Row, Store, lock_timeout, now_iso
 from headcount.store.schema import (
     MIGRATIONS,
     SCHEMA_VERSION_DDL,
@@ -82,8 +82,10 @@ class SQLiteStore(Store):
         # migrations and batches in ways we do not control.
         # check_same_thread off: the web server keeps a pool of stores and lends each to one
         # thread at a time, not always the thread that opened it.
+        # timeout: how long a writer waits for another's write lock (a resolve run holds it
+        # while it reads, computes and writes) before "database is locked".
         conn = sqlite3.connect(
-            str(path), isolation_level=None, timeout=30.0, check_same_thread=False
+            str(path), isolation_level=None, timeout=lock_timeout(), check_same_thread=False
         )
         try:
             # WAL lets a reader (e.g. `headcount claims`) run while an ingest is writing.
@@ -106,6 +108,9 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self._conn.close()
+
+    def _lock_writers(self) -> None:
+        pass  # the transaction's BEGIN IMMEDIATE took the database's one write lock already
 
     def serve_many_small_queries(self) -> None:
         pass  # every SQLite connection is set up for it already (open())
