@@ -7,9 +7,10 @@ role and a reason in words. The service loads its inputs from the store and writ
 The rules, in the order a run applies them:
 
 1. Records (layoffs.fyi-style rows, WARN notices) first, oldest first.
-   - The same tracker's row for the same company and day is a `duplicate` (same file, or the
-     same figures in another copy of the table) or a `correction` that supersedes the older row
-     (a later import with different figures). WARN notices of one company on one day are
+   - The same tracker's row for the same company and day is a `duplicate` (the same figures,
+     in the same file or another copy of the table), a `part` of the same round (the same file
+     with another figure: another place or unit; parts add up) or a `correction` that
+     supersedes the older row (a later import with different figures). WARN notices of one company on one day are
      `part`s of one event (other sites) or `duplicate`s (same figure).
    - A WARN notice near an announced layoff (another tracker's row) whose figure fits inside it
      is a `filing` of it; another tracker's row with a compatible figure is a `report`.
@@ -249,11 +250,16 @@ class EventState:
         return any(m.claim.structured for m in self.core())
 
     def figure(self) -> tuple[float, float] | None:
+        """The figures a claim is compared with (see _matching_range), narrower than the
+        event's shown range, which also spans filings and sites."""
         event = self.current
-        if event is None or (event.headcount_min is None and event.headcount_max is None):
+        if event is None:
             return None
-        lo = float(event.headcount_min) if event.headcount_min is not None else 0.0
-        hi = float(event.headcount_max) if event.headcount_max is not None else math.inf
+        low, high = _matching_range(self.core())
+        if low is None and high is None:
+            return None
+        lo = float(low) if low is not None else 0.0
+        hi = float(high) if high is not None else math.inf
         if event.approx and lo == hi:
             lo, hi = lo * (1 - APPROX_SLACK), hi * (1 + APPROX_SLACK)
         return lo, hi
@@ -272,24 +278,30 @@ def event_id_for(claim: Claim) -> str:
 # --- an event's fields from its members ----------------------------------------------------
 
 
-def summarize(state: EventState, registry: Registry, now: str) -> Event:
-    """The event's fields as its active members make them, marking the counted members."""
-    lead = state.lead()
-    core = state.core()
-    active = state.active()
+def _counted(
+    core: Sequence[Member],
+) -> tuple[list[Member], int | None, bool, tuple[int | None, int | None]]:
+    """The members counted in the event's figure, that figure, whether it is approximate, and
+    the range (low, high) that spans every source's own figure.
+
+    The figure counted in totals: a tracker row's own figure (the first one with a figure),
+    plus the other `part`s of its round (rows of the same table for the same company and day
+    with other figures: other places or units of one round add up); else the sum of a WARN
+    filing's sites; else the best news figure that is a single number."""
     tables = [m for m in core if m.claim.source.source_kind == "table"]
     warns = [m for m in core if m.claim.warn and m.role in ("primary", "part", "correction")]
-    in_warns = {id(m) for m in warns}
     counted: list[Member] = []
     headline: int | None = None
     approx = False
-    # The figure counted in totals: a tracker row's own figure (the first one with a figure);
-    # else the sum of a WARN filing's sites; else the best news figure that is a single number.
     table_figures = [m for m in tables if m.claim.mention.headcount_min is not None]
     warn_figures = [m for m in warns if m.claim.mention.headcount_min is not None]
     if table_figures:
         first = min(table_figures, key=lambda m: m.position)
-        counted, headline = [first], first.claim.mention.headcount_min
+        counted = [first] + [
+            m for m in table_figures
+            if m is not first and m.role == "part" and m.claim.batch == first.claim.batch
+        ]  # fmt: skip
+        headline = sum(m.claim.mention.headcount_min or 0 for m in counted)
     elif warn_figures:
         counted = warn_figures
         headline = sum(m.claim.mention.headcount_min or 0 for m in counted)
@@ -305,16 +317,16 @@ def summarize(state: EventState, registry: Registry, now: str) -> Event:
             best = min(points, key=lambda m: (m.claim.rank, m.position))
             counted, headline = [best], best.claim.mention.headcount_min
             approx = best.claim.mention.approx
-    # The range: every source's own figure, except single WARN sites (their sum stands for
-    # them) and filings (one site of a larger announced layoff).
-    lows: list[int] = []
-    highs: list[int] = []
-    if headline is not None:
-        lows.append(headline)
-        highs.append(headline)
-    for m in core:
-        if m.role == "filing" or id(m) in in_warns:
-            continue
+    # The range spans the counted figure and every source's own figure: a WARN site of 2,320
+    # under an announced 8,000 makes it 2,320-8,000, not 8,000-8,000.
+    return counted, headline, approx, _range(headline, core)
+
+
+def _range(headline: int | None, members: Iterable[Member]) -> tuple[int | None, int | None]:
+    """(low, high) over the headline and the members' own figures."""
+    lows = [headline] if headline is not None else []
+    highs = [headline] if headline is not None else []
+    for m in members:
         mention = m.claim.mention
         if mention.headcount_min is not None:
             lows.append(mention.headcount_min)
@@ -324,6 +336,27 @@ def summarize(state: EventState, registry: Registry, now: str) -> Event:
     high = max(highs) if highs else None
     if low is not None and high is not None and high < low:
         high = low
+    return low, high
+
+
+def _matching_range(core: Sequence[Member]) -> tuple[int | None, int | None]:
+    """The figures a claim is compared with to join an event: the counted figure and the
+    sources' own figures, but not single WARN sites (their sum stands for them) nor filings
+    (one site of a larger layoff), nor the parts of a tracker's round (their sum stands for
+    them), which would let a small figure match a large layoff."""
+    counted, headline, _, _ = _counted(core)
+    skip = {id(m) for m in core if m.claim.warn and m.role in ("primary", "part", "correction")}
+    if len(counted) > 1:
+        skip.update(id(m) for m in counted)
+    return _range(headline, (m for m in core if m.role != "filing" and id(m) not in skip))
+
+
+def summarize(state: EventState, registry: Registry, now: str) -> Event:
+    """The event's fields as its active members make them, marking the counted members."""
+    lead = state.lead()
+    core = state.core()
+    active = state.active()
+    counted, headline, approx, (low, high) = _counted(core)
     if headline is None and low is not None:
         approx = True
     percent = next(
@@ -591,6 +624,19 @@ class _Run:
         same_file = [m for m in others if m.claim.batch == claim.batch]
         if same_file:
             other = same_file[0]
+            if mine.headcount_min is not None and all(
+                m.claim.mention.headcount_min != mine.headcount_min for m in others
+            ):
+                # The tracker lists this round as several rows with their own figures (Oracle's
+                # 289, 188 and 161 in three places on one day): parts of one round, which add up.
+                self.attach(
+                    state,
+                    claim,
+                    "part",
+                    f"same company and date as {_where(other.claim)} in the same table with "
+                    f"another figure ({_fmt_mention(mine)}): another part of the same round",
+                )
+                return
             self.attach(
                 state,
                 claim,

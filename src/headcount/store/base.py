@@ -40,6 +40,7 @@ from headcount.store.event_index import (
     REASON_NAMES,
     SORTS,
     SOURCE_KINDS,
+    UNDATED,
     EventFilter,
     Group,
     IndexSource,
@@ -1439,11 +1440,15 @@ class Store(ABC):
                 where.append(f"(x.company_id IN ({matching}) OR x.family_id IN ({matching}))")
                 params += bounds * 2
         if f.company_id is not None:
+            # The company and every company under it, however deep (Vauxhall under Opel under
+            # General Motors): its page then counts what the company list, grouped by owner,
+            # counts for it. UNION (not UNION ALL) ends a parent cycle.
             where.append(
-                "(x.company_id = ? OR x.company_id IN "
-                "(SELECT c.id FROM companies c WHERE c.parent_id = ?))"
+                "x.company_id IN (WITH RECURSIVE tree(id) AS (SELECT ? UNION "
+                "SELECT c.id FROM companies c JOIN tree t ON c.parent_id = t.id) "
+                "SELECT id FROM tree)"
             )
-            params += [f.company_id, f.company_id]
+            params.append(f.company_id)
         if f.industry is not None:
             where.append("x.industry_key = ?")
             params.append(fold(f.industry))
@@ -1686,8 +1691,9 @@ class Store(ABC):
                 # one group per tag.
                 for row in self._fetchall(
                     f"SELECT x.month, COUNT(*), COALESCE(SUM(x.figure), 0), "
-                    f"SUM(CASE WHEN {column} <> '|' THEN 1 ELSE 0 END), "
-                    f"SUM(CASE WHEN {column} <> '|' THEN COALESCE(x.figure, 0) ELSE 0 END), "
+                    # An event without any tag has the empty bar '||' (see event_index._bar).
+                    f"SUM(CASE WHEN {column} <> '||' THEN 1 ELSE 0 END), "
+                    f"SUM(CASE WHEN {column} <> '||' THEN COALESCE(x.figure, 0) ELSE 0 END), "
                     f"{cases} FROM event_index x{where}{' AND' if where else ' WHERE'} "
                     "x.month IS NOT NULL GROUP BY x.month ORDER BY x.month",
                     params,
@@ -1706,24 +1712,28 @@ class Store(ABC):
                     for i, n in enumerate(names)
                 ]
             return groups[:limit] if limit is not None else groups
+        # Events whose date does not name the period (undated, or only a year for a month
+        # breakdown) are one last group keyed UNDATED, so the groups add up to the totals.
         if by == "month_industry":
             sql = (
                 f"SELECT x.month, x.industry_key, MIN(x.industry), {measures} "
-                f"FROM event_index x{where}{' AND' if where else ' WHERE'} x.month IS NOT NULL "
-                "GROUP BY x.month, x.industry_key ORDER BY x.month, x.industry_key"
+                f"FROM event_index x{where} GROUP BY x.month, x.industry_key"
             )
-            return [
-                Group(r[0], int(r[3]), int(r[4]), second=r[2]) for r in self._fetchall(sql, params)
+            groups = [
+                Group(r[0] or UNDATED, int(r[3]), int(r[4]), second=r[2])
+                for r in self._fetchall(sql, params)
             ]
+            # (The engines sort NULL differently: the order is set here.)
+            return sorted(groups, key=lambda g: (g.key == UNDATED, g.key, fold(g.second or "")))
         if by in ("month", "year"):
-            sql = (
-                f"SELECT x.{by}, {measures} FROM event_index x"
-                f"{where}{' AND' if where else ' WHERE'} x.{by} IS NOT NULL "
-                f"GROUP BY x.{by} ORDER BY x.{by}"
-            )
+            sql = f"SELECT x.{by}, {measures} FROM event_index x{where} GROUP BY x.{by}"
             rows = self._fetchall(sql, params)
-            groups = [Group(r[0], int(r[1]), int(r[2])) for r in rows]
-            return groups[-limit:] if limit is not None else groups
+            dated = sorted(
+                (Group(r[0], int(r[1]), int(r[2])) for r in rows if r[0] is not None),
+                key=lambda g: g.key or "",
+            )
+            undated = [Group(UNDATED, int(r[1]), int(r[2])) for r in rows if r[0] is None]
+            return (dated[-limit:] if limit is not None else dated) + undated
         if by == "company":
             sql = (
                 "SELECT COALESCE(x.family_id, x.company_id), MIN(x.owner), "
@@ -1745,15 +1755,20 @@ class Store(ABC):
         self, f: EventFilter | None = None, offset: int = 0, limit: int = 50
     ) -> tuple[int, list[tuple[str, str | None, int, int, str | None]]]:
         """Companies with current events that `f` selects, most events first: (how many
-        companies in all, [(company id, name, events, counted headcount, latest date)])."""
+        companies in all, [(company id, name, events, counted headcount, latest date)]).
+
+        A company is an owner (the top of its parent chain) with its subsidiaries' events, as
+        its page (company_id filter), the tracker's totals and the company chart count it:
+        Twitch's rounds are in Amazon's line, and the lines add up to the tracker's totals."""
         where, params = self._index_where(f or EventFilter())
         where += (" AND" if where else " WHERE") + " x.company_id IS NOT NULL"
-        total = self._fetchone(f"SELECT COUNT(DISTINCT x.company_id) FROM event_index x{where}", params)
+        owner = "COALESCE(x.family_id, x.company_id)"
+        total = self._fetchone(f"SELECT COUNT(DISTINCT {owner}) FROM event_index x{where}", params)
         assert total is not None
         rows = self._fetchall(
-            f"SELECT x.company_id, MIN(x.company), COUNT(*), COALESCE(SUM(x.figure), 0), "
-            f"MAX(x.day) FROM event_index x{where} GROUP BY x.company_id "
-            f"ORDER BY 3 DESC, 4 DESC, {self._binary('x.company_id')} LIMIT ? OFFSET ?",
+            f"SELECT {owner}, MIN(x.owner), COUNT(*), COALESCE(SUM(x.figure), 0), "
+            f"MAX(x.day) FROM event_index x{where} GROUP BY {owner} "
+            f"ORDER BY 3 DESC, 4 DESC, {self._binary(owner)} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return int(total[0]), [

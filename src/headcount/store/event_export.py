@@ -39,10 +39,28 @@ EVENT_FIELDS: Final[tuple[str, ...]] = (
 )
 
 
+def counted_figure(event: Event) -> int | None:
+    """What an event adds to every total, and the `headcount` of every export: its own
+    counted figure (a tracker row's, a WARN filing's sum of sites, a single news figure),
+    else the low end of the range its sources give ("several hundred" adds 200, "more than
+    7,500" adds 7,500), else the high end; None when no source gives a figure.
+
+    This is the one definition: the tracker's and the API's totals, the breakdowns, the
+    company list and pages, the charts and the CSV/JSON exports all add this number, so each
+    of them can be re-added from an export. An estimate from a percent is never counted."""
+    for value in (event.headcount, event.headcount_min, event.headcount_max):
+        if value is not None:
+            return value
+    return None
+
+
 def event_record(event: Event) -> dict[str, Any]:
-    """The JSON shape of an event: `sources` is the number of distinct documents behind it."""
+    """The JSON shape of an event: `sources` is the number of distinct documents behind it and
+    `headcount` is counted_figure(event), the figure its totals add."""
     data = event.to_dict()
-    return {name: data[name] for name in EVENT_FIELDS}
+    record = {name: data[name] for name in EVENT_FIELDS}
+    record["headcount"] = counted_figure(event)
+    return record
 
 
 def events_to_jsonl(events: Iterable[Event], stream: TextIO) -> int:

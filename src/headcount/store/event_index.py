@@ -16,6 +16,7 @@ from typing import Any, Final
 
 from headcount.model import Event
 from headcount.store.event_export import EVENT_FIELDS
+from headcount.store.event_export import counted_figure as counted_figure  # re-exported
 
 #: The kinds of document an event's sources can be (model.SourceKind).
 SOURCE_KINDS: Final[tuple[str, ...]] = ("news", "warn", "table", "manual")
@@ -67,6 +68,10 @@ BREAKDOWNS: Final[tuple[str, ...]] = (
     "month_source",
 )
 
+#: The key of a breakdown's group of events whose date does not name its period (no date, or
+#: only a year in a month breakdown); it sorts after every date.
+UNDATED: Final = "undated"
+
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _SPACE = re.compile(r"\s+")
 # The search text of one event is capped so a much-reported layoff cannot bloat every scan.
@@ -87,15 +92,6 @@ def reason_tags(reasons: Iterable[str]) -> list[str]:
     if any_reason and not tags:
         tags.append(OTHER_REASON)
     return [t for t in REASON_NAMES if t in tags]
-
-
-def counted_figure(event: Event) -> int | None:
-    """The figure an event adds to totals: its counted headcount, else the low end of its
-    sources' range (else the high end); estimates from a percent are never counted."""
-    for value in (event.headcount, event.headcount_min, event.headcount_max):
-        if value is not None:
-            return value
-    return None
 
 
 def fold(text: str) -> str:
@@ -124,9 +120,12 @@ def to_json(data: Any) -> str:
 
 
 def api_record(event: Event, source_kinds: list[str], reason_tags: list[str]) -> dict[str, Any]:
-    """An event as the events API lists it: the fields of event_export.EVENT_FIELDS, the
+    """An event as the events API lists it: the fields of event_export.EVENT_FIELDS (with
+    `headcount` the counted figure, as in every export), the
     kinds of its sources, its reason tags and the path of its page on the tracker."""
     data = {name: getattr(event, name) for name in EVENT_FIELDS}  # asdict() would deep-copy
+    # The figure the totals add, so that a download's headcount column re-adds to them.
+    data["headcount"] = counted_figure(event)
     data["source_kinds"] = source_kinds
     data["reason_tags"] = reason_tags
     data["url"] = f"/events/{event.id}"

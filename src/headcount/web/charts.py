@@ -77,7 +77,9 @@ def _y_axis(
     for tick in ticks:
         y = bottom - (bottom - top) * tick / span
         out.append(f'<line class="grid" x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        text = f"{tick:.0f}%" if percent else _fmt(tick)
+        # As many decimals as the tick has (rounded off the float sums' noise): a 0-0.5% axis
+        # reads 0.1%, 0.2%..., not "0%" five times.
+        text = f"{round(tick, 6):g}%" if percent else _fmt(tick)
         out.append(
             f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{text}</text>'
         )

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from headcount.model import Event, Mention
 from headcount.store.event_export import format_headline, format_range
-from headcount.store.event_index import REASON_NAMES, SORTS, SOURCE_KINDS, Group
+from headcount.store.event_index import REASON_NAMES, SORTS, SOURCE_KINDS, UNDATED, Group
 from headcount.web import charts
 from headcount.web.highlight import figure_span, split_highlight
 
@@ -24,6 +24,9 @@ _HERE = Path(__file__).parent
 FILTER_PARAMS: tuple[str, ...] = (
     "q",
     "company",
+    # A company page's "all its events" link: the company with its subsidiaries, by id, so
+    # the tracker counts what the page counts.
+    "company_id",
     "industry",
     "country",
     "source",
@@ -184,10 +187,14 @@ def _month_range(first: str, last: str) -> list[str]:
     return out
 
 
-def monthly_by_industry(groups: Sequence[Group], months: int = 72) -> Markup:
-    """Jobs cut per month, stacked by industry (the largest nine, the rest as "Other")."""
-    present = sorted({g.key for g in groups if g.key})
-    all_months = _month_range(present[0], present[-1])[-months:] if present else []
+def monthly_by_industry(groups: Sequence[Group], months: int | None = None) -> Markup:
+    """Jobs cut per month, stacked by industry (the largest nine, the rest as "Other"), from
+    the first month with data (or the last `months` months); events whose date names no
+    month are counted in a note under the chart, so the chart and the totals agree."""
+    present = sorted({g.key for g in groups if g.key and g.key != UNDATED})
+    all_months = _month_range(present[0], present[-1]) if present else []
+    if months is not None:
+        all_months = all_months[-months:]
     keep = _top_industries([g for g in groups if g.key in all_months])
     index = {m: i for i, m in enumerate(all_months)}
     values: dict[str, list[float]] = {name: [0.0] * len(all_months) for name in [*keep, "Other"]}
@@ -201,7 +208,14 @@ def monthly_by_industry(groups: Sequence[Group], months: int = 72) -> Markup:
         for i, name in enumerate([*keep, "Other"])
         if any(values[name])
     ]
-    return charts.stacked_bars(all_months, series, "Jobs cut per month, by industry")
+    chart = charts.stacked_bars(all_months, series, "Jobs cut per month, by industry")
+    undated = [g for g in groups if g.key == UNDATED]
+    if not undated:
+        return chart
+    return chart + Markup('<p class="hint" id="monthly-undated">Not shown: {} events ({} jobs) '
+                          "whose date gives no month.</p>").format(
+        _num(sum(g.events for g in undated)), _num(sum(g.headcount for g in undated))
+    )
 
 
 def top_companies(groups: Sequence[Group]) -> Markup:
@@ -218,12 +232,13 @@ def _quarter(month: str) -> str:
 
 
 def ai_share(groups: Sequence[Group], quarters: int = 24) -> Markup:
-    """Per quarter, the share of rounds with a stated reason that cite AI."""
+    """Per quarter, the share of rounds with a stated reason that cite AI (the month_reason
+    breakdown: second=None is every round, "*" those with any reason, "ai" those citing AI)."""
     cited: dict[str, int] = {}
     with_reason: dict[str, int] = {}
     rounds: dict[str, int] = {}
     for g in groups:
-        if not g.key:
+        if not g.key or g.key == UNDATED:
             continue
         quarter = _quarter(g.key)
         target = {"ai": cited, "*": with_reason, None: rounds}.get(g.second)
@@ -245,12 +260,12 @@ def ai_share(groups: Sequence[Group], quarters: int = 24) -> Markup:
 
 def coverage(groups: Sequence[Group]) -> Markup:
     """Events per year with a WARN filing, a news report and a tracker row."""
-    years = sorted({g.key[:4] for g in groups if g.key and g.second is not None})
+    years = sorted({g.key[:4] for g in groups if g.key and g.key != UNDATED and g.second is not None})
     index = {y: i for i, y in enumerate(years)}
     kinds = ("warn", "news", "table")
     values = {k: [0.0] * len(years) for k in kinds}
     for g in groups:
-        if g.key and g.second in kinds:
+        if g.key and g.key != UNDATED and g.second in kinds:
             values[g.second][index[g.key[:4]]] += g.events
     series = [
         charts.Series(SOURCE_LABELS[k], values[k], charts.PALETTE[i])
