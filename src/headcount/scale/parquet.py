@@ -197,10 +197,14 @@ class ParquetSink:
     def write(self, result: TaskResult) -> None:
         # A document met again (the same text at another origin) is one document, as in the
         # database: its first occurrence in input order is kept.
+        written = []
         for item in result.with_claims:
             if item.document.id not in self._seen:
                 self._seen.add(item.document.id)
                 self._buffer.append(item)
+                written.append(item)
+        # The run's totals say what the files hold, not what was read (as the database sink).
+        result.count_written(written, sum(len(item.mentions) for item in written))
         self._buffered_tasks += 1
         self._state["documents"] += result.documents
         self._state["claims"] += result.claims
