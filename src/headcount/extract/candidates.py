@@ -33,7 +33,7 @@ from headcount.extract.triggers import job_quantities, strong_triggers
 from headcount.model import Document
 
 # Recognizer labels a name can carry; the model learns how much each is worth.
-NAME_LABELS = ("ORG", "PERSON", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC", "PROPN", "LIST", "GAZ")
+NAME_LABELS = ("ORG", "PERSON", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC")
 _BULLET = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?")
 _LIST_HEAD = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?(?P<name>[^:\n]{2,60}?)\s*[:–—|]\s+\S")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -163,6 +163,15 @@ def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
             span = parsed[run[0].i : run[-1].i + 1]
             add(span.text, span.start_char, span.end_char, "PROPN", span.root)
             run = []
+    # The subject of a cutting verb, when it is a capitalised name the tagger did not call a
+    # proper noun (an unknown company in a headline: "Acme to cut 500 jobs").
+    for cue in _cue_tokens(parsed):
+        for verb in _governing_verbs(cue)[:2]:
+            for child in verb.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.text[:1].isupper() and child.pos_ != "PRON":
+                    left = min([child.i, *(t.i for t in child.lefts if t.dep_ in ("compound", "amod") and t.text[:1].isupper())])
+                    span = parsed[left : child.i + 1]
+                    add(span.text, span.start_char, span.end_char, "SUBJECT", child)
     for start, end in _gazetteer_spans(parsed):
         span = parsed[start:end]
         add(span.text, span.start_char, span.end_char, "GAZ", span.root)
@@ -404,6 +413,61 @@ def _pairing_features(
     return f
 
 
+_WORD = re.compile(r"[a-z][a-z'’-]*")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _token_at(parsed: Any, char: int) -> Any:
+    for token in parsed:
+        if token.idx <= char < token.idx + max(len(token.text), 1):
+            return token
+    return None
+
+
+def _lexical_features(
+    option: Option, quantity: Quantity | None, text: str, parsed: Any, cues: list[Any]
+) -> dict[str, float]:
+    """Words around the name and the figure, and how the parse links the two. Word features
+    are named by the word; training keeps only words seen often enough (learn/training.py)."""
+    f: dict[str, float] = {}
+    if option.start >= 0:
+        before = _words(text[max(0, option.start - 30) : option.start])[-2:]
+        after = _words(text[option.end : option.end + 30])[:2]
+        for w in before:
+            f[f"w_before_name={w}"] = 1.0
+        for w in after:
+            f[f"w_after_name={w}"] = 1.0
+    if quantity is None:
+        return f
+    before_figure = _words(text[max(0, quantity.start - 30) : quantity.start])[-2:]
+    after_figure = _words(text[quantity.end : quantity.end + 30])[:2]
+    for w in before_figure:
+        f[f"w_before_figure={w}"] = 1.0
+    for w in after_figure:
+        f[f"w_after_figure={w}"] = 1.0
+    if option.start >= 0 and option.end <= quantity.start:
+        between = _words(text[option.end : quantity.start])
+        f["words_between"] = float(len(between))
+        if len(between) <= 10:
+            for w in between:
+                f[f"w_between={w}"] = 1.0
+    figure_token = _token_at(parsed, quantity.start)
+    if figure_token is not None:
+        f[f"figure_head={figure_token.head.lower_}"] = 1.0
+        f[f"figure_dep={figure_token.dep_}"] = 1.0
+        if cues:
+            f["figure_cue_distance"] = float(min(_tree_distance(figure_token, c) for c in cues))
+        if option.root is not None:
+            f["figure_name_tree_distance"] = float(_tree_distance(figure_token, option.root))
+            verb_of = [t for t in figure_token.ancestors if t.pos_ in ("VERB", "AUX")]
+            verb_name = [t for t in [option.root, *option.root.ancestors] if t.pos_ in ("VERB", "AUX")]
+            f["figure_name_same_verb"] = float(bool(verb_of and verb_name and verb_of[0].i == verb_name[0].i))
+    return f
+
+
 def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
     """The page's main employers (most named, the headline counting thrice), best first."""
     counts: Counter[str] = Counter()
@@ -475,6 +539,7 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
                 features = {**base, **option_features}
                 features.update(_figure_features(quantity, percent, sentence.text))
                 features.update(_pairing_features(option, quantity, nearest, options, job_starts, n))
+                features.update(_lexical_features(option, quantity, sentence.text, parsed, cues))
                 candidates.append(Candidate(sentence, option, quantity, percent, features))
         for n, quantity in enumerate(counted):
             option = Option(None, -1, -1, {"NONE"})
@@ -483,6 +548,7 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
             features["option_none"] = 1.0
             features.update(_figure_features(quantity, percent, sentence.text))
             features.update(_pairing_features(option, quantity, None, options, job_starts, n + 1))
+            features.update(_lexical_features(option, quantity, sentence.text, parsed, cues))
             candidates.append(Candidate(sentence, option, quantity, percent, features))
     _rule_features(document, candidates)
     for candidate in candidates:

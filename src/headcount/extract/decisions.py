@@ -16,19 +16,58 @@ from typing import Any
 import numpy as np
 
 from headcount.extract.candidates import Candidate
+from headcount.extract.companies import normalize_company
 
 KINDS = ("new", "past", "cumulative", "aggregate", "rumor")
 # Claims below this confidence are stored but not shown or counted by default.
 DEFAULT_THRESHOLD = 0.5
 
 
+CONTEXT_FEATURES = (
+    "ctx_p", "ctx_option_max", "ctx_option_rank", "ctx_option_n", "ctx_sentence_max_other",
+    "ctx_doc_max_other", "ctx_same_figure_elsewhere",
+)  # fmt: skip
+
+
+def _option_key(candidate: Candidate) -> str | None:
+    return normalize_company(candidate.option.text) if candidate.option.text else None
+
+
+def context_rows(candidates: list[Candidate], first: np.ndarray) -> np.ndarray:
+    """What the first look says about each candidate's neighbours in the page: the best
+    reading of the same employer, of the same figure elsewhere, of the same sentence. A page
+    tells one round several times and a figure belongs to one employer; the second model
+    learns from these how a candidate's chances depend on the others'."""
+    rows = np.zeros((len(candidates), len(CONTEXT_FEATURES)), dtype=np.float64)
+    keys = [_option_key(c) for c in candidates]
+    for i, candidate in enumerate(candidates):
+        same = [j for j, k in enumerate(keys) if k == keys[i]]
+        ranked = sorted((first[j] for j in same), reverse=True)
+        in_sentence = [first[j] for j, c in enumerate(candidates) if j != i and c.sentence.start == candidate.sentence.start]
+        others = [first[j] for j, k in enumerate(keys) if k != keys[i]]
+        q = candidate.quantity
+        elsewhere = [
+            first[j] for j in same
+            if j != i and q is not None and candidates[j].quantity is not None
+            and candidates[j].quantity.value == q.value  # type: ignore[union-attr]
+            and candidates[j].sentence.start != candidate.sentence.start
+        ]  # fmt: skip
+        rows[i] = (
+            first[i], ranked[0], float(ranked.index(first[i])), float(len(same)),
+            max(in_sentence, default=0.0), max(others, default=0.0), max(elsewhere, default=0.0),
+        )  # fmt: skip
+    return rows
+
+
 @dataclass
 class Decisions:
-    """A claim model and a kind model over one feature list."""
+    """Three LightGBM models over one feature list: a first look at each candidate alone, a
+    second look that adds the first look at its neighbours (context_rows), and the kind."""
 
     feature_names: list[str]
-    claim_model: Any  # lightgbm.Booster
-    kind_model: Any  # lightgbm.Booster
+    first_model: Any  # lightgbm.Booster
+    claim_model: Any
+    kind_model: Any
     keep_threshold: float = 0.35  # candidates scored below it are never claims
 
     def matrix(self, candidates: list[Candidate]) -> np.ndarray:
@@ -41,20 +80,27 @@ class Decisions:
                     rows[r, column] = value
         return rows
 
+    def first_look(self, rows: np.ndarray) -> np.ndarray:
+        # One thread: LightGBM's OpenMP pool must not exist in a process that later forks
+        # (bulk runs fork their workers), or the children hang.
+        return np.asarray(self.first_model.predict(rows, num_threads=1), dtype=np.float64)
+
     def score(self, candidates: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
         """(claim probability, kind probabilities) for each candidate."""
         if not candidates:
             return np.zeros(0), np.zeros((0, len(KINDS)))
         rows = self.matrix(candidates)
-        claim = np.asarray(self.claim_model.predict(rows, num_threads=1), dtype=np.float64)
-        kinds = np.asarray(self.kind_model.predict(rows, num_threads=1), dtype=np.float64).reshape(len(candidates), len(KINDS))
-        return claim, kinds
+        full = np.hstack([rows, context_rows(candidates, self.first_look(rows))])
+        claim = np.asarray(self.claim_model.predict(full, num_threads=1), dtype=np.float64)
+        kinds = np.asarray(self.kind_model.predict(full, num_threads=1), dtype=np.float64)
+        return claim, kinds.reshape(len(candidates), len(KINDS))
 
     def to_json(self) -> str:
         return json.dumps(
             {
                 "feature_names": self.feature_names,
                 "keep_threshold": self.keep_threshold,
+                "first_model": self.first_model.model_to_string(),
                 "claim_model": self.claim_model.model_to_string(),
                 "kind_model": self.kind_model.model_to_string(),
             }
@@ -67,6 +113,7 @@ class Decisions:
         raw = json.loads(text)
         return cls(
             raw["feature_names"],
+            lightgbm.Booster(model_str=raw["first_model"]),
             lightgbm.Booster(model_str=raw["claim_model"]),
             lightgbm.Booster(model_str=raw["kind_model"]),
             raw["keep_threshold"],

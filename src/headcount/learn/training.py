@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ import numpy as np
 from headcount.evaluate.gold import GoldDocument
 from headcount.extract.candidates import Analysed, Candidate, analyse
 from headcount.extract.companies import normalize_company, same_company
-from headcount.extract.decisions import KINDS, MODEL_FILE, Decisions, shipped
+from headcount.extract.decisions import KINDS, MODEL_FILE, Decisions, context_rows, shipped
 from headcount.extract.learned import decide, to_mentions
 from headcount.model import Mention
 
@@ -135,30 +136,55 @@ def analyse_gold(docs: Iterable[GoldDocument]) -> list[Labelled]:
     return out
 
 
+# A word feature seen in fewer candidates than this is dropped: too rare to learn from.
+MIN_WORD_COUNT = 5
+
+
 def feature_names(data: list[Labelled]) -> list[str]:
-    return sorted({name for d in data for c in d.analysed.candidates for name in c.features})
+    counts: Counter[str] = Counter(name for d in data for c in d.analysed.candidates for name in c.features)
+    return sorted(n for n, k in counts.items() if not n.startswith(("w_", "figure_head=")) or k >= MIN_WORD_COUNT)
+
+
+INNER_FOLDS = 3
+
+
+def _train(rows: np.ndarray, labels: np.ndarray, objective: dict[str, Any]) -> Any:
+    import lightgbm
+
+    return lightgbm.train(
+        {**_PARAMS, **objective}, lightgbm.Dataset(rows, labels, free_raw_data=False), num_boost_round=ROUNDS
+    )
 
 
 def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
-    import lightgbm
-
+    """The three models of Decisions. The second look is trained on first looks the first
+    model gave without seeing the document (inner folds), as it will meet them on new pages."""
     names = names or feature_names(data)
-    empty = Decisions(names, None, None)
-    candidates = [c for d in data for c in d.analysed.candidates]
-    labels = np.array([y for d in data for y in d.labels])
-    rows = empty.matrix(candidates)
-    claim = lightgbm.train(
-        {**_PARAMS, "objective": "binary"},
-        lightgbm.Dataset(rows, (labels > 0).astype(int), feature_name=names, free_raw_data=False),
-        num_boost_round=ROUNDS,
-    )
-    positive = labels > 0
-    kind = lightgbm.train(
-        {**_PARAMS, "objective": "multiclass", "num_class": len(KINDS)},
-        lightgbm.Dataset(rows[positive], labels[positive] - 1, feature_name=names, free_raw_data=False),
-        num_boost_round=ROUNDS,
-    )
-    return Decisions(names, claim, kind)
+    shape = Decisions(names, None, None, None)
+    binary = {"objective": "binary"}
+    rows = {d.gold.doc: shape.matrix(d.analysed.candidates) for d in data}
+    labels = {d.gold.doc: np.array(d.labels, dtype=int) for d in data}
+
+    def stacked(docs: list[Labelled]) -> tuple[np.ndarray, np.ndarray]:
+        return np.vstack([rows[d.gold.doc] for d in docs]), np.concatenate([labels[d.gold.doc] for d in docs])
+
+    all_rows, all_labels = stacked(data)
+    first = _train(all_rows, (all_labels > 0).astype(int), binary)
+    context: dict[str, np.ndarray] = {}
+    for fold in range(INNER_FOLDS):
+        inner = [d for d in data if fold_of(d.gold.doc + "#inner", INNER_FOLDS) != fold]
+        held = [d for d in data if fold_of(d.gold.doc + "#inner", INNER_FOLDS) == fold]
+        inner_rows, inner_labels = stacked(inner)
+        model = _train(inner_rows, (inner_labels > 0).astype(int), binary)
+        looks = Decisions(names, model, None, None)
+        for d in held:
+            candidates = d.analysed.candidates
+            context[d.gold.doc] = context_rows(candidates, looks.first_look(rows[d.gold.doc]))
+    full = np.vstack([np.hstack([rows[d.gold.doc], context[d.gold.doc]]) for d in data])
+    claim = _train(full, (all_labels > 0).astype(int), binary)
+    positive = all_labels > 0
+    kind = _train(full[positive], all_labels[positive] - 1, {"objective": "multiclass", "num_class": len(KINDS)})
+    return Decisions(names, first, claim, kind)
 
 
 # The gold files the shipped model is trained on, relative to the shared folder.
