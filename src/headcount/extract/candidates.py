@@ -485,9 +485,56 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
     return [shown[key] for key, _ in counts.most_common(2)], counts
 
 
+_LINE_BREAK = re.compile(r"\n+")
+_LIST_START = re.compile(r"\s*(?:[•·\-–—*▪►●◦➤]|\d{1,3}[.)]\s)")
+_CLOSED = ".:!?;➤"
+# A line shorter than this that no stop closes is a heading or a caption, unless the page is
+# hard-wrapped wire copy (see _hard_wrapped).
+_HEADING_WIDTH = 50
+
+
+def _hard_wrapped(text: str) -> bool:
+    """Wire copy breaks its lines at a fixed width, mid-sentence: most lines are 40-80
+    characters long and end without a stop."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) < 5:
+        return False
+    open_lines = [line for line in lines if 40 <= len(line) <= 80 and line[-1] not in _CLOSED]
+    return len(open_lines) >= 0.5 * len(lines)
+
+
+def _starts_unit(before: str, after: str, wrapped: bool) -> bool:
+    """Web pages put headings, datelines, captions and list items on lines of their own, and
+    the sentence splitter keeps lines together that no full stop closes."""
+    if not after.strip() or after.lstrip()[:1].islower():
+        return False
+    line = before.rsplit("\n", 1)[-1].rstrip()
+    if _LIST_START.match(after) or line[-1:] in _CLOSED:
+        return True
+    return not wrapped and len(line) < _HEADING_WIDTH
+
+
+def _lines_apart(sentences: list[Sentence], wrapped: bool) -> list[Sentence]:
+    units: list[Sentence] = []
+    for sentence in sentences:
+        text = sentence.text
+        cuts = [0]
+        for m in _LINE_BREAK.finditer(text):
+            if _starts_unit(text[: m.start()], text[m.end() :], wrapped):
+                cuts.append(m.end())
+        cuts.append(len(text))
+        for begin, end in zip(cuts, cuts[1:], strict=False):
+            piece = text[begin:end]
+            stripped = piece.strip()
+            if stripped:
+                start = sentence.start + begin + piece.index(stripped)
+                units.append(Sentence(start, start + len(stripped), stripped, sentence.paragraph, len(units)))
+    return units
+
+
 def analyse(document: Document, published: date | None = None) -> Analysed:
     """Candidate sentences, their parses and every (sentence, employer option) candidate."""
-    sentences = split_sentences(document.text)
+    sentences = _lines_apart(split_sentences(document.text), _hard_wrapped(document.text))
     about_cuts = bool(cue_patterns()["cut_strong"].search(document.text))
     wanted = [s.index for s in sentences if s.index == 0 or _has_cue(s.text, about_cuts)]
     texts = [sentences[i].text for i in wanted]
@@ -617,11 +664,11 @@ def _rule_features(document: Document, candidates: list[Candidate]) -> None:
     for the model to weigh (stacking), not a decision."""
     from headcount.extract.pipeline import rule_mentions
 
-    by_sentence: dict[int, list[Any]] = {}
-    for mention in rule_mentions(document):
-        by_sentence.setdefault(mention.evidence_start, []).append(mention)
+    mentions = rule_mentions(document)
     for candidate in candidates:
-        found = by_sentence.get(candidate.sentence.start, [])
+        unit = candidate.sentence
+        # The rules split sentences their own way: a claim is this unit's when they overlap.
+        found = [m for m in mentions if m.evidence_start < unit.end and unit.start < m.evidence_end]
         f = candidate.features
         f["rule_claims_in_sentence"] = float(len(found))
         name = candidate.option.text
