@@ -7,6 +7,7 @@ others add. Different figures of one employer and kind stay apart (two past roun
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,9 +16,10 @@ import numpy as np
 from headcount.extract.attributes import find_locations, find_reason, find_units
 from headcount.extract.candidates import Analysed, Candidate
 from headcount.extract.companies import canonicalize, normalize_company, same_company
-from headcount.extract.dates import find_dates
+from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import KINDS, Decisions
 from headcount.extract.quantities import Quantity
+from headcount.extract.sentences import Sentence
 from headcount.model import Mention
 
 EXTRACTOR_VERSION = "learned-0.1"
@@ -101,16 +103,49 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
     return kept
 
 
-def _date(kind: str, candidate: Candidate, published: date | None) -> tuple[str | None, str | None]:
-    found = find_dates(candidate.sentence.text, published)
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+
+
+def _reference(analysed: Analysed) -> date | None:
+    """The publication date, or else the end of the latest year the page mentions: "in July"
+    on an undated page about 2022 is July 2022."""
+    if analysed.document.published_at is not None:
+        return analysed.document.published_at
+    years = [int(y) for y in _YEAR.findall(analysed.document.text)]
+    return date(max(years), 12, 31) if years else None
+
+
+def _heading_date(analysed: Analysed, unit: Sentence, reference: date | None) -> ResolvedDate | None:
+    """The date of the section a list item sits in: the nearest line above it that is a date
+    and little else ("February 2024")."""
+    for earlier in reversed(analysed.sentences[: unit.index]):
+        if len(earlier.text.split()) > 4:
+            continue
+        found = [d for d in find_dates(earlier.text, reference) if d.precision in ("day", "month")]
+        if found:
+            return found[0]
+    return None
+
+
+def _date(kind: str, scored: Scored, analysed: Analysed) -> tuple[str | None, str | None]:
+    unit = scored.candidate.sentence
+    published = analysed.document.published_at
+    reference = _reference(analysed)
+    found = [d for d in find_dates(unit.text, reference) if d.value and not d.future]
     if kind == "new" and published is not None:
         day = next((d for d in found if d.precision == "day" and d.past_marker), None)
         if day is not None:
             return day.value, day.precision
         return published.isoformat(), "day"
-    dated = next((d for d in found if d.value and not d.future), None)
-    if dated is not None:
-        return dated.value, dated.precision
+    if found:
+        # Of several dates ("1,413 cuts so far this year, with 1,350 occurring in April"), the
+        # one nearest the claim's figure.
+        anchor = scored.quantity.start if scored.quantity is not None else 0
+        nearest = min(found, key=lambda d: (min(abs(d.start - anchor), abs(d.end - anchor)), d.start))
+        return nearest.value, nearest.precision
+    heading = _heading_date(analysed, unit, reference)
+    if heading is not None:
+        return heading.value, heading.precision
     return None, None
 
 
@@ -127,7 +162,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
             parent = canonical.name
         lo = s.quantity.minimum if s.quantity else None
         hi = s.quantity.maximum if s.quantity else None
-        date_value, precision = _date(s.kind, c, document.published_at)
+        date_value, precision = _date(s.kind, s, analysed)
         mentions.append(
             Mention(
                 document_id=document.id,
