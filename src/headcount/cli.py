@@ -36,6 +36,7 @@ from headcount.store.event_export import (
     format_event_detail,
     format_events,
 )
+from headcount.store.event_index import CONFIDENCE_SETTING, confidence_threshold
 from headcount.store.export import format_table, mentions_to_csv, mentions_to_jsonl
 
 DEFAULT_DB = "headcount.db"
@@ -77,24 +78,47 @@ def main(ctx: click.Context, db: str, extractor: str | None) -> None:
         os.environ[EXTRACTOR_SETTING] = extractor
 
 
+def _threshold() -> float:
+    """The confidence threshold setting, or a one-line error when it is not a number in [0, 1]."""
+    try:
+        return confidence_threshold()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+_ALL_HELP = (f"Also claims below the confidence threshold ({CONFIDENCE_SETTING}, default "
+             f"{DEFAULT_THRESHOLD:g}), with a confidence column.")
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--published", callback=_parse_date, help="Publication date for inputs without one (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per claim.")
-def extract(paths: tuple[str, ...], published: date | None, as_json: bool) -> None:
-    """Print the layoff claims in files, directories, globs, URLs or - (stdin); stores nothing."""
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per claim (with its confidence).")
+@click.option("--all", "show_all", is_flag=True, help=_ALL_HELP)
+def extract(paths: tuple[str, ...], published: date | None, as_json: bool, show_all: bool) -> None:
+    """Print the layoff claims in files, directories, globs, URLs or - (stdin); stores nothing.
+    Claims below the confidence threshold are left out unless --all."""
+    threshold = None if show_all else _threshold()
     report = RunReport()
     mentions = []
+    below = 0
     for extraction in extract_inputs(paths, published, report):
+        # The extractor reads prose: none of these claims is a record, so confidence decides.
+        shown = [m for m in extraction.mentions if threshold is None or m.confidence >= threshold]
+        below += len(extraction.mentions) - len(shown)
         if as_json:
-            for m in extraction.mentions:
+            for m in shown:
                 click.echo(json.dumps(m.to_dict(), ensure_ascii=False))
         else:
-            mentions.extend(extraction.mentions)
+            mentions.extend(shown)
     if not as_json:
-        click.echo(format_table(mentions) if mentions else "no layoff claims found")
+        click.echo(format_table(mentions, confidence=show_all) if mentions else "no layoff claims found")
     _report_problems(report)
-    click.echo(f"{report.documents} documents, {report.claims} claims, {len(report.problems)} failed", err=True)
+    hidden = f" ({below} below confidence {threshold:g} not shown; --all shows them)" if below else ""
+    click.echo(
+        f"{report.documents} documents, {report.claims} claims{hidden}, {len(report.problems)} failed",
+        err=True,
+    )
     sys.exit(1 if report.problems else 0)
 
 
@@ -154,14 +178,19 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
 @click.option("--limit", type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one claim per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.option("--all", "show_all", is_flag=True,
+              help=_ALL_HELP + " Claims of records (WARN, tables) are always listed.")
 @click.pass_context
 def claims(ctx: click.Context, company: str | None, kind: str | None, since: str | None,
-           until: str | None, limit: int | None, as_json: bool, as_csv: bool) -> None:
-    """List stored claims."""
+           until: str | None, limit: int | None, as_json: bool, as_csv: bool, show_all: bool) -> None:
+    """List stored claims: records' and those at or above the confidence threshold, or all
+    with --all."""
+    threshold = None if show_all else _threshold()
     _check_listing(ctx, as_json, as_csv)
     with _open(ctx.obj["db"]) as store:
         try:
-            found = store.claims(company=company, kind=kind, since=since, until=until, limit=limit)
+            found = store.claims(company=company, kind=kind, since=since, until=until, limit=limit,
+                                 min_confidence=threshold)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
     if as_json:
@@ -169,7 +198,7 @@ def claims(ctx: click.Context, company: str | None, kind: str | None, since: str
     elif as_csv:
         mentions_to_csv(found, sys.stdout)
     else:
-        click.echo(format_table(found) if found else "no claims match")
+        click.echo(format_table(found, confidence=show_all) if found else "no claims match")
 
 
 @main.command()

@@ -16,13 +16,15 @@ from typing import Any
 
 from headcount.evaluate.gold import GoldDocument, load_gold
 from headcount.evaluate.scoring import FIELDS, GoldEvents, Score, score
+
+# The confidence a claim needs to be shown by default, defined once with the decisions; the
+# report also gives precision above it (re-exported for `headcount eval --threshold`).
+from headcount.extract.decisions import DEFAULT_THRESHOLD as DEFAULT_THRESHOLD
 from headcount.extract.pipeline import extract_document
 from headcount.model import Mention
 
 #: What `evaluate` runs on each gold document.
 Extractor = Callable[[GoldDocument], list[Mention]]
-#: The confidence a claim needs to be shown by default; precision is also reported above it.
-DEFAULT_THRESHOLD = 0.5
 #: Name of the figures over all sets together.
 ALL_SETS = "all"
 

@@ -38,6 +38,7 @@ from headcount.store.event_index import (
     BREAKDOWNS,
     INDEX_COLUMNS,
     REASON_NAMES,
+    RECORD_KINDS,
     SORTS,
     SOURCE_KINDS,
     UNDATED,
@@ -47,6 +48,7 @@ from headcount.store.event_index import (
     SourceFreshness,
     Totals,
     company_words,
+    confidence_threshold,
     fold,
     index_row,
     parse_sort,
@@ -170,6 +172,10 @@ _CHUNK = 500
 _YEAR = INDEX_COLUMNS.index("year")
 # How far the company filter counts the companies a word starts, to pick the rarest word.
 _WORD_COUNT_BOUND = 200
+
+# The rows of event_index_totals: every current event, and those confirmed at a threshold.
+_ALL_TOTALS = 1
+_CONFIRMED_TOTALS = 2
 
 # The date a claim is filed under: its own when the text gave one, else when it was published.
 _EFFECTIVE_DATE = "COALESCE(m.date, d.published_at)"
@@ -604,6 +610,7 @@ class Store(ABC):
         since: str | None = None,
         until: str | None = None,
         limit: int | None = None,
+        min_confidence: float | None = None,
     ) -> list[Mention]:
         """Stored claims, newest first, each with `doc` set to its document's origin.
 
@@ -613,6 +620,8 @@ class Store(ABC):
         since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive. A claim dated only to a month or
         year counts if that period overlaps the range. Undated claims use their document's
         publication date, and are left out if that is unknown too.
+        min_confidence: only claims at least this sure, and every claim of a record (a WARN
+        filing, a tracker row: confirmed whatever its confidence field says); None: all.
         """
         where: list[str] = []
         params: list[Any] = []
@@ -635,6 +644,11 @@ class Store(ABC):
             raise ValueError(f"since ({since}) is after until ({until})")
         if since_day or until_day:
             where.append(f"{_EFFECTIVE_DATE} IS NOT NULL")
+        if min_confidence is not None:
+            where.append(
+                f"(m.confidence >= ? OR d.source_kind IN ({', '.join('?' * len(RECORD_KINDS))}))"
+            )
+            params += [min_confidence, *RECORD_KINDS]
         # Cutting the bound to the claim's own length compares at the claim's precision:
         # "2023-11" >= "2023-11" (from "2023-11-15") keeps a November claim in a range that
         # starts mid-November, which is an overlap test on periods done with plain strings.
@@ -1284,8 +1298,9 @@ class Store(ABC):
                     ):
                         aliases.setdefault(company_id, []).append(alias)
                 sources: dict[str, list[IndexSource]] = {}
-                for event_id, kind, outlet, title, evidence in self._fetchall(
-                    "SELECT es.event_id, d.source_kind, d.outlet, d.title, m.evidence "
+                for event_id, kind, outlet, title, evidence, role, replaced, sure in self._fetchall(
+                    "SELECT es.event_id, d.source_kind, d.outlet, d.title, m.evidence, es.role, "
+                    "es.superseded_by, m.confidence "
                     "FROM event_sources es JOIN mentions m ON m.id = es.mention_id "
                     "JOIN documents d ON d.id = m.document_id "
                     f"WHERE es.event_id IN ({marks}) ORDER BY es.position",
@@ -1293,7 +1308,9 @@ class Store(ABC):
                 ):
                     # A record's sentence only restates its own fields; news sentences add words.
                     sources.setdefault(event_id, []).append(
-                        IndexSource(kind, outlet, title, evidence if kind == "news" else "")
+                        IndexSource(
+                            kind, outlet, title, evidence if kind == "news" else "", role, replaced, sure
+                        )
                     )
                 built = [
                     index_row(
@@ -1346,16 +1363,21 @@ class Store(ABC):
                 self._execute(f"DELETE FROM event_search WHERE event_id IN ({marks})", chunk)
                 self._execute(f"DELETE FROM event_records WHERE event_id IN ({marks})", chunk)
                 self._execute(f"DELETE FROM event_index WHERE event_id IN ({marks})", chunk)
-            # The totals of everything, for the unfiltered tracker, in the same transaction as
-            # the rows they count.
-            totals = self._count_totals()
-            self._execute(
-                "INSERT INTO event_index_totals (id, events, headcount, without_figure, companies) "
-                "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET events = excluded.events, "
-                "headcount = excluded.headcount, without_figure = excluded.without_figure, "
-                "companies = excluded.companies",
-                (totals.events, totals.headcount, totals.without_figure, totals.companies),
-            )
+            # The totals of everything and of the confirmed events, for the unfiltered tracker,
+            # in the same transaction as the rows they count.
+            threshold = confidence_threshold()
+            for row_id, least in ((_ALL_TOTALS, None), (_CONFIRMED_TOTALS, threshold)):
+                totals = self._count_totals(least)
+                self._execute(
+                    "INSERT INTO event_index_totals "
+                    "(id, events, headcount, without_figure, companies, min_confidence) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                    "events = excluded.events, headcount = excluded.headcount, "
+                    "without_figure = excluded.without_figure, companies = excluded.companies, "
+                    "min_confidence = excluded.min_confidence",
+                    (row_id, totals.events, totals.headcount, totals.without_figure,
+                     totals.companies, least),
+                )
         if len(stale) > 1000:
             # Many rows changed (a first build, a bulk import): let the planner see the new
             # sizes, so that it keeps choosing the narrow indexes.
@@ -1461,6 +1483,9 @@ class Store(ABC):
         if f.reason is not None:
             where.append("x.reason_tags LIKE ?")
             params.append(f"%|{f.reason}|%")
+        if f.min_confidence is not None:
+            where.append("x.confidence >= ?")
+            params.append(f.min_confidence)
         since_day = _period(f.since, "since")[0] if f.since is not None else None
         until_day = _period(f.until, "until")[1] if f.until is not None else None
         if since_day and until_day and since_day > until_day:
@@ -1546,6 +1571,19 @@ class Store(ABC):
         f = f or EventFilter()
         return self._records(f, self._index_where(f), sort, offset, limit)
 
+    def event_confidences(self, event_ids: Sequence[str]) -> dict[str, float]:
+        """The confidence of each given current event: that of the surest claim telling it (a
+        record's is 1; see event_index.backing_confidence). Reads event_index."""
+        found: dict[str, float] = {}
+        for chunk in _chunks(list(dict.fromkeys(event_ids))):
+            for event_id, confidence in self._fetchall(
+                "SELECT event_id, confidence FROM event_index "
+                f"WHERE event_id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                found[event_id] = float(confidence)
+        return found
+
     def event_page(
         self, f: EventFilter | None = None, sort: str | None = None, offset: int = 0, limit: int = 50
     ) -> tuple[Totals, list[tuple[str, str]]]:
@@ -1623,14 +1661,18 @@ class Store(ABC):
         )
         return [(row[0], row[1]) for row in self._fetchall(sql, [*params, limit, offset])]
 
-    def _count_totals(self) -> Totals:
-        # Everything: four index-only scans instead of one pass over every row.
+    def _count_totals(self, min_confidence: float | None = None) -> Totals:
+        # Everything (or every confirmed event): index-only scans instead of one pass over
+        # every row.
+        sure, params = ("", []) if min_confidence is None else (" AND confidence >= ?", [min_confidence])
         row = self._fetchone(
-            "SELECT (SELECT COUNT(*) FROM event_index), "
-            "(SELECT SUM(figure_sort) FROM event_index), "
-            "(SELECT COUNT(*) FROM event_index WHERE figure_sort = -1), "
-            "(SELECT COUNT(DISTINCT family_id) FROM event_index), "
-            "(SELECT COUNT(DISTINCT company_id) FROM event_index WHERE family_id IS NULL)"
+            f"SELECT (SELECT COUNT(*) FROM event_index WHERE 1 = 1{sure}), "
+            f"(SELECT SUM(figure_sort) FROM event_index WHERE 1 = 1{sure}), "
+            f"(SELECT COUNT(*) FROM event_index WHERE figure_sort = -1{sure}), "
+            f"(SELECT COUNT(DISTINCT family_id) FROM event_index WHERE 1 = 1{sure}), "
+            "(SELECT COUNT(DISTINCT company_id) FROM event_index WHERE family_id IS NULL"
+            f"{sure})",
+            params * 5,
         )
         assert row is not None
         missing = int(row[2] or 0)
@@ -1644,14 +1686,17 @@ class Store(ABC):
 
     def _totals(self, f: EventFilter, where_params: tuple[str, list[Any]] | None) -> Totals:
         if f.is_empty():
-            # Counted by the last refresh (absent only before the first one).
+            # Counted by the last refresh (absent only before the first one, and for the
+            # confirmed events when the refresh used another threshold than `f`).
+            least = f.min_confidence
             kept = self._fetchone(
-                "SELECT events, headcount, without_figure, companies FROM event_index_totals "
-                "WHERE id = 1"
+                "SELECT events, headcount, without_figure, companies, min_confidence "
+                "FROM event_index_totals WHERE id = ?",
+                (_ALL_TOTALS if least is None else _CONFIRMED_TOTALS,),
             )
-            if kept is not None:
-                return Totals(*(int(v) for v in kept))
-            return self._count_totals()
+            if kept is not None and (least is None or kept[4] == least):
+                return Totals(*(int(v) for v in kept[:4]))
+            return self._count_totals(least)
         assert where_params is not None
         where, params = where_params
         row = self._fetchone(

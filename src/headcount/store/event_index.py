@@ -9,9 +9,11 @@ means, and `Store` (base.py) runs the SQL.
 from __future__ import annotations
 
 import json
+import math
+import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from headcount.model import Event
@@ -20,6 +22,58 @@ from headcount.store.event_export import counted_figure as counted_figure  # re-
 
 #: The kinds of document an event's sources can be (model.SourceKind).
 SOURCE_KINDS: Final[tuple[str, ...]] = ("news", "warn", "table", "manual")
+
+#: Kinds of document that are structured records (a layoffs.fyi row, a WARN filing): what they
+#: say was filed or tabulated, not guessed from prose, so their claims count as confirmed
+#: whatever their confidence field holds.
+RECORD_KINDS: Final[tuple[str, ...]] = ("warn", "table")
+#: Roles of the claims that tell an event itself (resolve.cluster.CORE_ROLES, which a test
+#: keeps equal; importing the resolver here would make the store depend on it). A past round
+#: cited as context does not vouch for the event it sits beside.
+BACKING_ROLES: Final[frozenset[str]] = frozenset(
+    {"primary", "duplicate", "correction", "report", "part", "filing"}
+)
+#: The setting that moves the confidence threshold (default: extract.decisions.DEFAULT_THRESHOLD).
+CONFIDENCE_SETTING: Final = "HEADCOUNT_CONFIDENCE_THRESHOLD"
+
+
+def confidence_threshold() -> float:
+    """The confidence a claim needs to be shown and counted by default: the
+    HEADCOUNT_CONFIDENCE_THRESHOLD setting, else the extractor's documented DEFAULT_THRESHOLD.
+    Every surface (CLI, tracker, API, exports) reads it here."""
+    # Imported here: the decisions module loads numpy and the extractor's candidates, which
+    # a store opened only to list events does not need.
+    from headcount.extract.decisions import DEFAULT_THRESHOLD
+
+    raw = os.environ.get(CONFIDENCE_SETTING, "").strip()
+    if not raw:
+        return DEFAULT_THRESHOLD
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # NaN fails this too
+        raise ValueError(f"{CONFIDENCE_SETTING}={raw!r}: give a number from 0 to 1")
+    return value
+
+
+def claim_confidence(source_kind: str, confidence: float) -> float:
+    """How sure the ledger is of one claim: a record's is certain, a reading of prose is the
+    extractor's confidence."""
+    return 1.0 if source_kind in RECORD_KINDS else confidence
+
+
+def backing_confidence(sources: Iterable[tuple[str, str | None, str, float]]) -> float:
+    """The confidence of an event: that of the surest claim telling it, over its sources as
+    (role, superseded_by, source kind, confidence); 0.0 when none tells it."""
+    return max(
+        (
+            claim_confidence(kind, confidence)
+            for role, superseded_by, kind, confidence in sources
+            if role in BACKING_ROLES and superseded_by is None
+        ),
+        default=0.0,
+    )
 
 #: Stated reasons grouped into tags a filter or chart can use; a reason may carry several.
 REASON_TAGS: Final[dict[str, re.Pattern[str]]] = {
@@ -112,6 +166,9 @@ class IndexSource:
     outlet: str | None
     title: str | None
     evidence: str
+    role: str = "primary"
+    superseded_by: str | None = None
+    confidence: float = 1.0
 
 
 def to_json(data: Any) -> str:
@@ -147,6 +204,9 @@ def index_row(
     kinds = [k for k in SOURCE_KINDS if any(s.source_kind == k for s in sources)]
     tags = reason_tags(event.reasons)
     figure = counted_figure(event)
+    confidence = backing_confidence(
+        (s.role, s.superseded_by, s.source_kind, s.confidence) for s in sources
+    )
     parts = [
         *names,
         event.industry or "",
@@ -180,6 +240,7 @@ def index_row(
         event.first_seen,
         event.last_updated,
         event.revision,
+        confidence,
     )
     return row, search, to_json(api_record(event, kinds, tags))
 
@@ -219,6 +280,7 @@ INDEX_COLUMNS: Final[tuple[str, ...]] = (
     "first_seen",
     "stamp",
     "revision",
+    "confidence",
 )
 
 
@@ -238,6 +300,9 @@ class EventFilter:
     since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive, compared at the precision of the
     event's own date (a "2023-11" event is in since=2023-11-15); undated events are left out.
     min_headcount, max_headcount: bounds on the counted figure; events without one are left out.
+    min_confidence: events backed by at least one claim this sure (a record always is; see
+    backing_confidence); by default the configured threshold (confidence_threshold), so every
+    surface counts the same confirmed events. None: every event, unconfirmed ones too.
     """
 
     q: str | None = None
@@ -251,8 +316,11 @@ class EventFilter:
     until: str | None = None
     min_headcount: int | None = None
     max_headcount: int | None = None
+    min_confidence: float | None = field(default_factory=confidence_threshold)
 
     def __post_init__(self) -> None:
+        if self.min_confidence is not None and not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min_confidence must be from 0 to 1, got {self.min_confidence}")
         for f in fields(self):
             value = getattr(self, f.name)
             if isinstance(value, str):
@@ -293,7 +361,8 @@ class EventFilter:
         return tuple(getattr(self, f.name) for f in fields(self))
 
     def is_empty(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
+        """Whether the filter narrows nothing but confidence (the tracker's front page)."""
+        return all(getattr(self, f.name) is None for f in fields(self) if f.name != "min_confidence")
 
 
 def parse_sort(sort: str | None) -> tuple[str, bool]:

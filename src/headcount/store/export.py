@@ -134,16 +134,23 @@ _COLUMNS: Final[Sequence[_Column]] = (
 )
 
 
-def format_table(mentions: Iterable[Mention]) -> str:
-    """A fixed-width table of claims for a terminal; long cells end in "…"."""
+#: The column `format_table(..., confidence=True)` adds: claims below the threshold are shown
+#: beside the others, so each says how sure the extractor was.
+_CONFIDENCE_COLUMN: Final[_Column] = ("confidence", lambda m: f"{m.confidence:.2f}", 10, True)
+
+
+def format_table(mentions: Iterable[Mention], confidence: bool = False) -> str:
+    """A fixed-width table of claims for a terminal; long cells end in "…". `confidence`
+    adds a column with each claim's confidence."""
+    columns = [*_COLUMNS, _CONFIDENCE_COLUMN] if confidence else list(_COLUMNS)
     rows = [
-        [_truncate(_one_line(cell(m)), limit) for _, cell, limit, _ in _COLUMNS] for m in mentions
+        [_truncate(_one_line(cell(m)), limit) for _, cell, limit, _ in columns] for m in mentions
     ]
-    headers = [header for header, *_ in _COLUMNS]
+    headers = [header for header, *_ in columns]
     widths = [
         max([len(header)] + [len(row[i]) for row in rows]) for i, header in enumerate(headers)
     ]
-    right = [align for *_, align in _COLUMNS]
+    right = [align for *_, align in columns]
 
     def line(cells: Sequence[str]) -> str:
         padded = (

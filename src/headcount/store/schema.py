@@ -403,7 +403,39 @@ $$"""
     },
 )
 
-MIGRATIONS: Final[tuple[Migration, ...]] = ((1, _V1), (2, _V2), (3, _V3), (4, _V4), (5, _V5))
+# Version 7: confidence a reader can use. Each event_index row keeps the confidence of the surest
+# claim telling its event (a record's is 1), so the tracker counts only events at or above the
+# configured threshold by comparing one column, whatever the threshold; the indexes that serve
+# totals carry it, so counting stays an index-only scan. event_index_totals gains a second row,
+# the totals of the events at the threshold the last refresh used (min_confidence says which;
+# the first row, with none, counts every event). The read model is emptied, as by version 6, so
+# that the next refresh fills the new column.
+_V7: Final[tuple[Statement, ...]] = (
+    "DELETE FROM event_index_totals",
+    "DELETE FROM event_records",
+    "DELETE FROM event_search",
+    "DELETE FROM event_index",
+    "ALTER TABLE event_index ADD COLUMN confidence DOUBLE PRECISION NOT NULL DEFAULT 0",
+    "ALTER TABLE event_index_totals ADD COLUMN min_confidence DOUBLE PRECISION",
+    "DROP INDEX event_index_day",
+    "CREATE INDEX event_index_day ON event_index "
+    "(day, event_id, figure, family_id, company_id, source_kinds, reason_tags, confidence)",
+    "DROP INDEX event_index_industry",
+    "CREATE INDEX event_index_industry ON event_index "
+    "(industry_key, day, figure, family_id, company_id, confidence)",
+    "DROP INDEX event_index_country",
+    "CREATE INDEX event_index_country ON event_index "
+    "(country_key, day, figure, family_id, company_id, confidence)",
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    (1, _V1),
+    (2, _V2),
+    (3, _V3),
+    (4, _V4),
+    (5, _V5),
+    (7, _V7),
+)
 
 LATEST_VERSION: Final = MIGRATIONS[-1][0]
 

@@ -27,7 +27,7 @@ from collections.abc import (
     Sequence,
 )
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -46,11 +46,13 @@ from headcount.model import Event
 from headcount.store.event_export import EVENT_FIELDS, detail_record, format_headline
 from headcount.store.event_index import (
     BREAKDOWNS,
+    CONFIDENCE_SETTING,
     REASON_NAMES,
     SORTS,
     SOURCE_KINDS,
     EventFilter,
     api_record,
+    confidence_threshold,
     to_json,
     words,
 )
@@ -58,7 +60,14 @@ from headcount.store.export import csv_cell
 from headcount.web import charts, pages
 from headcount.web.feeds import ATOM_TYPE, events_feed
 from headcount.web.highlight import figure_span
-from headcount.web.queries import MAX_PAGE_SIZE, EventRow, Ledger, RecordsPage
+from headcount.web.queries import (
+    MAX_PAGE_SIZE,
+    EventRow,
+    Ledger,
+    RecordsPage,
+    ShownEvent,
+    shown_event,
+)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -314,6 +323,16 @@ class EventOut(BaseModel):
     source_kinds: list[str] = Field(description="Kinds of document among its sources")
     reason_tags: list[str] = Field(description="Its stated reasons grouped: ai, costs, ...")
     url: str = Field(description="The event's page")
+    confidence: float | None = Field(
+        None,
+        description="With include_unconfirmed=true: the confidence of the surest claim telling "
+        "the event (1 for a record)",
+    )
+    confirmed: bool | None = Field(
+        None,
+        description="With include_unconfirmed=true: whether that confidence reaches the "
+        "threshold (events that do not are left out of every default answer and total)",
+    )
 
 
 class TotalsOut(BaseModel):
@@ -357,11 +376,24 @@ class SourceClaimOut(BaseModel):
     url: str | None
     published_at: str | None
     origins: list[str]
+    confidence: float = Field(
+        description="How sure the ledger is of this claim: the extractor's confidence, 1 for a "
+        "record (WARN filing, tracker row)"
+    )
+    confirmed: bool = Field(
+        description="Whether the confidence reaches the threshold; claims that do not are "
+        "listed only with include_unconfirmed=true"
+    )
 
 
 class EventDetailOut(EventOut):
     lead_mention_id: str | None
     source_claims: list[SourceClaimOut]
+    unconfirmed_hidden: int = Field(
+        description="Claims below the confidence threshold left out (include_unconfirmed=true "
+        "lists them)"
+    )
+    threshold: float = Field(description="The confidence threshold claims are held to")
     changes: list[dict[str, Any]]
 
 
@@ -442,6 +474,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 # --- filters shared by pages and API --------------------------------------------------------
 
 
+_YES = ("true", "1", "yes", "on")
+_NO = ("false", "0", "no", "off", "")
+
+
+def switch(value: str | bool | None, name: str = "include_unconfirmed") -> bool:
+    """An on/off parameter as a form or a URL gives it: true/1/yes/on, or false/0/no/off."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = value.strip().lower()
+    if text in _YES or text in _NO:
+        return text in _YES
+    raise FilterError(f"{name} must be true or false, got {value!r}")
+
+
 def build_filter(
     *,
     q: str | None = None,
@@ -456,6 +502,7 @@ def build_filter(
     until: str | None = None,
     min_headcount: str | int | None = None,
     max_headcount: str | int | None = None,
+    include_unconfirmed: str | bool | None = None,
 ) -> EventFilter:
     def number(name: str, value: str | int | None) -> int | None:
         if value is None or value == "":
@@ -475,6 +522,8 @@ def build_filter(
         if not (len(year) == 4 and year.isdigit()):
             raise FilterError(f"year must be YYYY, got {year!r}")
         since = until = year
+    # None leaves the filter's default, the configured threshold.
+    unconfirmed: dict[str, Any] = {"min_confidence": None} if switch(include_unconfirmed) else {}
     try:
         f = EventFilter(
             q=q,
@@ -488,6 +537,7 @@ def build_filter(
             until=until,
             min_headcount=number("min_headcount", min_headcount),
             max_headcount=number("max_headcount", max_headcount),
+            **unconfirmed,
         )
         # A company of punctuation alone (",,") matches no name; the store would refuse it
         # only when it runs, as a server error.
@@ -522,6 +572,12 @@ async def api_filter(
     until: str | None = Query(None, description="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD"),
     min_headcount: int | None = Query(None, ge=0, le=MAX_INT64, description="Counted figure at least"),
     max_headcount: int | None = Query(None, ge=0, le=MAX_INT64, description="Counted figure at most"),
+    include_unconfirmed: bool = Query(
+        False,
+        description="Also events whose every claim is below the confidence threshold "
+        f"({CONFIDENCE_SETTING}, default 0.5), counted in the totals too; each event then "
+        "carries its confidence and whether it is confirmed",
+    ),
 ) -> EventFilter:
     return build_filter(
         q=q,
@@ -536,6 +592,7 @@ async def api_filter(
         until=until,
         min_headcount=min_headcount,
         max_headcount=max_headcount,
+        include_unconfirmed=include_unconfirmed,
     )
 
 
@@ -543,9 +600,13 @@ Filter = Annotated[EventFilter, Depends(api_filter)]
 
 
 def _filter_params(f: EventFilter) -> dict[str, Any]:
-    return {k: v for k, v in zip(
+    found = {k: v for k, v in zip(
         ("q", "company", "company_id", "industry", "country", "source", "reason", "since",
-         "until", "min_headcount", "max_headcount"), f.key(), strict=True) if v is not None}
+         "until", "min_headcount", "max_headcount"), f.key()[:-1], strict=True) if v is not None}
+    # The default (confirmed events only) goes unsaid, like every other absent filter.
+    if f.min_confidence is None:
+        found["include_unconfirmed"] = True
+    return found
 
 
 def _check_sort(sort: str | None) -> str:
@@ -598,7 +659,7 @@ class EventsQuery:
 
 
 _TEXT_PARAMS = ("q", "company", "company_id", "industry", "country", "source", "reason", "year",
-                "since", "until", "sort")
+                "since", "until", "include_unconfirmed", "sort")
 _NUMBER_PARAMS = ("min_headcount", "max_headcount", "page", "per_page")
 _PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
 
@@ -655,7 +716,19 @@ def events_body(query: EventsQuery, result: RecordsPage) -> bytes:
             "sort": query.sort,
         }
     )
-    events = ",".join(record for _, record in result.records)
+    records = [record for _, record in result.records]
+    if result.confidences is not None:
+        # Unconfirmed events asked for: each says how sure it is (only then, so the default
+        # answer is the kept records as they are).
+        threshold = confidence_threshold()
+        records = []
+        for event_id, record in result.records:
+            data = json.loads(record)
+            sure = result.confidences.get(event_id)
+            data["confidence"] = sure
+            data["confirmed"] = sure is not None and sure >= threshold
+            records.append(to_json(data))
+    events = ",".join(records)
     return f'{head[:-1]},"events":[{events}],"next":{to_json(next_url)}}}'.encode()
 
 
@@ -688,6 +761,8 @@ def create_app(
     proxies = parse_proxies(
         trusted_proxies if trusted_proxies is not None else os.environ.get(TRUSTED_PROXIES_ENV)
     )
+    # A bad threshold setting is one error at start-up, not a failure of every request.
+    confidence_threshold()
     ledger = Ledger(db_url, cache_size=cache_size, allow_private_urls=allow_private_urls)
     limiter = RateLimiter(rate_per_minute, rate_burst)
 
@@ -751,6 +826,17 @@ def create_app(
     def fresh() -> Ledger:
         ledger.sync()
         return ledger
+
+    def _shown(event_id: str, include_unconfirmed: bool) -> ShownEvent:
+        """An event as a reader sees it; one no claim of which reaches the confidence
+        threshold is, without include_unconfirmed, as absent as from the tracker."""
+        detail = fresh().event_detail(event_id)
+        if detail is None:
+            raise HTTPException(404, f"no event {event_id}")
+        shown = shown_event(detail, confidence_threshold(), include_unconfirmed)
+        if not shown.confirmed and not include_unconfirmed:
+            raise HTTPException(404, _unconfirmed_message(event_id, shown.threshold))
+        return shown
 
     # --- JSON API ------------------------------------------------------------------------
 
@@ -856,15 +942,28 @@ def create_app(
         tags=["events"],
         summary="One event with every source (its own figure and sentence) and its history",
     )
-    def api_event(event_id: str) -> Response:
-        detail = fresh().event_detail(event_id)
-        if detail is None:
-            raise HTTPException(404, f"no event {event_id}")
+    def api_event(
+        event_id: str,
+        include_unconfirmed: bool = Query(
+            False,
+            description="Also claims below the confidence threshold (and the event itself if "
+            "no claim reaches it), each with its confidence",
+        ),
+    ) -> Response:
+        shown = _shown(event_id, include_unconfirmed)
+        detail = replace(shown.detail, sources=[s.view for s in shown.sources])
         data = detail_record(detail)
-        for claim, view in zip(data["source_claims"], detail.sources, strict=True):
+        for claim, source in zip(data["source_claims"], shown.sources, strict=True):
+            view = source.view
             span = figure_span(view.mention)
             claim["figure_span"] = list(span) if span else None
             claim["origins"] = [pages.public_origin(o) for o in claim["origins"]]
+            claim["confidence"] = source.confidence
+            claim["confirmed"] = source.confirmed
+        data["confidence"] = shown.confidence
+        data["confirmed"] = shown.confirmed
+        data["threshold"] = shown.threshold
+        data["unconfirmed_hidden"] = shown.hidden
         data["url"] = f"/events/{event_id}"
         data["source_kinds"] = sorted({v.document.source_kind for v in detail.sources})
         from headcount.store.event_index import reason_tags
@@ -1103,19 +1202,42 @@ def create_app(
             sort=sort,
             per_page=per_page,
             facets=ledger.facets(),
+            threshold=confidence_threshold(),
+            include_unconfirmed=f.min_confidence is None,
             page_params={**params, "sort": sort if sort != "-date" else "", "per_page": per_page if per_page != 50 else ""},
         )
         return HTMLResponse(html)
 
     @app.get("/events/{event_id}", response_class=HTMLResponse, include_in_schema=False)
-    def event_page(event_id: str) -> HTMLResponse:
-        detail = fresh().event_detail(event_id)
-        if detail is None:
-            raise HTTPException(404, f"no event {event_id}")
+    def event_page(request: Request, event_id: str) -> HTMLResponse:
+        include_unconfirmed = switch(request.query_params.get("include_unconfirmed"))
+        try:
+            shown = _shown(event_id, include_unconfirmed)
+        except HTTPException as exc:
+            if exc.detail != _unconfirmed_message(event_id, confidence_threshold()):
+                raise
+            # A page can offer the switch as a link, not only name it.
+            html = pages.render(
+                "error.html",
+                status=404,
+                message=exc.detail,
+                link=(f"/events/{event_id}?include_unconfirmed=true", "Show the unconfirmed event"),
+            )
+            return HTMLResponse(html, status_code=404)
+        detail = shown.detail
         superseded_by = None
         if detail.event.superseded_by:
             superseded_by = ledger.event_detail(detail.event.superseded_by)
-        return HTMLResponse(pages.render("event.html", detail=detail, e=detail.event, successor=superseded_by))
+        return HTMLResponse(
+            pages.render(
+                "event.html",
+                detail=detail,
+                e=detail.event,
+                shown=shown,
+                include_unconfirmed=include_unconfirmed,
+                successor=superseded_by,
+            )
+        )
 
     @app.get("/companies", response_class=HTMLResponse, include_in_schema=False)
     def companies_page(request: Request) -> HTMLResponse:
@@ -1193,6 +1315,13 @@ def create_app(
         return RedirectResponse("/static/favicon.svg")
 
     return app
+
+
+def _unconfirmed_message(event_id: str, threshold: float) -> str:
+    return (
+        f"event {event_id} is unconfirmed: no claim behind it reaches the confidence threshold "
+        f"({threshold:g}); ask with include_unconfirmed=true to see it"
+    )
 
 
 def _figure(event: Event) -> int | None:

@@ -36,6 +36,8 @@ FILTER_PARAMS: tuple[str, ...] = (
     "until",
     "min_headcount",
     "max_headcount",
+    # Events no claim of which reaches the confidence threshold, shown (and counted) too.
+    "include_unconfirmed",
 )
 
 SOURCE_LABELS = {"news": "News", "warn": "WARN notice", "table": "Tracker table", "manual": "Manual"}

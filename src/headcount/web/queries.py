@@ -15,7 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ from headcount.model import (
     Event,
     EventDetail,
     EventSource,
+    EventSourceView,
     Mention,
     SourceError,
 )
@@ -34,7 +35,15 @@ from headcount.sources import load
 from headcount.sources.document import build_document
 from headcount.sources.url import fetch_policy
 from headcount.store import Store, open_store
-from headcount.store.event_index import EventFilter, Group, SourceFreshness, Totals
+from headcount.store.event_index import (
+    EventFilter,
+    Group,
+    SourceFreshness,
+    Totals,
+    backing_confidence,
+    claim_confidence,
+    confidence_threshold,
+)
 
 T = TypeVar("T")
 
@@ -51,6 +60,10 @@ class EventRow:
     event: Event
     source_kinds: list[str]
     reason_tags: list[str]
+    # Set when unconfirmed events are asked for too, so that they can be told apart: how sure
+    # the surest claim telling the event is, and whether that reaches the threshold.
+    confidence: float | None = None
+    confirmed: bool = True
 
 
 def page_count(events: int, per_page: int) -> int:
@@ -78,6 +91,8 @@ class RecordsPage:
     totals: Totals
     page: int
     per_page: int
+    # Each listed event's confidence, when unconfirmed events are asked for too.
+    confidences: dict[str, float] | None = None
 
     @property
     def pages(self) -> int:
@@ -98,6 +113,48 @@ class DocumentView:
     document: Document
     origins: list[str]
     claims: list[tuple[Mention, EventSource | None]]
+
+
+@dataclass(frozen=True)
+class ShownSource:
+    """A source of an event as a reader sees it: how sure the ledger is of its claim (a
+    record's is 1) and whether that reaches the threshold."""
+
+    view: EventSourceView
+    confidence: float
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class ShownEvent:
+    """An event with the sources a reader is shown: the confirmed ones, or all of them with
+    `include_unconfirmed`. `hidden` counts those left out."""
+
+    detail: EventDetail
+    confidence: float
+    confirmed: bool
+    threshold: float
+    sources: list[ShownSource]
+    hidden: int
+
+
+def shown_event(detail: EventDetail, threshold: float, include_unconfirmed: bool) -> ShownEvent:
+    """What of `detail` a reader sees at `threshold`: claims below it are hidden unless
+    `include_unconfirmed`. The event's own confidence is its surest telling claim's
+    (event_index.backing_confidence), as the tracker filters by."""
+    rated = [
+        ShownSource(view, sure, sure >= threshold)
+        for view in detail.sources
+        for sure in (claim_confidence(view.document.source_kind, view.mention.confidence),)
+    ]
+    confidence = backing_confidence(
+        (v.source.role, v.source.superseded_by, v.document.source_kind, v.mention.confidence)
+        for v in detail.sources
+    )
+    shown = [s for s in rated if include_unconfirmed or s.confirmed]
+    return ShownEvent(
+        detail, confidence, confidence >= threshold, threshold, shown, len(rated) - len(shown)
+    )
 
 
 @dataclass
@@ -284,8 +341,11 @@ class Ledger:
         totals = self.totals(f)
 
         def rows() -> list[EventRow]:
-            found = self._ask(lambda s: s.find_events(f, sort, (page - 1) * per_page, per_page))
-            return [EventRow(e, kinds, tags) for e, kinds, tags in found]
+            def ask(store: Store) -> list[EventRow]:
+                found = store.find_events(f, sort, (page - 1) * per_page, per_page)
+                return _rated(store, f, [EventRow(e, kinds, tags) for e, kinds, tags in found])
+
+            return self._ask(ask)
 
         return EventsPage(
             self.cached(("events", f.key(), sort, page, per_page), rows), totals, page, per_page
@@ -332,7 +392,16 @@ class Ledger:
             totals, records = ask(lambda s: s.event_page(f, sort, (page - 1) * per_page, per_page))
             self.remember(("totals", key), totals, generation)
             self.remember(("records", key, sort, page, per_page), records, generation)
-        return RecordsPage(records, totals, page, per_page)
+        confidences = None
+        if f.min_confidence is None:
+            # Only when unconfirmed events are asked for: the default answer stays the kept
+            # records alone.
+            ids = [event_id for event_id, _ in records]
+            confidences = self.cached(
+                ("confidences", key, sort, page, per_page),
+                lambda: ask(lambda s: s.event_confidences(ids)),
+            )
+        return RecordsPage(records, totals, page, per_page, confidences)
 
     def iter_events(
         self, f: EventFilter, sort: str | None, chunk: int = 2000
@@ -458,6 +527,19 @@ class Ledger:
                 result.resolved = resolve(store).summary()
         self.sync(force=True)
         return result
+
+
+def _rated(store: Store, f: EventFilter, rows: list[EventRow]) -> list[EventRow]:
+    """`rows` with their events' confidence when `f` lets unconfirmed events in (otherwise
+    every row is confirmed, and saying so costs a query for nothing)."""
+    if f.min_confidence is not None or not rows:
+        return rows
+    threshold = confidence_threshold()
+    sure = store.event_confidences([row.event.id for row in rows])
+    return [
+        replace(row, confidence=sure.get(row.event.id), confirmed=sure.get(row.event.id, 0.0) >= threshold)
+        for row in rows
+    ]
 
 
 def _check_page(page: int, per_page: int) -> None:
