@@ -403,6 +403,23 @@ $$"""
     },
 )
 
+# Version 6: no new objects; the read model is emptied so that the next refresh (the web's
+# first request, `Store.refresh_event_index()`) rebuilds it under today's rules. A refresh only
+# rebuilds rows whose event changed (by last_updated and revision), so rows written by an older
+# release keep what that release computed until their event is touched: records whose
+# `headcount` was the event's own figure rather than the counted one (see
+# event_export.counted_figure), so that an upgraded database's listings did not re-add to its
+# totals or its CSV. Events, claims, documents and the change log are untouched. event_search is
+# emptied too: a refresh drops the search text of a superseded event only while its
+# event_index row exists, so once event_index is empty such text would never be dropped.
+# company_words stays: it holds every name's words whatever the rules, and only grows.
+_V6: Final[tuple[Statement, ...]] = (
+    "DELETE FROM event_index_totals",
+    "DELETE FROM event_records",
+    "DELETE FROM event_search",
+    "DELETE FROM event_index",
+)
+
 # Version 7: confidence a reader can use. Each event_index row keeps the confidence of the surest
 # claim telling its event (a record's is 1), so the tracker counts only events at or above the
 # configured threshold by comparing one column, whatever the threshold; the indexes that serve
@@ -434,6 +451,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     (3, _V3),
     (4, _V4),
     (5, _V5),
+    (6, _V6),
     (7, _V7),
 )
 
