@@ -99,8 +99,12 @@ def _has_cue(text: str, page_about_cuts: bool) -> bool:
     figure = bool(_NUMBER.search(text))
     if patterns["cut_verb"].search(text) and (figure or patterns["staff_noun"].search(text)):
         return True
-    # list lines of a layoffs page ("Acme – 200 employees (15% of company)")
-    return page_about_cuts and figure and bool(patterns["staff_noun"].search(text))
+    if not (page_about_cuts and figure):
+        return False
+    # List lines of a layoffs page: "Acme – 200 employees (15% of company)", "Acme (50)".
+    return bool(patterns["staff_noun"].search(text)) or (
+        len(text.split()) <= 15 and text.lstrip(" •·-–—*▪►●◦➤")[:1].isupper()
+    )
 
 
 def _clean_name(text: str) -> str | None:
@@ -120,7 +124,7 @@ def _clean_name(text: str) -> str | None:
 def _described() -> re.Pattern[str]:
     """'the EV startup', 'the edtech company': a descriptor standing for a named employer."""
     words = "|".join(re.escape(w) for w in sorted(cue_words()["descriptor"], key=len, reverse=True))
-    return re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,2}}?(?:{words})\b")
+    return re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,5}}?(?:{words})\b")
 
 
 def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
@@ -514,6 +518,20 @@ def _starts_unit(before: str, after: str, wrapped: bool) -> bool:
     return not wrapped and len(line) < _HEADING_WIDTH
 
 
+_HEADING_PREFIX = re.compile(r"^.*?:\s+")
+
+
+def _heading_name(sentences: list[Sentence], unit: Sentence) -> str | None:
+    """The name a roundup item's heading line gives ("➤ April 14: David's Bridal LLC"), which
+    the item's text goes on to call "the company"."""
+    if unit.index == 0:
+        return None
+    above = sentences[unit.index - 1].text
+    if len(above.split()) > 8 or above[-1:] in ".!?" or not _described().search(unit.text):
+        return None
+    return _clean_name(_HEADING_PREFIX.sub("", above))
+
+
 def _lines_apart(sentences: list[Sentence], wrapped: bool) -> list[Sentence]:
     units: list[Sentence] = []
     for sentence in sentences:
@@ -553,6 +571,9 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
             continue
         parsed = parses[index]
         options = _options(sentence, parsed, focus)
+        heading = _heading_name(sentences, sentence)
+        if heading and all(normalize_company(heading) != normalize_company(o.text or "") for o in options):
+            options.append(Option(heading, -1, -1, {"HEADING"}, None))
         figures = [jq.quantity for jq in job_quantities(sentence.text)]
         percents = _workforce_percents(sentence.text)
         total_figures += len(figures)

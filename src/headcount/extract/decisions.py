@@ -8,7 +8,7 @@ candidates it keeps. Both read the feature dicts extract/candidates.py builds, b
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -69,6 +69,14 @@ class Decisions:
     claim_model: Any
     kind_model: Any
     keep_threshold: float = 0.35  # candidates scored below it are never claims
+    # Isotonic map from a score to how often a candidate so scored was a gold claim on
+    # documents the model had not seen (learn/training.py): the confidence readers see.
+    calibration: tuple[list[float], list[float]] = field(default_factory=lambda: ([0.0, 1.0], [0.0, 1.0]))
+
+    def calibrated(self, scores: np.ndarray) -> np.ndarray:
+        points, values = self.calibration
+        mapped = np.interp(scores, np.asarray(points, dtype=np.float64), np.asarray(values, dtype=np.float64))
+        return np.asarray(mapped, dtype=np.float64)
 
     def matrix(self, candidates: list[Candidate]) -> np.ndarray:
         index = {name: i for i, name in enumerate(self.feature_names)}
@@ -100,6 +108,7 @@ class Decisions:
             {
                 "feature_names": self.feature_names,
                 "keep_threshold": self.keep_threshold,
+                "calibration": [list(self.calibration[0]), list(self.calibration[1])],
                 "first_model": self.first_model.model_to_string(),
                 "claim_model": self.claim_model.model_to_string(),
                 "kind_model": self.kind_model.model_to_string(),
@@ -117,6 +126,7 @@ class Decisions:
             lightgbm.Booster(model_str=raw["claim_model"]),
             lightgbm.Booster(model_str=raw["kind_model"]),
             raw["keep_threshold"],
+            (raw["calibration"][0], raw["calibration"][1]),
         )
 
 

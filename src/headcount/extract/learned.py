@@ -69,6 +69,7 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
     """Candidates kept as claims, merged per employer, kind and figure."""
     candidates = analysed.candidates
     claim_p, kind_p = decisions.score(candidates)
+    confidence = decisions.calibrated(claim_p)
     floor = decisions.keep_threshold if floor is None else floor
     kept: list[Scored] = []
     order = sorted(range(len(candidates)), key=lambda i: -claim_p[i])
@@ -99,7 +100,7 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
                 merged = True
                 break
         if not merged:
-            kept.append(Scored(candidate, float(claim_p[i]), kind, candidate.quantity, candidate.percent))
+            kept.append(Scored(candidate, float(confidence[i]), kind, candidate.quantity, candidate.percent))
     return kept
 
 

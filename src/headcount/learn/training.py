@@ -156,6 +156,28 @@ def _train(rows: np.ndarray, labels: np.ndarray, objective: dict[str, Any]) -> A
     )
 
 
+def isotonic(scores: np.ndarray, outcomes: np.ndarray, bins: int = 20) -> tuple[list[float], list[float]]:
+    """A non-decreasing map from score to observed rate (pool adjacent violators over
+    equal-count bins), as interpolation points."""
+    order = np.argsort(scores, kind="stable")
+    scores, outcomes = scores[order], outcomes[order].astype(np.float64)
+    groups = [g for g in np.array_split(np.arange(len(scores)), bins) if len(g)]
+    blocks = [[float(scores[g].mean()), float(outcomes[g].sum()), float(len(g))] for g in groups]
+    merged: list[list[float]] = []
+    for block in blocks:
+        merged.append(block)
+        while len(merged) > 1 and merged[-2][1] / merged[-2][2] > merged[-1][1] / merged[-1][2]:
+            right = merged.pop()
+            left = merged[-1]
+            left[0] = (left[0] * left[2] + right[0] * right[2]) / (left[2] + right[2])
+            left[1] += right[1]
+            left[2] += right[2]
+    # Below the first and above the last bin the rate stays that of the nearest bin.
+    points = [0.0, *(round(b[0], 6) for b in merged), 1.0]
+    rates = [round(b[1] / b[2], 6) for b in merged]
+    return points, [rates[0], *rates, rates[-1]]
+
+
 def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
     """The three models of Decisions. The second look is trained on first looks the first
     model gave without seeing the document (inner folds), as it will meet them on new pages."""
@@ -180,11 +202,26 @@ def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
         for d in held:
             candidates = d.analysed.candidates
             context[d.gold.doc] = context_rows(candidates, looks.first_look(rows[d.gold.doc]))
-    full = np.vstack([np.hstack([rows[d.gold.doc], context[d.gold.doc]]) for d in data])
+    full_rows = {d.gold.doc: np.hstack([rows[d.gold.doc], context[d.gold.doc]]) for d in data}
+    full = np.vstack([full_rows[d.gold.doc] for d in data])
     claim = _train(full, (all_labels > 0).astype(int), binary)
+    held_scores: list[np.ndarray] = []
+    held_labels: list[np.ndarray] = []
+    for fold in range(INNER_FOLDS):
+        inner = [d for d in data if fold_of(d.gold.doc + "#inner", INNER_FOLDS) != fold]
+        held = [d for d in data if fold_of(d.gold.doc + "#inner", INNER_FOLDS) == fold]
+        second = _train(
+            np.vstack([full_rows[d.gold.doc] for d in inner]),
+            (np.concatenate([labels[d.gold.doc] for d in inner]) > 0).astype(int),
+            binary,
+        )
+        for d in held:
+            held_scores.append(np.asarray(second.predict(full_rows[d.gold.doc], num_threads=1)))
+            held_labels.append(labels[d.gold.doc] > 0)
     positive = all_labels > 0
     kind = _train(full[positive], all_labels[positive] - 1, {"objective": "multiclass", "num_class": len(KINDS)})
-    return Decisions(names, first, claim, kind)
+    calibration = isotonic(np.concatenate(held_scores), np.concatenate(held_labels))
+    return Decisions(names, first, claim, kind, calibration=calibration)
 
 
 # The gold files the shipped model is trained on, relative to the shared folder.
