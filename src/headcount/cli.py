@@ -24,6 +24,7 @@ from headcount.extract.pipeline import (
     EXTRACTOR_SETTING,
     EXTRACTORS,
     chosen_extractor,
+    extract_chars_limit,
 )
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.learn.crossval import cross_validated
@@ -56,6 +57,8 @@ def _report_problems(report: RunReport) -> None:
         click.echo(f"skipped {problem}", err=True)
     for note in report.skipped:
         click.echo(f"not extracted {note}", err=True)
+    for note in report.partly:
+        click.echo(f"partly extracted {note}", err=True)
 
 
 @click.group()
@@ -71,6 +74,7 @@ def main(ctx: click.Context, db: str, extractor: str | None) -> None:
     ctx.obj = {"db": db}
     try:
         chosen_extractor()
+        extract_chars_limit()
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if extractor:

@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from headcount.extract.pipeline import EXTRACTOR_VERSION, Extraction, extract_document
+from headcount.extract.pipeline import EXTRACTOR_VERSION, PARTLY_READ, Extraction, extract_document
 from headcount.model import Document, Mention, SourceError
 from headcount.records import ImportedRow, RecordKind, RowError, import_records
 from headcount.records.base import EXTRACTOR_VERSION as RECORDS_VERSION
@@ -27,6 +27,7 @@ class RunReport:
     claims: int = 0
     new_claims: int = 0
     skipped: list[str] = field(default_factory=list)  # documents read but not extracted, why
+    partly: list[str] = field(default_factory=list)  # documents extracted from their opening only
     problems: list[SourceError] = field(default_factory=list)
 
     @property
@@ -53,6 +54,8 @@ def extract_inputs(
         extraction = extract_document(item)
         if extraction.status.startswith("skipped"):
             report.skipped.append(f"{item.origin}: {extraction.status}")
+        elif extraction.status.startswith(PARTLY_READ):
+            report.partly.append(f"{item.origin}: {extraction.status}")
         report.claims += len(extraction.mentions)
         yield extraction
 

@@ -32,6 +32,15 @@ _DATE_RE = re.compile(
 )
 
 
+# A four-digit number followed by what it counts is a count, not a year.
+_COUNTED_AFTER = re.compile(
+    r"\s+(?:(?:more|new|full-time|part-time|other|additional|of\s+its|of\s+the)\s+)?"
+    r"(?:jobs?|positions?|roles?|employees?|workers?|staff(?:ers)?|people|posts?|layoffs?|job\s+cuts?|cuts?|"
+    r"redundancies|members|engineers|contractors|personnel|dollars|euros|pounds|units|vehicles|cars|shares)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class ResolvedDate:
     value: str  # YYYY-MM-DD, YYYY-MM or YYYY
@@ -153,6 +162,8 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             year = int(m.group("y4"))
             if published and year > published.year + 10:
                 continue
+            if _COUNTED_AFTER.match(text, m.end()) or text[max(0, m.start("y4") - 1) : m.start("y4")] == "$":
+                continue  # "will cut 1914 jobs", "$2000": a count or a sum that looks like a year
             past = published is not None and year < published.year
             future = published is not None and year > published.year
             found.append(ResolvedDate(f"{year:04d}", "year", s, e, past, future))

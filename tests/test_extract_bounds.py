@@ -1,0 +1,49 @@
+"""Numbers that look like years, and documents too long to read whole."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from headcount.cli import main
+from headcount.extract.pipeline import PARTLY_READ, extract_document
+from headcount.model import Document
+
+FILLER = "The weather in the city was mild and markets were calm on the day. "
+
+
+@pytest.mark.parametrize("extractor", ["rules", "learned"])
+def test_a_count_that_looks_like_a_year_is_a_count_not_a_date(extractor: str) -> None:
+    doc = Document.create("Acme will cut 1914 jobs at its plant. It cut 200 jobs in 2019.", "a.txt", language="en")
+    found = extract_document(doc, extractor).mentions
+    cut = [m for m in found if m.headcount_min == 1914]
+    assert cut, f"{extractor}: the 1,914 jobs are a claim"
+    assert all(m.date != "1914" for m in cut)
+
+
+def test_a_long_document_is_read_from_its_opening_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    early = "Acme Robotics will cut 1,200 jobs, the company said on Tuesday.\n"
+    late = "Globex Corporation will cut 800 jobs, it said.\n"
+    text = early + FILLER * 60 + "\n" + late
+    doc = Document.create(text, "long.txt", language="en")
+    whole = extract_document(doc, "rules")
+    assert {m.headcount_min for m in whole.mentions} == {1200, 800}
+    assert whole.status == "extracted"
+
+    monkeypatch.setenv("HEADCOUNT_MAX_EXTRACT_CHARS", "2000")
+    opening = extract_document(doc, "rules")
+    assert {m.headcount_min for m in opening.mentions} == {1200}
+    assert opening.status.startswith(PARTLY_READ) and f"of {len(text):,} characters" in opening.status
+    assert opening.document is doc  # the whole document is what gets stored
+    for m in opening.mentions:
+        assert text[m.evidence_start : m.evidence_end] == m.evidence
+
+    result = CliRunner().invoke(main, ["extract", "-"], input=text)
+    assert result.exit_code == 0
+    assert "partly extracted" in result.stderr and "1,200" in result.stdout
+
+
+def test_a_bad_limit_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HEADCOUNT_MAX_EXTRACT_CHARS", "lots")
+    result = CliRunner().invoke(main, ["extract", "-"], input="Acme will cut 500 jobs.")
+    assert result.exit_code == 2 and "HEADCOUNT_MAX_EXTRACT_CHARS='lots'" in result.output
