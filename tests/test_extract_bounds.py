@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from headcount.cli import main
 from headcount.extract.pipeline import PARTLY_READ, extract_document
+from headcount.ingest import ingest_inputs
 from headcount.model import Document
+from headcount.store import open_store
 
 FILLER = "The weather in the city was mild and markets were calm on the day. "
 
@@ -47,3 +51,18 @@ def test_a_bad_limit_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("HEADCOUNT_MAX_EXTRACT_CHARS", "lots")
     result = CliRunner().invoke(main, ["extract", "-"], input="Acme will cut 500 jobs.")
     assert result.exit_code == 2 and "HEADCOUNT_MAX_EXTRACT_CHARS='lots'" in result.output
+
+
+def test_each_document_records_which_extractor_read_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Acme Robotics to cut 500 jobs\n\nAcme Robotics said on Monday it will cut 500 jobs."
+    article = tmp_path / "a.txt"
+    article.write_text(text, encoding="utf-8")
+    doc_id = Document.create(text, "a.txt").id
+    with open_store(str(tmp_path / "ledger.db")) as store:
+        ingest_inputs(store, [str(article)])
+        assert store.get_extraction(doc_id, "learned-0.1") is None
+        monkeypatch.setenv("HEADCOUNT_EXTRACTOR", "learned")
+        ingest_inputs(store, [str(article)])
+        for version in ("rules-0.1", "learned-0.1"):
+            recorded = store.get_extraction(doc_id, version)
+            assert recorded is not None and recorded.status == "extracted"

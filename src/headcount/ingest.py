@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from headcount.extract.pipeline import EXTRACTOR_VERSION, PARTLY_READ, Extraction, extract_document
+from headcount.extract.pipeline import PARTLY_READ, Extraction, extract_document
 from headcount.model import Document, Mention, SourceError
 from headcount.records import ImportedRow, RecordKind, RowError, import_records
 from headcount.records.base import EXTRACTOR_VERSION as RECORDS_VERSION
@@ -77,7 +77,7 @@ def store_extraction(store: Store, doc: Document, extraction: Extraction, report
             report.new_documents += 1
         store.add_document_origin(doc.id, doc.origin)
         report.new_claims += store.add_mentions(extraction.mentions)
-        store.record_extraction(doc.id, EXTRACTOR_VERSION, extraction.status, None)
+        store.record_extraction(doc.id, extraction.extractor_version, extraction.status, None)
 
 
 #: Rows stored per transaction by import_file.

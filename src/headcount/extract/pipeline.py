@@ -37,6 +37,7 @@ from headcount.extract.employers import (
     typed_referent,
 )
 from headcount.extract.kinds import COSTS_RE, PAST_RE, circumstance_spans, classify
+from headcount.extract.learned import EXTRACTOR_VERSION as LEARNED_VERSION
 from headcount.extract.learned import decide, to_mentions
 from headcount.extract.ner import entities
 from headcount.extract.places import is_country
@@ -134,6 +135,7 @@ class Extraction:
     document: Document
     mentions: list[Mention]
     status: str  # "extracted", "no layoff terms", or "skipped: ..."
+    extractor_version: str = EXTRACTOR_VERSION  # which extractor read it (recorded per document)
 
 
 def _workforce_percents(text: str) -> list[tuple[int, float]]:
@@ -594,14 +596,14 @@ def extract_learned(doc: Document) -> Extraction:
     count only those at or above `DEFAULT_THRESHOLD` unless asked for all.
     """
     if doc.language and doc.language not in SUPPORTED_LANGUAGES:
-        return Extraction(doc, [], f"skipped: language {doc.language} is not extracted yet")
+        return Extraction(doc, [], f"skipped: language {doc.language} is not extracted yet", LEARNED_VERSION)
     if not may_contain_layoff(doc.text):
-        return Extraction(doc, [], "no layoff terms")
+        return Extraction(doc, [], "no layoff terms", LEARNED_VERSION)
     decisions = shipped()
     if decisions is None:
         raise RuntimeError("no trained extraction model in the package: run `headcount train`")
     analysed = analyse(doc)
-    return Extraction(doc, to_mentions(analysed, decide(analysed, decisions)), "extracted")
+    return Extraction(doc, to_mentions(analysed, decide(analysed, decisions)), "extracted", LEARNED_VERSION)
 
 
 # The extractors a user can choose between (`--extractor`, HEADCOUNT_EXTRACTOR); "rules" is
@@ -657,4 +659,9 @@ def extract_document(doc: Document, extractor: str | None = None) -> Extraction:
         f"{PARTLY_READ} {len(opening.text):,} of {len(doc.text):,} characters "
         f"({EXTRACT_CHARS_SETTING})"
     )
-    return Extraction(doc, extraction.mentions, status)
+    return Extraction(doc, extraction.mentions, status, extraction.extractor_version)
+
+
+def chosen_version() -> str:
+    """The version the chosen extractor records: what a bulk run's fingerprint depends on."""
+    return {"rules": EXTRACTOR_VERSION, "learned": LEARNED_VERSION}[chosen_extractor()]

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+from headcount.extract.pipeline import chosen_version
 from headcount.model import SourceError
 from headcount.scale.local import default_workers, local_results
 from headcount.scale.sinks import Sink
 from headcount.scale.units import (
-    EXTRACTOR_VERSION,
     MAX_BYTES,
     TASK_SIZE,
     Task,
@@ -91,7 +91,8 @@ def run_id(
 ) -> tuple[str, list[str | SourceError]]:
     """(the run's id, the files its inputs name). The id changes when a file or setting does."""
     files = list(input_files(inputs))
-    return fingerprint(files, published, task_size, EXTRACTOR_VERSION), files
+    # A run read by another extractor is another run: it does not resume this one.
+    return fingerprint(files, published, task_size, chosen_version()), files
 
 
 def run_batch(

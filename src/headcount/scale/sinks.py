@@ -11,7 +11,7 @@ import os
 import re
 from typing import Protocol
 
-from headcount.extract.pipeline import Extraction
+from headcount.extract.pipeline import Extraction, chosen_version
 from headcount.ingest import RunReport, store_extraction
 from headcount.scale.units import TaskResult
 from headcount.store import Store
@@ -77,7 +77,7 @@ class DatabaseSink:
         written = []
         with self.store.transaction():
             for item in result.with_claims:
-                extraction = Extraction(item.document, item.mentions, item.status)
+                extraction = Extraction(item.document, item.mentions, item.status, chosen_version())
                 before = report.new_claims
                 store_extraction(self.store, item.document, extraction, report)
                 if report.new_claims > before:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
-from headcount.extract.pipeline import EXTRACTOR_VERSION, extract_document
+from headcount.extract.pipeline import extract_document
 from headcount.model import (
     Company,
     Document,
@@ -522,7 +522,7 @@ class Ledger:
                         result.new_documents += 1
                     store.add_document_origin(item.id, item.origin)
                     result.new_claims += store.add_mentions(extraction.mentions)
-                    store.record_extraction(item.id, EXTRACTOR_VERSION, extraction.status, None)
+                    store.record_extraction(item.id, extraction.extractor_version, extraction.status, None)
             if result.documents:
                 result.resolved = resolve(store).summary()
         self.sync(force=True)
