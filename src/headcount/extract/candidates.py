@@ -432,6 +432,13 @@ def _token_at(parsed: Any, char: int) -> Any:
     return None
 
 
+def _words_around(text: str, start: int, end: int, what: str, f: dict[str, float]) -> None:
+    for w in _words(text[max(0, start - 30) : start])[-2:]:
+        f[f"w_before_{what}={w}"] = 1.0
+    for w in _words(text[end : end + 30])[:2]:
+        f[f"w_after_{what}={w}"] = 1.0
+
+
 def _lexical_features(
     option: Option, quantity: Quantity | None, text: str, parsed: Any, cues: list[Any]
 ) -> dict[str, float]:
@@ -439,20 +446,10 @@ def _lexical_features(
     are named by the word; training keeps only words seen often enough (learn/training.py)."""
     f: dict[str, float] = {}
     if option.start >= 0:
-        before = _words(text[max(0, option.start - 30) : option.start])[-2:]
-        after = _words(text[option.end : option.end + 30])[:2]
-        for w in before:
-            f[f"w_before_name={w}"] = 1.0
-        for w in after:
-            f[f"w_after_name={w}"] = 1.0
+        _words_around(text, option.start, option.end, "name", f)
     if quantity is None:
         return f
-    before_figure = _words(text[max(0, quantity.start - 30) : quantity.start])[-2:]
-    after_figure = _words(text[quantity.end : quantity.end + 30])[:2]
-    for w in before_figure:
-        f[f"w_before_figure={w}"] = 1.0
-    for w in after_figure:
-        f[f"w_after_figure={w}"] = 1.0
+    _words_around(text, quantity.start, quantity.end, "figure", f)
     if option.start >= 0 and option.end <= quantity.start:
         between = _words(text[option.end : quantity.start])
         f["words_between"] = float(len(between))
