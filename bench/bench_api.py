@@ -94,7 +94,9 @@ def _shift(day: str | None, years: int) -> str | None:
     return f"{int(day[:4]) - years:04d}{day[4:]}"
 
 
-def _rows(conn: sqlite3.Connection, table: str, columns: Sequence[str], where: str = "") -> list[tuple[Any, ...]]:
+def _rows(
+    conn: sqlite3.Connection, table: str, columns: Sequence[str], where: str = ""
+) -> list[tuple[Any, ...]]:
     return conn.execute(f"SELECT {', '.join(columns)} FROM {table} {where}").fetchall()
 
 
@@ -144,7 +146,9 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
         # Parents before their subsidiaries (foreign keys are checked row by row).
         return sorted(out, key=lambda r: r[c_index["parent_id"]] is not None)
 
-    def insert(sql_table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], conflict: str = "") -> None:
+    def insert(
+        sql_table: str, columns: Sequence[str], rows: list[tuple[Any, ...]], conflict: str = ""
+    ) -> None:
         for start in range(0, len(rows), BATCH):
             store._executemany(  # the bulk path the store's own batch writes use
                 f"INSERT INTO {sql_table} ({', '.join(columns)}) "
@@ -161,7 +165,10 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
             if k == 0 or renamed:
                 rows = company_rows(k)
                 insert(
-                    "companies", (*COMPANY_COLUMNS, "updated_at"), rows, "ON CONFLICT (id) DO NOTHING"
+                    "companies",
+                    (*COMPANY_COLUMNS, "updated_at"),
+                    rows,
+                    "ON CONFLICT (id) DO NOTHING",
                 )
                 counts["companies"] += len(rows)
             documents: list[tuple[Any, ...]] = []
@@ -231,7 +238,9 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
                         }
                     )
                 )
-                changes.append(EventChange(event_id, 1, at, "created", None, None, None, "bench copy"))
+                changes.append(
+                    EventChange(event_id, 1, at, "created", None, None, None, "bench copy")
+                )
             insert("documents", DOCUMENT_COLUMNS, documents, "ON CONFLICT (id) DO NOTHING")
             insert("mentions", MENTION_COLUMNS, mentions, "ON CONFLICT (id) DO NOTHING")
             store.save_events(new_events, [], sources, [], changes, [])
@@ -263,27 +272,61 @@ def request_pool(store: Store, size: int, seed: int) -> list[tuple[str, str]]:
     years = [g.key for g in store.event_breakdown(None, "year") if g.key and g.events > 50]
     industries = [v for v, _ in store.facet_values("industry")[:20]]
     countries = [v for v, _ in store.facet_values("country")[:10]]
-    words = ["alexa", "cloud", "restructuring", "warehouse", "hospital", "bank", "seattle",
-             "california", "software", "retail"]
+    words = [
+        "alexa",
+        "cloud",
+        "restructuring",
+        "warehouse",
+        "hospital",
+        "bank",
+        "seattle",
+        "california",
+        "software",
+        "retail",
+    ]
     makers: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("company", lambda: {"company": rng.choice(companies)}),
         ("company+year", lambda: {"company": rng.choice(companies), "year": rng.choice(years)}),
-        ("word+since+until", lambda: dict(zip(("company", "since", "until"), (
-            rng.choice(companies).split()[0],
-            *(f"{a}-01-01" if i == 0 else f"{b}-12-31"
-              for i, (a, b) in enumerate([sorted(rng.sample(years, 2))] * 2)),
-        ), strict=True))),
+        (
+            "word+since+until",
+            lambda: dict(
+                zip(
+                    ("company", "since", "until"),
+                    (
+                        rng.choice(companies).split()[0],
+                        *(
+                            f"{a}-01-01" if i == 0 else f"{b}-12-31"
+                            for i, (a, b) in enumerate([sorted(rng.sample(years, 2))] * 2)
+                        ),
+                    ),
+                    strict=True,
+                )
+            ),
+        ),
         ("year+industry", lambda: {"year": rng.choice(years), "industry": rng.choice(industries)}),
         ("year+country", lambda: {"year": rng.choice(years), "country": rng.choice(countries)}),
-        ("source+year", lambda: {"source": rng.choice(["warn", "table"]),
-                                 "year": rng.choice(years)}),
-        ("min_headcount+year", lambda: {"min_headcount": rng.choice([500, 1000, 5000]),
-                                        "sort": "-headcount", "year": rng.choice(years)}),
+        (
+            "source+year",
+            lambda: {"source": rng.choice(["warn", "table"]), "year": rng.choice(years)},
+        ),
+        (
+            "min_headcount+year",
+            lambda: {
+                "min_headcount": rng.choice([500, 1000, 5000]),
+                "sort": "-headcount",
+                "year": rng.choice(years),
+            },
+        ),
         ("q+year", lambda: {"q": rng.choice(words), "year": rng.choice(years)}),
         ("page", lambda: {"page": rng.randint(1, 5)}),
-        ("industry+sort", lambda: {"industry": rng.choice(industries),
-                                   "sort": rng.choice(["-date", "company"]),
-                                   "page": rng.randint(1, 3)}),
+        (
+            "industry+sort",
+            lambda: {
+                "industry": rng.choice(industries),
+                "sort": rng.choice(["-date", "company"]),
+                "page": rng.randint(1, 3),
+            },
+        ),
     ]
     pool = []
     for _ in range(size):
@@ -296,8 +339,14 @@ def request_pool(store: Store, size: int, seed: int) -> list[tuple[str, str]]:
 
 
 async def _raw_client(
-    host: str, port: int, pool: list[str], deadline: float, budget: list[int],
-    latencies: list[tuple[str, float]], errors: list[str], rng: random.Random,
+    host: str,
+    port: int,
+    pool: list[str],
+    deadline: float,
+    budget: list[int],
+    latencies: list[tuple[str, float]],
+    errors: list[str],
+    rng: random.Random,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
@@ -338,8 +387,13 @@ async def _raw_client(
 
 
 async def _httpx_client(
-    base: str, pool: list[str], deadline: float, budget: list[int],
-    latencies: list[tuple[str, float]], errors: list[str], rng: random.Random,
+    base: str,
+    pool: list[str],
+    deadline: float,
+    budget: list[int],
+    latencies: list[tuple[str, float]],
+    errors: list[str],
+    rng: random.Random,
 ) -> None:
     import httpx
 
@@ -383,9 +437,16 @@ def server_cpu_seconds(pid: int) -> float | None:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def load(port: int, pool: list[tuple[str, str]], clients: int, seconds: float,
-         max_requests: int, client: str, seed: int, server_pid: int | None = None,
-         ) -> dict[str, Any]:
+def load(
+    port: int,
+    pool: list[tuple[str, str]],
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    client: str,
+    seed: int,
+    server_pid: int | None = None,
+) -> dict[str, Any]:
     latencies: list[tuple[str, float]] = []
     errors: list[str] = []
     budget = [max_requests]
@@ -400,11 +461,15 @@ def load(port: int, pool: list[tuple[str, str]], clients: int, seconds: float,
         for i in range(clients):
             rng = random.Random(seed * 1000 + i)
             if client == "httpx":
-                tasks.append(_httpx_client(f"http://127.0.0.1:{port}", urls, deadline, budget,
-                                           latencies, errors, rng))
+                tasks.append(
+                    _httpx_client(
+                        f"http://127.0.0.1:{port}", urls, deadline, budget, latencies, errors, rng
+                    )
+                )
             else:
-                tasks.append(_raw_client("127.0.0.1", port, urls, deadline, budget, latencies,
-                                         errors, rng))
+                tasks.append(
+                    _raw_client("127.0.0.1", port, urls, deadline, budget, latencies, errors, rng)
+                )
         await asyncio.gather(*tasks)
         return time.perf_counter() - started
 
@@ -439,7 +504,9 @@ def load(port: int, pool: list[tuple[str, str]], clients: int, seconds: float,
         "mean_ms": round(1000 * statistics.fmean(ordered), 1) if ordered else 0.0,
         "server_cpu_ms_per_request": cpu_ms,
         # The load generator shares the machine: what it takes is not the server's.
-        "client_cpu_ms_per_request": round(1000 * client_cpu / len(latencies), 2) if latencies else None,
+        "client_cpu_ms_per_request": round(1000 * client_cpu / len(latencies), 2)
+        if latencies
+        else None,
         "shapes": shapes,
     }
 
@@ -459,9 +526,22 @@ def server(db: str, workers: int, cache_size: int) -> Iterator[tuple[int, int]]:
     port = free_port()
     env = {**os.environ, "HEADCOUNT_DB": db, "HEADCOUNT_CACHE_SIZE": str(cache_size)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "headcount.web.app:app_from_env", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-         "--log-level", "warning", "--no-access-log"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "headcount.web.app:app_from_env",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
         env=env,
     )
     try:
@@ -478,7 +558,9 @@ def server(db: str, workers: int, cache_size: int) -> Iterator[tuple[int, int]]:
         import urllib.request
 
         for _ in range(4 * workers):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/events?per_page=1", timeout=120):
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/api/events?per_page=1", timeout=120
+            ):
                 pass
         yield port, process.pid
     finally:
@@ -512,15 +594,21 @@ def target(backend: str, postgres: str, directory: Path, given: str | None = Non
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--warmup", type=float, default=10.0,
-                        help="seconds of the same load before measuring (fills the cache)")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10.0,
+        help="seconds of the same load before measuring (fills the cache)",
+    )
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--pool", type=int, default=2000, help="distinct request URLs")
@@ -528,14 +616,21 @@ def main() -> int:
     parser.add_argument("--cache", choices=("both", "on", "off"), default="both")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--db", help="measure this already filled ledger (a SQLite path or a "
-                        "postgresql:// URL) instead of building one")
+    parser.add_argument(
+        "--db",
+        help="measure this already filled ledger (a SQLite path or a "
+        "postgresql:// URL) instead of building one",
+    )
     args = parser.parse_args()
     if not (args.shared / TABLE).exists():
         print(f"cannot run: {args.shared / TABLE} is missing", file=sys.stderr)
         return 2
-    results: dict[str, Any] = {"clients": args.clients, "workers": args.workers,
-                               "client": args.client, "cpus": os.cpu_count()}
+    results: dict[str, Any] = {
+        "clients": args.clients,
+        "workers": args.workers,
+        "client": args.client,
+        "cpus": os.cpu_count(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         if args.db:
@@ -549,25 +644,41 @@ def main() -> int:
                 with open_store(args.db or db) as store:
                     if args.db:
                         db = args.db
-                        built = {"fill_seconds": 0, "index_seconds": 0,
-                                 "events_in_store": store.event_count(),
-                                 "claims_in_store": store.mention_count()}
+                        built = {
+                            "fill_seconds": 0,
+                            "index_seconds": 0,
+                            "events_in_store": store.event_count(),
+                            "claims_in_store": store.mention_count(),
+                        }
                     else:
                         print(f"{backend}: filling {args.events:,} events ...", file=sys.stderr)
                         built = fill(store, base, args.events)
                     pool = request_pool(store, args.pool, args.seed)
                 runs = {}
-                for cache in (("on", "off") if args.cache == "both" else (args.cache,)):
+                for cache in ("on", "off") if args.cache == "both" else (args.cache,):
                     with server(db, args.workers, 2048 if cache == "on" else 0) as (port, pid):
                         print(f"{backend}: load, cache {cache} ...", file=sys.stderr)
                         if args.warmup > 0:
-                            load(port, pool, args.clients, args.warmup, args.max_requests,
-                                 args.client, args.seed + 1)
+                            load(
+                                port,
+                                pool,
+                                args.clients,
+                                args.warmup,
+                                args.max_requests,
+                                args.client,
+                                args.seed + 1,
+                            )
                         # Other work on the machine slows the server: say how busy it was.
                         before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
                         runs[f"cache_{cache}"] = load(
-                            port, pool, args.clients, args.seconds, args.max_requests,
-                            args.client, args.seed, pid,
+                            port,
+                            pool,
+                            args.clients,
+                            args.seconds,
+                            args.max_requests,
+                            args.client,
+                            args.seed,
+                            pid,
                         )
                         runs[f"cache_{cache}"]["load_1m_before"] = before
                 results[backend] = {"ledger": built, **runs}
@@ -576,28 +687,36 @@ def main() -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print(f"\nevents API under load: {args.clients} concurrent keep-alive clients on loopback, "
-          f"{args.seconds:g}s per run after {args.warmup:g}s of warm-up, {args.workers} server "
-          f"worker(s), {os.cpu_count()} CPUs, client {args.client}, {args.pool} distinct URLs "
-          "drawn uniformly")
+    print(
+        f"\nevents API under load: {args.clients} concurrent keep-alive clients on loopback, "
+        f"{args.seconds:g}s per run after {args.warmup:g}s of warm-up, {args.workers} server "
+        f"worker(s), {os.cpu_count()} CPUs, client {args.client}, {args.pool} distinct URLs "
+        "drawn uniformly"
+    )
     for backend in ("sqlite", "postgresql"):
         if backend not in results:
             continue
         built = results[backend]["ledger"]
-        print(f"\n{backend}: {built['events_in_store']:,} events, {built['claims_in_store']:,} claims "
-              f"(filled in {built['fill_seconds']}s, read model built in {built['index_seconds']}s)")
-        print(f"  {'cache':<6} {'requests':>9} {'req/s':>8} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} "
-              f"{'p99 ms':>8} {'CPU ms/req':>11} {'load':>5}  target p95 < 50 ms")
+        print(
+            f"\n{backend}: {built['events_in_store']:,} events, {built['claims_in_store']:,} claims "
+            f"(filled in {built['fill_seconds']}s, read model built in {built['index_seconds']}s)"
+        )
+        print(
+            f"  {'cache':<6} {'requests':>9} {'req/s':>8} {'errors':>7} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'p99 ms':>8} {'CPU ms/req':>11} {'load':>5}  target p95 < 50 ms"
+        )
         runs = {k[6:]: v for k, v in results[backend].items() if k.startswith("cache_")}
         for cache, run in runs.items():
             mark = "PASS" if run["p95_ms"] < 50 and run["errors"] == 0 else "BELOW"
             cpu = run["server_cpu_ms_per_request"]
             busy = run["load_1m_before"]
-            print(f"  {cache:<6} {run['requests']:>9,} {run['requests_per_s']:>8,.0f} "
-                  f"{run['errors']:>7} {run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} "
-                  f"{run['p99_ms']:>8.1f} {'-' if cpu is None else f'{cpu:.2f}':>11} "
-                  f"{'-' if busy is None else f'{busy:.1f}':>5}  "
-                  f"{mark if backend == 'sqlite' else ''}")
+            print(
+                f"  {cache:<6} {run['requests']:>9,} {run['requests_per_s']:>8,.0f} "
+                f"{run['errors']:>7} {run['p50_ms']:>8.1f} {run['p95_ms']:>8.1f} "
+                f"{run['p99_ms']:>8.1f} {'-' if cpu is None else f'{cpu:.2f}':>11} "
+                f"{'-' if busy is None else f'{busy:.1f}':>5}  "
+                f"{mark if backend == 'sqlite' else ''}"
+            )
             for sample in run["error_samples"]:
                 print(f"    error: {sample}")
         # Which kinds of query are slow: p50 / p95 of each, per run.

@@ -97,10 +97,7 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
     start = (first_result[0] - started) if first_result else 0.0
     # CPU seconds of this process and its (finished) worker processes: what the run cost,
     # whatever else the machine was doing. Ray's workers are not children, so not counted.
-    cpu = sum(
-        after - before
-        for after, before in zip(cpu_after[:4], cpu_before[:4], strict=True)
-    )
+    cpu = sum(after - before for after, before in zip(cpu_after[:4], cpu_before[:4], strict=True))
     return {
         "cpu_s": cpu if config["engine"] == "local" else None,
         "engine": config["engine"],
@@ -112,7 +109,8 @@ def child(config: dict[str, Any]) -> dict[str, Any]:
         # After the first results: the rate once models are loaded and workers are running.
         "steady_docs_per_s": (
             (report.documents - first_documents[0]) / (wall - start)
-            if first_documents and wall > start else None
+            if first_documents and wall > start
+            else None
         ),
         "mb_per_s": report.text_bytes / MB / wall,
         "first_result_s": start,
@@ -206,7 +204,9 @@ def print_report(report: dict[str, Any]) -> None:
     print()
     print("Targets (reported, never enforced)")
     for t in report["targets"]:
-        print(f"  {t['name']:<40} measured {t['measured']:>9}  target {t['target']:<10} {t['mark']}")
+        print(
+            f"  {t['name']:<40} measured {t['measured']:>9}  target {t['target']:<10} {t['mark']}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -246,36 +246,40 @@ def main(argv: list[str] | None = None) -> int:
             continue
         best = max(good, key=lambda r: r["docs_per_s"])
         runs.append({"label": name, **best})
-    base = next(
-        (r for r in runs if r.get("engine") == "local" and r.get("workers") == 1), None
-    )
+    base = next((r for r in runs if r.get("engine") == "local" and r.get("workers") == 1), None)
     for r in runs:
         if base and "docs_per_s" in r and r is not base:
             r["speedup"] = r["docs_per_s"] / base["docs_per_s"]
     two = next((r for r in runs if r.get("engine") == "local" and r.get("workers") == 2), None)
     targets = []
     if two:
-        targets.append({
-            "name": "docs/s with 2 workers",
-            "measured": f"{two['docs_per_s']:,.0f}",
-            "target": f">= {TARGET_DOCS_PER_S:,.0f}",
-            "mark": mark(two["docs_per_s"] >= TARGET_DOCS_PER_S),
-        })
+        targets.append(
+            {
+                "name": "docs/s with 2 workers",
+                "measured": f"{two['docs_per_s']:,.0f}",
+                "target": f">= {TARGET_DOCS_PER_S:,.0f}",
+                "mark": mark(two["docs_per_s"] >= TARGET_DOCS_PER_S),
+            }
+        )
         if "speedup" in two:
-            targets.append({
-                "name": "speed-up from 1 to 2 workers",
-                "measured": f"{two['speedup']:.2f}x",
-                "target": f">= {TARGET_SPEEDUP}x",
-                "mark": mark(two["speedup"] >= TARGET_SPEEDUP),
-            })
+            targets.append(
+                {
+                    "name": "speed-up from 1 to 2 workers",
+                    "measured": f"{two['speedup']:.2f}x",
+                    "target": f">= {TARGET_SPEEDUP}x",
+                    "mark": mark(two["speedup"] >= TARGET_SPEEDUP),
+                }
+            )
         if base and two.get("steady_docs_per_s") and base.get("steady_docs_per_s"):
             steady = two["steady_docs_per_s"] / base["steady_docs_per_s"]
-            targets.append({
-                "name": "speed-up, steady (models loaded)",
-                "measured": f"{steady:.2f}x",
-                "target": f">= {TARGET_SPEEDUP}x",
-                "mark": mark(steady >= TARGET_SPEEDUP),
-            })
+            targets.append(
+                {
+                    "name": "speed-up, steady (models loaded)",
+                    "measured": f"{steady:.2f}x",
+                    "target": f">= {TARGET_SPEEDUP}x",
+                    "mark": mark(steady >= TARGET_SPEEDUP),
+                }
+            )
     report = {
         "settings": {
             "corpus": str(corpus),

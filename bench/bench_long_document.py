@@ -27,7 +27,9 @@ PARAGRAPH = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--size", type=int, default=400_000, help="characters of the page")
-    parser.add_argument("--unbounded", action="store_true", help="also time reading it whole (minutes)")
+    parser.add_argument(
+        "--unbounded", action="store_true", help="also time reading it whole (minutes)"
+    )
     args = parser.parse_args()
     text = "Acme Robotics to cut jobs\n\n" + PARAGRAPH * (args.size // len(PARAGRAPH))
     doc = Document.create(text, "long.txt", language="en")
@@ -43,7 +45,9 @@ def main() -> None:
             started = time.perf_counter()
             extraction = extract_document(doc, name)
             seconds = time.perf_counter() - started
-            print(f"  {label:9} {name:8} {seconds:7.2f} s  {len(extraction.mentions):4} claims  ({extraction.status})")
+            print(
+                f"  {label:9} {name:8} {seconds:7.2f} s  {len(extraction.mentions):4} claims  ({extraction.status})"
+            )
 
 
 if __name__ == "__main__":

@@ -52,9 +52,10 @@ SHIFT_DAYS = 3653  # ten years
 def fresh(backend: str, postgres: str) -> Iterator[Store]:
     """An empty store: a new SQLite file, or a new schema dropped afterwards."""
     if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as directory, open_store(
-            Path(directory) / "bench.db"
-        ) as store:
+        with (
+            tempfile.TemporaryDirectory() as directory,
+            open_store(Path(directory) / "bench.db") as store,
+        ):
             yield store
         return
     import psycopg
@@ -76,7 +77,9 @@ def real_records(store: Store, shared: Path) -> dict[str, Any]:
     started = time.perf_counter()
     rows = 0
     for name in WARN_FILES:
-        rows += import_file(store, "warn", str(shared / "warn/normalized_warn_notice_register" / name)).rows
+        rows += import_file(
+            store, "warn", str(shared / "warn/normalized_warn_notice_register" / name)
+        ).rows
     seconds = time.perf_counter() - started
     figures["warn_import"] = {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds}
     report = resolve(store)
@@ -142,16 +145,19 @@ def synthetic(rows: list[ImportedRow], size: int) -> Iterator[tuple[Document, Me
                 language="en",
                 source_kind=doc.source_kind,
             )
-            yield document, replace(
-                mention,
-                document_id=document.id,
-                company=company,
-                employer_text=company,
-                canonical=company if copy % 2 else mention.canonical,
-                parent=None if copy % 2 else mention.parent,
-                date=_shift(mention.date, days),
-                evidence=text,
-                evidence_end=len(text),
+            yield (
+                document,
+                replace(
+                    mention,
+                    document_id=document.id,
+                    company=company,
+                    employer_text=company,
+                    canonical=company if copy % 2 else mention.canonical,
+                    parent=None if copy % 2 else mention.parent,
+                    date=_shift(mention.date, days),
+                    evidence=text,
+                    evidence_end=len(text),
+                ),
             )
             made += 1
         copy += 1
@@ -188,7 +194,9 @@ def scaling(backend: str, postgres: str, rows: list[ImportedRow], size: int) -> 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -206,14 +214,20 @@ def main() -> int:
             figures = real_records(store, args.shared)
         results["real"][backend] = figures
         if not args.json:
-            w, wr, t, tr = (figures[k] for k in ("warn_import", "warn_resolve", "table_import", "table_resolve"))
-            print(f"{backend:>10}  WARN register import {w['rows']:>6,} rows {w['seconds']:6.2f}s "
-                  f"{w['rows_per_s']:8,.0f} rows/s | resolve {wr['claims']:>6,} claims "
-                  f"{wr['seconds']:6.2f}s {wr['claims_per_s']:8,.0f} claims/s")
-            print(f"{'':>10}  layoffs.fyi import   {t['rows']:>6,} rows {t['seconds']:6.2f}s "
-                  f"{t['rows_per_s']:8,.0f} rows/s | resolve {tr['claims']:>6,} claims "
-                  f"{tr['seconds']:6.2f}s {tr['claims_per_s']:8,.0f} claims/s "
-                  f"({tr['joined_warn_events']} WARN events joined); {figures['events']:,} events")
+            w, wr, t, tr = (
+                figures[k] for k in ("warn_import", "warn_resolve", "table_import", "table_resolve")
+            )
+            print(
+                f"{backend:>10}  WARN register import {w['rows']:>6,} rows {w['seconds']:6.2f}s "
+                f"{w['rows_per_s']:8,.0f} rows/s | resolve {wr['claims']:>6,} claims "
+                f"{wr['seconds']:6.2f}s {wr['claims_per_s']:8,.0f} claims/s"
+            )
+            print(
+                f"{'':>10}  layoffs.fyi import   {t['rows']:>6,} rows {t['seconds']:6.2f}s "
+                f"{t['rows_per_s']:8,.0f} rows/s | resolve {tr['claims']:>6,} claims "
+                f"{tr['seconds']:6.2f}s {tr['claims_per_s']:8,.0f} claims/s "
+                f"({tr['joined_warn_events']} WARN events joined); {figures['events']:,} events"
+            )
     rows = base_rows(args.shared)
     for backend in [b for b in args.scaling_backends.split(",") if b]:
         baseline = None
@@ -223,10 +237,12 @@ def main() -> int:
             if baseline is None:
                 baseline = figures["us_per_claim"]
             if not args.json:
-                print(f"{backend:>10}  synthetic {size:>7,} claims: resolve {figures['resolve_seconds']:7.2f}s "
-                      f"{figures['claims_per_s']:8,.0f} claims/s {figures['us_per_claim']:6.0f} us/claim "
-                      f"(x{figures['us_per_claim'] / baseline:.2f} of the smallest); "
-                      f"{figures['events']:,} events; stored untimed in {figures['load_seconds']:.1f}s")
+                print(
+                    f"{backend:>10}  synthetic {size:>7,} claims: resolve {figures['resolve_seconds']:7.2f}s "
+                    f"{figures['claims_per_s']:8,.0f} claims/s {figures['us_per_claim']:6.0f} us/claim "
+                    f"(x{figures['us_per_claim'] / baseline:.2f} of the smallest); "
+                    f"{figures['events']:,} events; stored untimed in {figures['load_seconds']:.1f}s"
+                )
     if args.json:
         print(json.dumps(results, indent=2))
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

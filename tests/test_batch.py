@@ -104,33 +104,48 @@ def test_every_input_kind_lands_and_workers_do_not_change_the_output(tmp_path: P
     # In input order: JSON Lines, then both CSV files (in name order), then the pages.
     # b.html holds the very text of wire.jsonl.gz#w2: one document, kept once.
     assert companies == [
-        "Acme Corp", "Globex Corporation", "Initech", "Vandelay Industries", "Hooli Inc",
+        "Acme Corp",
+        "Globex Corporation",
+        "Initech",
+        "Vandelay Industries",
+        "Hooli Inc",
         "Globex Corporation",
     ]
     origins = [d["origin"].removeprefix(str(tmp_path / "corpus") + "/") for d in documents_one]
     assert origins[:5] == [
-        "wire.jsonl.gz#w0", "wire.jsonl.gz#w1", "wire.jsonl.gz#w2", "headerless.csv.gz#1",
+        "wire.jsonl.gz#w0",
+        "wire.jsonl.gz#w1",
+        "wire.jsonl.gz#w2",
+        "headerless.csv.gz#1",
         "table.csv#c1",
     ]
     hooli = next(d for d in documents_one if d["origin"].endswith("#c1"))
     assert (hooli["url"], str(hooli["published_at"]), hooli["title"]) == (
-        "https://e/h", "2024-03-07", "Hooli cuts jobs",
+        "https://e/h",
+        "2024-03-07",
+        "Hooli cuts jobs",
     )
     # The report counts what was written: b.html's document (wire.jsonl.gz#w2 again) once.
-    assert (one.claims, one.documents_with_claims) == (len(claims_one), len(documents_one)) == (6, 6)
+    assert (
+        (one.claims, one.documents_with_claims) == (len(claims_one), len(documents_one)) == (6, 6)
+    )
     assert len(documents_one) == len({d["id"] for d in documents_one}) == 6
 
     # The same run into a database holds the same claims, and running it again adds nothing.
     db = tmp_path / "ledger.db"
     store = SQLiteStore.open(db)
     report = run_batch(
-        inputs, lambda run_id: DatabaseSink(store, run_id, "test", str(db)), workers=1,
+        inputs,
+        lambda run_id: DatabaseSink(store, run_id, "test", str(db)),
+        workers=1,
         task_size=3,
     )
     assert report.claims == 6
     assert sorted(m.id for m in store.claims()) == sorted(c["id"] for c in claims_one)
     again = run_batch(inputs, lambda run_id: DatabaseSink(store, run_id, "test"), task_size=3)
-    assert again.already_complete and again.total_claims == 6  # what was written: a repeated document once
+    assert (
+        again.already_complete and again.total_claims == 6
+    )  # what was written: a repeated document once
     assert store.mention_count() == len(claims_one)
     store.close()
 
@@ -199,14 +214,14 @@ def warc_record(kind: str, uri: str | None, block: bytes, content_type: str) -> 
 
 
 def http_response(body: bytes, content_type: str, status: str = "200 OK") -> bytes:
-    head = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode() + body
 
 
 def page(title: str, text: str) -> bytes:
-    paragraphs = "".join(
-        f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n") if p.strip()
-    )
+    paragraphs = "".join(f"<p>{html.escape(p.strip())}</p>" for p in text.split("\n") if p.strip())
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         f"</head><body><nav><a href='/'>Home</a></nav><article><h1>{html.escape(title)}</h1>"
@@ -221,8 +236,13 @@ def real_articles(limit: int) -> list[dict[str, Any]]:
 
 def claim_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (
-        row["document_id"], row["kind"], row["company"], row["headcount_min"],
-        row["headcount_max"], row["evidence_start"], row["evidence"],
+        row["document_id"],
+        row["kind"],
+        row["company"],
+        row["headcount_min"],
+        row["headcount_max"],
+        row["evidence_start"],
+        row["evidence"],
     )
 
 
@@ -231,7 +251,9 @@ def test_warc_of_real_articles_gives_the_same_claims_as_extract(tmp_path: Path) 
     articles = real_articles(24)
     pages_dir = tmp_path / "pages"
     pages_dir.mkdir()
-    records = [warc_record("warcinfo", None, b"software: headcount tests\r\n", "application/warc-fields")]
+    records = [
+        warc_record("warcinfo", None, b"software: headcount tests\r\n", "application/warc-fields")
+    ]
     html_files = []
     for number, row in enumerate(articles):
         body = page(row["title"], row["text"])
@@ -239,19 +261,33 @@ def test_warc_of_real_articles_gives_the_same_claims_as_extract(tmp_path: Path) 
         request = f"GET /{number}.html HTTP/1.1\r\nHost: news.example\r\n\r\n".encode()
         records.append(warc_record("request", uri, request, "application/http; msgtype=request"))
         records.append(
-            warc_record("response", uri, http_response(body, "text/html; charset=utf-8"),
-                        "application/http; msgtype=response")
+            warc_record(
+                "response",
+                uri,
+                http_response(body, "text/html; charset=utf-8"),
+                "application/http; msgtype=response",
+            )
         )
         path = pages_dir / f"{number:03d}.html"
         path.write_bytes(body)
         html_files.append(str(path))
         if number == 3:  # what a crawl holds besides articles: none of it is a document
-            records.append(warc_record("response", "https://news.example/logo.png",
-                                       http_response(b"\x89PNG\r\n", "image/png"),
-                                       "application/http; msgtype=response"))
-            records.append(warc_record("response", "https://news.example/gone",
-                                       http_response(b"<p>Not found</p>", "text/html", "404 Not Found"),
-                                       "application/http; msgtype=response"))
+            records.append(
+                warc_record(
+                    "response",
+                    "https://news.example/logo.png",
+                    http_response(b"\x89PNG\r\n", "image/png"),
+                    "application/http; msgtype=response",
+                )
+            )
+            records.append(
+                warc_record(
+                    "response",
+                    "https://news.example/gone",
+                    http_response(b"<p>Not found</p>", "text/html", "404 Not Found"),
+                    "application/http; msgtype=response",
+                )
+            )
     archive = tmp_path / "crawl.warc.gz"
     archive.write_bytes(b"".join(records))
 
@@ -277,8 +313,12 @@ def test_warc_of_real_articles_gives_the_same_claims_as_extract(tmp_path: Path) 
 
 
 def test_damaged_and_empty_warc_files_are_reported(tmp_path: Path) -> None:
-    good = warc_record("response", "https://e/1", http_response(
-        page("Acme", LAYOFF_TEXTS[0]), "text/html"), "application/http; msgtype=response")
+    good = warc_record(
+        "response",
+        "https://e/1",
+        http_response(page("Acme", LAYOFF_TEXTS[0]), "text/html"),
+        "application/http; msgtype=response",
+    )
     truncated = tmp_path / "cut.warc.gz"
     truncated.write_bytes(good + good[: len(good) // 2])
     empty = tmp_path / "empty.warc"
@@ -297,8 +337,7 @@ def test_damaged_and_empty_warc_files_are_reported(tmp_path: Path) -> None:
 def test_csv_source_with_and_without_header(tmp_path: Path) -> None:
     path = tmp_path / "news.csv"
     path.write_text(
-        "Headline,Body,Link\nAcme cuts,\"" + LAYOFF_TEXTS[0] + "\",https://e/a\n,,\n"
-        "Empty body,,\n",
+        'Headline,Body,Link\nAcme cuts,"' + LAYOFF_TEXTS[0] + '",https://e/a\n,,\nEmpty body,,\n',
         encoding="utf-8",
     )
     results = list(load([str(path)]))
@@ -307,7 +346,7 @@ def test_csv_source_with_and_without_header(tmp_path: Path) -> None:
     assert first.url == "https://e/a" and first.origin == f"{path}#1"
     assert isinstance(second, Document) and second.text == "Empty body"
     long = tmp_path / "long.csv"
-    long.write_text("title,text\nLong,\"" + "Word " * 50_000 + "\"\n", encoding="utf-8")
+    long.write_text('title,text\nLong,"' + "Word " * 50_000 + '"\n', encoding="utf-8")
     (doc,) = list(load([str(long)]))  # over the csv module's own 128 KiB field limit
     assert isinstance(doc, Document) and len(doc.text) > 200_000
     latin = tmp_path / "latin.csv"
@@ -366,6 +405,8 @@ def test_ray_engine_gives_the_local_engine_output(tmp_path: Path) -> None:
     finally:
         ray_engine.stop()
     assert (on_ray.documents, on_ray.claims, on_ray.problem_count) == (
-        local.documents, local.claims, local.problem_count,
+        local.documents,
+        local.claims,
+        local.problem_count,
     )
     assert tables(tmp_path / "ray") == tables(tmp_path / "local")

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from headcount.cli import main
 from headcount.ingest import sample_paths
 
-SEEDS = sorted(str(p) for p in (Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("*.txt"))
+SEEDS = sorted(
+    str(p) for p in (Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("*.txt")
+)
 
 
 def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
@@ -27,20 +29,42 @@ def test_extract_json_has_every_gold_field_and_offsets() -> None:
     assert rows
     text = Path(SEEDS[1]).read_text(encoding="utf-8")
     for row in rows:
-        for key in ("doc", "company", "parent", "kind", "headcount_min", "headcount_max", "approx",
-                    "percent", "date", "units", "locations", "reason", "evidence",
-                    "evidence_start", "evidence_end"):
+        for key in (
+            "doc",
+            "company",
+            "parent",
+            "kind",
+            "headcount_min",
+            "headcount_max",
+            "approx",
+            "percent",
+            "date",
+            "units",
+            "locations",
+            "reason",
+            "evidence",
+            "evidence_start",
+            "evidence_end",
+        ):
             assert key in row
         assert text[row["evidence_start"] : row["evidence_end"]] == row["evidence"]
     alexa = next(r for r in rows if r["kind"] == "new")
-    assert (alexa["company"], alexa["headcount_min"], alexa["headcount_max"]) == ("Amazon", 200, 900)
+    assert (alexa["company"], alexa["headcount_min"], alexa["headcount_max"]) == (
+        "Amazon",
+        200,
+        900,
+    )
 
 
 def test_extract_reads_stdin_and_reports_bad_files(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     code, out, err = run(
-        "extract", "--published", "2024-03-06", "-", str(empty),
+        "extract",
+        "--published",
+        "2024-03-06",
+        "-",
+        str(empty),
         input="Initech said on Tuesday it will cut 300 jobs at its Austin office.",
     )
     assert code == 1  # something failed, and says so
@@ -107,4 +131,6 @@ def test_import_table_twice_adds_nothing_and_reports_bad_rows(tmp_path: Path) ->
     assert "0 new documents" in err and "0 new claims" in err
     code, out, _ = run("--db", db, "claims", "--json", "--company", "acme")
     rows = [json.loads(line) for line in out.splitlines()]
-    assert [(r["company"], r["headcount_min"], r["date"]) for r in rows] == [("Acme", 120, "2023-02-01")]
+    assert [(r["company"], r["headcount_min"], r["date"]) for r in rows] == [
+        ("Acme", 120, "2023-02-01")
+    ]

@@ -58,7 +58,8 @@ def _ledger(target: str) -> list[tuple[str, Any, Any]]:
 
 
 def test_writers_at_once_wait_for_each_other_and_all_succeed(
-    store_target: str, tmp_path: Path  # noqa: F811 - the fixture imported above
+    store_target: str,  # noqa: F811 - the fixture imported above
+    tmp_path: Path,
 ) -> None:
     shared = _table(tmp_path / "shared.csv", "Shared", 600)
     own = [_table(tmp_path / f"own{n}.csv", f"Own{n}", 150) for n in range(2)]

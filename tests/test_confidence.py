@@ -134,7 +134,9 @@ def test_eval_reads_the_one_threshold() -> None:
 # --- the store ------------------------------------------------------------------------------
 
 
-def test_store_counts_confirmed_events_unless_asked(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_counts_confirmed_events_unless_asked(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv(CONFIDENCE_SETTING, raising=False)
     with open_store(db) as store:
         store.refresh_event_index()
@@ -164,14 +166,19 @@ def test_claims_command_hides_unconfirmed_claims_unless_all(db: str) -> None:
     assert "Recordco" in shown.output and "Acme" in shown.output
     assert "Zenith" not in shown.output and "confidence" not in shown.output
     listed = runner.invoke(main, ["--db", db, "claims", "--json"])
-    assert sorted(json.loads(line)["confidence"] for line in listed.output.splitlines()) == [0.1, 0.9]
+    assert sorted(json.loads(line)["confidence"] for line in listed.output.splitlines()) == [
+        0.1,
+        0.9,
+    ]
     every = runner.invoke(main, ["--db", db, "claims", "--all"])
     assert every.exit_code == 0, every.output
     assert "Zenith" in every.output
     header = every.output.splitlines()[0].split()
     assert header[-1] == "confidence"
     assert re.search(r"Zenith.*\b0\.30$", every.output, re.MULTILINE)
-    assert len(runner.invoke(main, ["--db", db, "claims", "--all", "--csv"]).output.splitlines()) == 1 + len(CLAIMS)
+    assert len(
+        runner.invoke(main, ["--db", db, "claims", "--all", "--csv"]).output.splitlines()
+    ) == 1 + len(CLAIMS)
 
 
 def test_extract_shows_claims_at_the_threshold_unless_all(

@@ -149,7 +149,9 @@ def _build(kind: str, target: str) -> Ledger:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+def ledger(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Ledger]:
     _inputs()  # skip (or fail in CI) before asking for a PostgreSQL schema
     for target in _target(request.param, tmp_path_factory.mktemp("end_to_end")):
         yield _build(request.param, target)
@@ -337,7 +339,9 @@ def _at_version_5(kind: str, built: str, old: str) -> Store:
         conn.execute("BEGIN")
         for table in V5_TABLES:
             columns = ", ".join(row[1] for row in conn.execute(f"PRAGMA main.table_info({table})"))
-            conn.execute(f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM built.{table}")
+            conn.execute(
+                f"INSERT INTO main.{table} ({columns}) SELECT {columns} FROM built.{table}"
+            )
         conn.execute("COMMIT")
         conn.execute("DETACH DATABASE built")
         return SQLiteStore(conn)

@@ -18,7 +18,9 @@ SAMPLES = SHARED / "seeds"
 
 
 def claims(text: str, published: date | None = None) -> list[Mention]:
-    return extract_document(Document.create(text, "test", published_at=published, language="en")).mentions
+    return extract_document(
+        Document.create(text, "test", published_at=published, language="en")
+    ).mentions
 
 
 @pytest.mark.parametrize(
@@ -43,14 +45,19 @@ def claims(text: str, published: date | None = None) -> list[Mention]:
         ("most of the mill's 1,200", 600, 1200, True),
     ],
 )
-def test_quantities_are_faithful_ranges(text: str, lo: int | None, hi: int | None, approx: bool) -> None:
+def test_quantities_are_faithful_ranges(
+    text: str, lo: int | None, hi: int | None, approx: bool
+) -> None:
     q = next(find_quantities(text))
     assert (q.minimum, q.maximum, q.approx) == (lo, hi, approx)
 
 
 def test_dates_resolve_against_publication() -> None:
     pub = date(2024, 1, 25)
-    values = {d.value: d.precision for d in find_dates("on November 17 and last month and in January", pub)}
+    values = {
+        d.value: d.precision
+        for d in find_dates("on November 17 and last month and in January", pub)
+    }
     assert values == {"2023-11-17": "day", "2023-12": "month", "2024-01": "month"}
 
 
@@ -64,9 +71,16 @@ def test_seeds_give_exactly_the_gold_events() -> None:
     gold = _seed_gold()
     for name, events in gold.items():
         found = claims((SAMPLES / name).read_text(encoding="utf-8"))
-        got = sorted((m.canonical or "", m.kind, m.headcount_min or 0, m.headcount_max or 0) for m in found)
+        got = sorted(
+            (m.canonical or "", m.kind, m.headcount_min or 0, m.headcount_max or 0) for m in found
+        )
         want = sorted(
-            (str(e["company"] or ""), str(e["kind"]), int(e["headcount_min"] or 0), int(e["headcount_max"] or 0))  # type: ignore[call-overload]
+            (
+                str(e["company"] or ""),
+                str(e["kind"]),
+                int(e["headcount_min"] or 0),
+                int(e["headcount_max"] or 0),
+            )  # type: ignore[call-overload]
             for e in events
         )
         assert got == want, name
@@ -197,15 +211,22 @@ def test_names_stop_at_titles_and_keep_their_demonyms() -> None:
 
 def test_workforce_reduced_from_one_size_to_another_counts_the_difference() -> None:
     found = claims(
-        "Initrode said it will reduce its workforce to 73,000 by year-end from 79,000.", date(2024, 3, 6)
+        "Initrode said it will reduce its workforce to 73,000 by year-end from 79,000.",
+        date(2024, 3, 6),
     )
-    assert [(m.company, m.headcount_min, m.headcount_max) for m in found] == [("Initrode", 6000, 6000)]
+    assert [(m.company, m.headcount_min, m.headcount_max) for m in found] == [
+        ("Initrode", 6000, 6000)
+    ]
 
 
 def test_tech_roundup_attributes_each_figure_to_its_own_employer() -> None:
     # A hand-written round-up in the style of 2023 wire copy (tests/data/articles).
-    text = (Path(__file__).parent / "data" / "articles" / "tech_roundup.txt").read_text(encoding="utf-8")
-    found = {(m.canonical, m.kind, m.headcount_min, m.percent) for m in claims(text, date(2023, 3, 14))}
+    text = (Path(__file__).parent / "data" / "articles" / "tech_roundup.txt").read_text(
+        encoding="utf-8"
+    )
+    found = {
+        (m.canonical, m.kind, m.headcount_min, m.percent) for m in claims(text, date(2023, 3, 14))
+    }
     assert ("Meta", "new", 10_000, None) in found
     assert ("Meta", "past", 11_000, 13.0) in found
     assert ("Alphabet", "new", 12_000, 6.0) in found  # "Google-parent Alphabet"
@@ -218,8 +239,12 @@ def test_tech_roundup_attributes_each_figure_to_its_own_employer() -> None:
 
 def test_deadline_months_are_ahead_not_last_year() -> None:
     pub = date(1987, 3, 30)
-    assert [(d.value, d.past_marker) for d in find_dates("cut to 5,500 by June", pub)] == [("1987-06", False)]
-    assert [(d.value, d.past_marker) for d in find_dates("announced in November", pub)] == [("1986-11", True)]
+    assert [(d.value, d.past_marker) for d in find_dates("cut to 5,500 by June", pub)] == [
+        ("1987-06", False)
+    ]
+    assert [(d.value, d.past_marker) for d in find_dates("announced in November", pub)] == [
+        ("1986-11", True)
+    ]
 
 
 def test_people_named_by_their_role_are_never_the_employer() -> None:
@@ -235,9 +260,14 @@ def test_people_named_by_their_role_are_never_the_employer() -> None:
 
 def test_a_quarter_that_has_ended_dates_a_cut_in_the_past() -> None:
     pub = date(1987, 10, 20)
-    found = [(d.value, d.past_marker) for d in find_dates("actions taken in the third quarter", pub)]
+    found = [
+        (d.value, d.past_marker) for d in find_dates("actions taken in the third quarter", pub)
+    ]
     assert found == [("1987", True)]
-    found = claims("Initech Corp said actions taken in the third quarter included a 9 pct cut in its staff.", pub)
+    found = claims(
+        "Initech Corp said actions taken in the third quarter included a 9 pct cut in its staff.",
+        pub,
+    )
     assert [(m.company, m.kind, m.percent) for m in found] == [("Initech Corp", "past", 9.0)]
 
 
@@ -258,7 +288,9 @@ def test_expected_losses_and_stated_plans_are_not_the_news() -> None:
     assert kinds[("Globex", 2000)] == "past"
 
 
-def test_a_site_named_after_at_is_a_place_and_a_short_name_the_story_defines_is_its_employer() -> None:
+def test_a_site_named_after_at_is_a_place_and_a_short_name_the_story_defines_is_its_employer() -> (
+    None
+):
     text = (
         "The Northern Smelting Company (NORSCO) reported lower output.\n\n"
         "Norsco's refinery at Haverlock was shut down after 300 workers were laid off."
@@ -284,7 +316,10 @@ def test_a_total_and_its_parts_are_one_claim() -> None:
 
 
 def test_two_kinds_of_staff_add_up_to_one_figure() -> None:
-    found = claims("Initech Inc said it is terminating 75 full-time and four part-time employees.", date(1987, 3, 5))
+    found = claims(
+        "Initech Inc said it is terminating 75 full-time and four part-time employees.",
+        date(1987, 3, 5),
+    )
     assert [(m.headcount_min, m.headcount_max) for m in found] == [(79, 79)]
 
 
@@ -297,18 +332,34 @@ def test_a_union_named_by_its_initials_is_never_the_employer() -> None:
 
 
 def test_counts_of_the_unemployed_are_not_cuts() -> None:
-    assert claims("The jobless total had reached 5.1 million in January, the labour agency said.", date(2005, 3, 1)) == []
-    assert claims("Police dispersed 1,000 unemployed miners who had lost their jobs.", date(1987, 3, 20)) == []
+    assert (
+        claims(
+            "The jobless total had reached 5.1 million in January, the labour agency said.",
+            date(2005, 3, 1),
+        )
+        == []
+    )
+    assert (
+        claims(
+            "Police dispersed 1,000 unemployed miners who had lost their jobs.", date(1987, 3, 20)
+        )
+        == []
+    )
 
 
 def test_a_company_that_speaks_of_jobs_speaks_of_its_own() -> None:
-    found = claims("Globex Corp said 5,125 positions would go as a result of network efficiencies.", date(2005, 1, 31))
+    found = claims(
+        "Globex Corp said 5,125 positions would go as a result of network efficiencies.",
+        date(2005, 1, 31),
+    )
     assert [(m.company, m.headcount_min) for m in found] == [("Globex Corp", 5125)]
 
 
 def test_workers_already_on_layoff_at_a_plant_are_a_past_round() -> None:
     text = "Initech Corp's Toledo plant has 1,850 hourly workers on indefinite layoff."
-    assert [(m.company, m.kind) for m in claims(text, date(1987, 3, 11))] == [("Initech Corp", "past")]
+    assert [(m.company, m.kind) for m in claims(text, date(1987, 3, 11))] == [
+        ("Initech Corp", "past")
+    ]
 
 
 def test_a_maker_named_before_its_model_number_is_not_the_employer() -> None:
@@ -385,7 +436,10 @@ def test_plans_announced_under_a_former_chief_are_an_earlier_round() -> None:
 
 
 def test_workers_left_jobless_are_the_jobs_lost() -> None:
-    found = claims("Six textile factories have closed in Lesotho, leaving 6,650 garment workers jobless.", date(2005, 3, 1))
+    found = claims(
+        "Six textile factories have closed in Lesotho, leaving 6,650 garment workers jobless.",
+        date(2005, 3, 1),
+    )
     assert [(m.kind, m.headcount_min) for m in found] == [("aggregate", 6650)]
 
 
@@ -395,18 +449,26 @@ def test_cuts_announced_before_the_news_a_story_follows_are_past() -> None:
         "Civil servants across the country walked out on Friday.\n\n"
         "The action follows the chancellor's announcement in July that 104,000 civil service jobs would be cut."
     )
-    assert ("civil service", "past", 104_000) in {(m.company, m.kind, m.headcount_min) for m in claims(text)}
+    assert ("civil service", "past", 104_000) in {
+        (m.company, m.kind, m.headcount_min) for m in claims(text)
+    }
 
 
 def test_strikers_are_not_the_jobs_cut() -> None:
-    found = claims("Thousands of civil servants were on strike across Wales on Friday in protest at planned job cuts.")
+    found = claims(
+        "Thousands of civil servants were on strike across Wales on Friday in protest at planned job cuts."
+    )
     assert [(m.headcount_min, m.headcount_max) for m in found] == [(None, None)]
 
 
 def test_weekdays_after_starting_or_from_are_ahead() -> None:
     pub = date(1987, 3, 20)  # a Friday
-    assert [(d.value, d.future) for d in find_dates("a strike starting on Monday", pub)] == [("1987-03-23", True)]
-    assert [(d.value, d.past_marker) for d in find_dates("cut 4,000 jobs last Friday", pub)] == [("1987-03-13", True)]
+    assert [(d.value, d.future) for d in find_dates("a strike starting on Monday", pub)] == [
+        ("1987-03-23", True)
+    ]
+    assert [(d.value, d.past_marker) for d in find_dates("cut 4,000 jobs last Friday", pub)] == [
+        ("1987-03-13", True)
+    ]
 
 
 def test_a_forecast_total_is_a_plan_not_a_running_total() -> None:
@@ -433,7 +495,9 @@ def test_a_protest_at_planned_cuts_is_about_the_cuts_the_story_counts() -> None:
         "Thousands of civil servants were on strike on Friday in protest at planned job cuts.\n\n"
         "The action follows the chancellor's announcement in July that 104,000 civil service jobs would be cut."
     )
-    assert [(m.company, m.kind, m.headcount_min) for m in claims(text)] == [("civil service", "past", 104_000)]
+    assert [(m.company, m.kind, m.headcount_min) for m in claims(text)] == [
+        ("civil service", "past", 104_000)
+    ]
 
 
 def test_sites_of_a_kind_are_not_a_site_that_closes() -> None:
@@ -443,7 +507,9 @@ def test_sites_of_a_kind_are_not_a_site_that_closes() -> None:
 
 def test_a_cut_of_untold_size_is_not_denied() -> None:
     text = "Globex Corp said it will close its Akron plant but did not specify how many of the 2,200 workers there would be laid off."
-    assert [(m.kind, m.headcount_min, m.headcount_max) for m in claims(text, date(1987, 4, 8))] == [("new", None, 2200)]
+    assert [(m.kind, m.headcount_min, m.headcount_max) for m in claims(text, date(1987, 4, 8))] == [
+        ("new", None, 2200)
+    ]
     assert claims("Globex Corp said no jobs would be lost at the plant.", date(1987, 4, 8)) == []
 
 
@@ -470,7 +536,10 @@ def test_a_name_with_a_stock_ticker_is_a_company_even_if_it_reads_like_a_person(
         "Companies like Fried Krupp <KRPG.D> and Hoesch Werke AG <HWKG.F> have asked the government "
         "to pay for the layoffs."
     )
-    assert {m.company for m in claims(text, date(1987, 6, 16))} == {"Fried Krupp", "Hoesch Werke AG"}
+    assert {m.company for m in claims(text, date(1987, 6, 16))} == {
+        "Fried Krupp",
+        "Hoesch Werke AG",
+    }
 
 
 def test_figures_over_many_employers_merge_only_when_equal() -> None:
@@ -479,7 +548,9 @@ def test_figures_over_many_employers_merge_only_when_equal() -> None:
         "Six textile factories have closed in Lesotho, leaving 6,650 garment workers jobless.\n\n"
         "Campaigners warn that developing nations could lose thousands of jobs once the quotas go."
     )
-    ranges = sorted((m.headcount_min or 0, m.headcount_max or 0) for m in claims(text, date(2005, 1, 10)))
+    ranges = sorted(
+        (m.headcount_min or 0, m.headcount_max or 0) for m in claims(text, date(2005, 1, 10))
+    )
     assert ranges == [(2000, 9999), (6650, 6650)]
 
 
@@ -489,7 +560,10 @@ def test_a_poll_and_a_title_are_not_employers() -> None:
         "An Eyewitness poll showed Prime Minister David Lange ahead.\n\n"
         "An Eyewitness poll said the reform had thrown thousands of people out of work."
     )
-    assert not any(m.company and ("Eyewitness" in m.company or m.company == "Prime") for m in claims(text, date(1987, 4, 8)))
+    assert not any(
+        m.company and ("Eyewitness" in m.company or m.company == "Prime")
+        for m in claims(text, date(1987, 4, 8))
+    )
 
 
 def test_units_named_after_a_closing_verb_or_as_a_smelter_or_store() -> None:
@@ -507,7 +581,10 @@ def test_verbs_with_other_senses_still_count_when_they_govern_staff() -> None:
         date(1987, 3, 5),
     )
     assert [m.headcount_min for m in found] == [195]
-    found = claims("Initech Ltd went into administration due to a cash crisis, firing about half of its staff.", date(2004, 10, 1))
+    found = claims(
+        "Initech Ltd went into administration due to a cash crisis, firing about half of its staff.",
+        date(2004, 10, 1),
+    )
     assert [m.percent for m in found] == [50.0]
 
 

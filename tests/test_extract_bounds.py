@@ -18,14 +18,18 @@ FILLER = "The weather in the city was mild and markets were calm on the day. "
 
 @pytest.mark.parametrize("extractor", ["rules", "learned"])
 def test_a_count_that_looks_like_a_year_is_a_count_not_a_date(extractor: str) -> None:
-    doc = Document.create("Acme will cut 1914 jobs at its plant. It cut 200 jobs in 2019.", "a.txt", language="en")
+    doc = Document.create(
+        "Acme will cut 1914 jobs at its plant. It cut 200 jobs in 2019.", "a.txt", language="en"
+    )
     found = extract_document(doc, extractor).mentions
     cut = [m for m in found if m.headcount_min == 1914]
     assert cut, f"{extractor}: the 1,914 jobs are a claim"
     assert all(m.date != "1914" for m in cut)
 
 
-def test_a_long_document_is_read_from_its_opening_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_long_document_is_read_from_its_opening_and_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     early = "Acme Robotics will cut 1,200 jobs, the company said on Tuesday.\n"
     late = "Globex Corporation will cut 800 jobs, it said.\n"
     text = early + FILLER * 60 + "\n" + late
@@ -37,7 +41,9 @@ def test_a_long_document_is_read_from_its_opening_and_says_so(monkeypatch: pytes
     monkeypatch.setenv("HEADCOUNT_MAX_EXTRACT_CHARS", "2000")
     opening = extract_document(doc, "rules")
     assert {m.headcount_min for m in opening.mentions} == {1200}
-    assert opening.status.startswith(PARTLY_READ) and f"of {len(text):,} characters" in opening.status
+    assert (
+        opening.status.startswith(PARTLY_READ) and f"of {len(text):,} characters" in opening.status
+    )
     assert opening.document is doc  # the whole document is what gets stored
     for m in opening.mentions:
         assert text[m.evidence_start : m.evidence_end] == m.evidence
@@ -53,7 +59,9 @@ def test_a_bad_limit_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> Non
     assert result.exit_code == 2 and "HEADCOUNT_MAX_EXTRACT_CHARS='lots'" in result.output
 
 
-def test_each_document_records_which_extractor_read_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_document_records_which_extractor_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = "Acme Robotics to cut 500 jobs\n\nAcme Robotics said on Monday it will cut 500 jobs."
     article = tmp_path / "a.txt"
     article.write_text(text, encoding="utf-8")

@@ -58,8 +58,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/fast.xml":
             self._send(
                 f"<rss version='2.0'><channel><title>Fast</title><item><title>Acme</title>"
-                f"<link>{state.base}/article</link><guid>acme</guid></item></channel></rss>"
-                .encode(),
+                f"<link>{state.base}/article</link><guid>acme</guid></item></channel></rss>".encode(),
                 "application/rss+xml",
             )
         elif self.path in ("/trickle.html", "/trickle.xml"):
@@ -125,7 +124,14 @@ def server() -> Iterator[State]:
 def _opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
     # The servers are on loopback, which is refused unless the operator allows it.
     monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -145,8 +151,12 @@ def test_a_trickling_answer_is_cut_off_at_the_deadline(server: State, path: str)
 def test_a_trickling_feed_is_cut_off_at_the_deadline(server: State) -> None:
     started = time.monotonic()
     with pytest.raises(FeedError, match="timed out: no complete answer within 2 s"):
-        fetch_feed(server.base + "/trickle.xml", timeout=10, max_bytes=100_000,
-                   policy=FetchPolicy(allow_private=True, deadline=2))
+        fetch_feed(
+            server.base + "/trickle.xml",
+            timeout=10,
+            max_bytes=100_000,
+            policy=FetchPolicy(allow_private=True, deadline=2),
+        )
     assert time.monotonic() - started < TRICKLE_FOR / 2
 
 
@@ -164,8 +174,10 @@ def test_a_slow_feed_does_not_hold_up_the_others(server: State, tmp_path: Path) 
         return False
 
     report = poll_once(
-        store, options=WatchOptions(fetch_timeout=10, fetch_deadline=TRICKLE_FOR * 2),
-        resolver=None, stop=fast_feed_landed,
+        store,
+        options=WatchOptions(fetch_timeout=10, fetch_deadline=TRICKLE_FOR * 2),
+        resolver=None,
+        stop=fast_feed_landed,
     )
     statuses = {o.url.removeprefix(server.base): (o.status, o.stored) for o in report.feeds}
     assert statuses == {"/trickle.xml": ("unchanged", 0), "/fast.xml": ("new items", 1)}
@@ -178,7 +190,11 @@ def _watch_process(db: Path, tmp_path: Path) -> subprocess.Popen[str]:
     env = {**os.environ, ALLOW_PRIVATE_ENV: "1"}
     return subprocess.Popen(
         [str(HEADCOUNT), "--db", str(db), "watch", "--interval", "60", "--no-resolve"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
 
 
@@ -226,13 +242,26 @@ def test_killing_the_parent_of_batch_leaves_no_worker_behind(tmp_path: Path) -> 
     corpus = tmp_path / "corpus.jsonl"
     with corpus.open("w", encoding="utf-8") as out:
         for n in range(20_000):
-            text = (f"Company{n} Corp said on Tuesday it will cut {100 + n} jobs at its plant "
-                    "in Ohio as demand slows. The layoffs take effect in April. ") * 4
+            text = (
+                f"Company{n} Corp said on Tuesday it will cut {100 + n} jobs at its plant "
+                "in Ohio as demand slows. The layoffs take effect in April. "
+            ) * 4
             out.write(json.dumps({"id": n, "text": text}) + "\n")
     process = subprocess.Popen(
-        [str(HEADCOUNT), "--db", str(tmp_path / "out.db"), "batch", str(corpus), "--workers",
-         "2", "--no-progress", "--no-resolve"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path,
+        [
+            str(HEADCOUNT),
+            "--db",
+            str(tmp_path / "out.db"),
+            "batch",
+            str(corpus),
+            "--workers",
+            "2",
+            "--no-progress",
+            "--no-resolve",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
     )
     try:
         workers: set[int] = set()

@@ -40,13 +40,17 @@ def analysed() -> Iterator[tuple[dict[str, list[Any]], list[Labelled]]]:
     yield sets, analyse_gold(d for docs in sets.values() for d in docs)
 
 
-def test_retraining_gives_the_shipped_model(analysed: tuple[dict[str, list[Any]], list[Labelled]]) -> None:
+def test_retraining_gives_the_shipped_model(
+    analysed: tuple[dict[str, list[Any]], list[Labelled]],
+) -> None:
     _, data = analysed
     package = Path(training.package_data_dir())
     retrained = json.loads(fit(data).to_json())
     shipped_model = json.loads((package / MODEL_FILE).read_text(encoding="utf-8"))
     assert retrained == shipped_model, "run `make model` (headcount train) and commit the model"
-    assert (package / "companies.txt").read_text(encoding="utf-8").splitlines() == training.gazetteer_names(SHARED)
+    assert (package / "companies.txt").read_text(
+        encoding="utf-8"
+    ).splitlines() == training.gazetteer_names(SHARED)
 
 
 def test_cross_validated_accuracy_holds_its_floors(
@@ -97,12 +101,16 @@ def test_claims_carry_a_confidence_and_their_sentence() -> None:
 def test_documents_that_are_not_english_or_not_about_cuts_give_nothing() -> None:
     german = Document.create("Die Firma streicht 500 Stellen in Berlin.", "de.txt", language="de")
     assert extract_learned(german).status.startswith("skipped: language de")
-    unrelated = Document.create("The central bank cut interest rates by half a point.", "bank.txt", language="en")
+    unrelated = Document.create(
+        "The central bank cut interest rates by half a point.", "bank.txt", language="en"
+    )
     assert extract_learned(unrelated).mentions == []
 
 
 def test_the_extractor_setting_chooses_the_learned_one(monkeypatch: pytest.MonkeyPatch) -> None:
-    doc = Document.create("Acme to cut 500 jobs\n\nAcme said on Monday it will cut 500 jobs.", "a.txt", language="en")
+    doc = Document.create(
+        "Acme to cut 500 jobs\n\nAcme said on Monday it will cut 500 jobs.", "a.txt", language="en"
+    )
     monkeypatch.setenv("HEADCOUNT_EXTRACTOR", "learned")
     learned = extract_document(doc).mentions
     assert learned and {m.extractor_version for m in learned} == {"learned-0.1"}

@@ -65,7 +65,11 @@ def mention(doc: str, **overrides: Any) -> Mention:
     fields.update(overrides)
     if fields["company"] and not fields["employer_text"]:
         fields["employer_text"] = fields["company"]
-    if fields["headcount_min"] is not None and fields["headcount_max"] is None and not fields.get("open"):
+    if (
+        fields["headcount_min"] is not None
+        and fields["headcount_max"] is None
+        and not fields.get("open")
+    ):
         fields["headcount_max"] = fields["headcount_min"]
     return Mention(**fields)
 
@@ -73,8 +77,14 @@ def mention(doc: str, **overrides: Any) -> Mention:
 def row(company: str, day: str, headcount: int | None = None, percent: float | None = None,
         file: str = "t.csv", n: int = 1, seen: str = "1") -> tuple[Mention, ClaimSource]:  # fmt: skip
     return (
-        mention(f"{file}{n}", company=company, headcount_min=headcount, percent=percent,
-                date=day, date_precision="day"),  # fmt: skip
+        mention(
+            f"{file}{n}",
+            company=company,
+            headcount_min=headcount,
+            percent=percent,
+            date=day,
+            date_precision="day",
+        ),  # fmt: skip
         ClaimSource(f"{file}#row={n}", "table", "layoffs.fyi", published_at=day, seen_at=seen),
     )
 
@@ -213,7 +223,10 @@ def test_parent_claim_lands_on_subsidiary_record_but_own_company_first() -> None
     amazon_news = news("Amazon", "2024-01-25", doc="b", headcount_min=200, headcount_max=900,
                        approx=True)  # fmt: skip
     ledger, outcome, _ = run([google, amazon, twitch, alphabet, amazon_news])
-    assert placement(ledger, outcome, alphabet[0]) == (placement(ledger, outcome, google[0])[0], "report")
+    assert placement(ledger, outcome, alphabet[0]) == (
+        placement(ledger, outcome, google[0])[0],
+        "report",
+    )
     assert placement(ledger, outcome, amazon_news[0])[0] == placement(ledger, outcome, amazon[0])[0]
 
 
@@ -222,16 +235,56 @@ def test_past_cumulative_and_aggregate_never_create_events() -> None:
         row("Amazon", "2022-11-16", 10000, n=1),
         row("Amazon", "2023-03-20", 9000, n=2),
         news("Amazon", "2023-11-20", doc="d", headcount_min=200, headcount_max=900, approx=True),
-        news("Amazon", "2023-11-20", kind="past", doc="d", date="2023", date_precision="year",
-             headcount_min=9000, evidence_start=5),  # fmt: skip
-        news("Amazon", "2023-11-20", kind="cumulative", doc="d", date="2023",
-             date_precision="year", headcount_min=27000, evidence_start=6),  # fmt: skip
-        news("Amazon", "2023-11-20", kind="past", doc="d", date="2022", date_precision="year",
-             headcount_min=18000, evidence_start=7),  # fmt: skip
-        news(None, "2023-11-20", kind="aggregate", doc="d", date="2023", date_precision="year",
-             headcount_min=168032, evidence_start=8),  # fmt: skip
-        news("Initech", "2023-11-20", kind="past", doc="d", date="2023", date_precision="year",
-             headcount_min=50, evidence_start=9),  # fmt: skip
+        news(
+            "Amazon",
+            "2023-11-20",
+            kind="past",
+            doc="d",
+            date="2023",
+            date_precision="year",
+            headcount_min=9000,
+            evidence_start=5,
+        ),  # fmt: skip
+        news(
+            "Amazon",
+            "2023-11-20",
+            kind="cumulative",
+            doc="d",
+            date="2023",
+            date_precision="year",
+            headcount_min=27000,
+            evidence_start=6,
+        ),  # fmt: skip
+        news(
+            "Amazon",
+            "2023-11-20",
+            kind="past",
+            doc="d",
+            date="2022",
+            date_precision="year",
+            headcount_min=18000,
+            evidence_start=7,
+        ),  # fmt: skip
+        news(
+            None,
+            "2023-11-20",
+            kind="aggregate",
+            doc="d",
+            date="2023",
+            date_precision="year",
+            headcount_min=168032,
+            evidence_start=8,
+        ),  # fmt: skip
+        news(
+            "Initech",
+            "2023-11-20",
+            kind="past",
+            doc="d",
+            date="2023",
+            date_precision="year",
+            headcount_min=50,
+            evidence_start=9,
+        ),  # fmt: skip
     ]
     ledger, outcome, _ = run(pairs)
     # The two records, plus the article's own news (no Amazon record near November 2023).
@@ -349,7 +402,9 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def ledger(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+def ledger(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
     """The newer layoffs.fyi table imported, then the bundled seed articles ingested."""
     if not NEWER.exists():
         pytest.skip(f"needs {NEWER}")
@@ -621,7 +676,9 @@ def test_registry_is_saved_and_reloaded(store: Store) -> None:
     assert all(e.first_seen[:4] <= today[:4] for e in store.events())
 
 
-def test_a_percent_only_article_joins_the_tracker_row_it_matches(store: Store, tmp_path: Path) -> None:
+def test_a_percent_only_article_joins_the_tracker_row_it_matches(
+    store: Store, tmp_path: Path
+) -> None:
     """A news claim with a share and no headcount compared against a record with a headcount
     once crashed resolve and left every later run failing on the same claim."""
     table = tmp_path / "t.csv"
@@ -632,8 +689,14 @@ def test_a_percent_only_article_joins_the_tracker_row_it_matches(store: Store, t
     )
     article = tmp_path / "a.jsonl"
     article.write_text(
-        json.dumps({"id": "tw", "title": "Twitter lays off staff", "published": "2022-11-05",
-                    "text": "Twitter laid off 50% of its workforce on Friday, the company said."})
+        json.dumps(
+            {
+                "id": "tw",
+                "title": "Twitter lays off staff",
+                "published": "2022-11-05",
+                "text": "Twitter laid off 50% of its workforce on Friday, the company said.",
+            }
+        )
         + "\n",
         encoding="utf-8",
     )

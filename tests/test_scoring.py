@@ -55,7 +55,9 @@ SETS = ("dev_gold_web", "dev_gold_bbc", "dev_gold_reuters")
 
 
 @pytest.fixture(scope="module")
-def predictions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path, dict[str, list[Mention]]]]:
+def predictions(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[Path, Path, dict[str, list[Mention]]]]:
     """Per set: the gold path, the predictions file score.py reads, and the claims by doc."""
     out: dict[str, tuple[Path, Path, dict[str, list[Mention]]]] = {}
     folder = tmp_path_factory.mktemp("predictions")
@@ -71,11 +73,15 @@ def predictions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Pat
     return out
 
 
-def _reference(gold: Path, pred: Path, flags: list[str]) -> tuple[str, Counter[tuple[str, str, str, str]]]:
+def _reference(
+    gold: Path, pred: Path, flags: list[str]
+) -> tuple[str, Counter[tuple[str, str, str, str]]]:
     """score.py's summary line, and its misses and false positives as (tag, doc, company, kind)."""
     run = subprocess.run(
         [sys.executable, str(SCORE_PY), str(gold), str(pred), "--show", *flags],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = run.stdout.splitlines()
     errors: Counter[tuple[str, str, str, str]] = Counter()
@@ -94,13 +100,21 @@ def _figures(line: str) -> dict[str, str]:
 
 def _ours(s: Score) -> dict[str, str]:
     """Our figures, from the Score's counts (not from its formatted line)."""
+
     def ratio(hits: int, total: int) -> str:
         return f"{hits / total:.3f}({total})" if total else "n/a"
 
     return {
-        "F1": f"{s.f1:.3f}", "P": f"{s.precision:.3f}", "R": f"{s.recall:.3f}",
-        "tp": str(s.tp), "fp": str(s.fp), "fn": str(s.fn),
-        **{n: ratio(s.ratio(n).hits, s.ratio(n).total) for n in ("headcount", "percent", "date", "units", "locations")},
+        "F1": f"{s.f1:.3f}",
+        "P": f"{s.precision:.3f}",
+        "R": f"{s.recall:.3f}",
+        "tp": str(s.tp),
+        "fp": str(s.fp),
+        "fn": str(s.fn),
+        **{
+            n: ratio(s.ratio(n).hits, s.ratio(n).total)
+            for n in ("headcount", "percent", "date", "units", "locations")
+        },
     }
 
 
@@ -118,7 +132,9 @@ def _ours(s: Score) -> dict[str, str]:
 )
 def test_figures_equal_the_reference_scorer(
     predictions: dict[str, tuple[Path, Path, dict[str, list[Mention]]]],
-    name: str, flags: list[str], rumor_as_new: bool | None,
+    name: str,
+    flags: list[str],
+    rumor_as_new: bool | None,
 ) -> None:
     gold, pred, claims = predictions[name]
     line, errors = _reference(gold, pred, flags)
@@ -154,9 +170,26 @@ def test_company_normalisation_is_the_reference_norm() -> None:
     reference = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reference)
     names = [
-        "Macy's", "Macy’s", "McDonald's Corp.", "Alphabet Inc.", "The Walt Disney Company",
-        "Société Générale SA", "Nestlé", "H&M Group", "AT&T", "Co-op", "the", "Inc.", "", None,
-        "GitHub", "Whole Foods Market", "X", "Ford Motor Co.", "Deutsche Bank AG", "3M",
+        "Macy's",
+        "Macy’s",
+        "McDonald's Corp.",
+        "Alphabet Inc.",
+        "The Walt Disney Company",
+        "Société Générale SA",
+        "Nestlé",
+        "H&M Group",
+        "AT&T",
+        "Co-op",
+        "the",
+        "Inc.",
+        "",
+        None,
+        "GitHub",
+        "Whole Foods Market",
+        "X",
+        "Ford Motor Co.",
+        "Deutsche Bank AG",
+        "3M",
     ]
     for name in names:
         assert normalise_company(name) == _norm(reference)(name), name
@@ -182,20 +215,50 @@ class Gold:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
-def claim(company: str | None, kind: str = "new", lo: int | None = None, hi: int | None = None,
-          *, percent: float | None = None, date: str | None = None, units: list[str] | None = None,
-          locations: list[str] | None = None, confidence: float = 0.9, employer_text: str | None = None) -> Mention:
+def claim(
+    company: str | None,
+    kind: str = "new",
+    lo: int | None = None,
+    hi: int | None = None,
+    *,
+    percent: float | None = None,
+    date: str | None = None,
+    units: list[str] | None = None,
+    locations: list[str] | None = None,
+    confidence: float = 0.9,
+    employer_text: str | None = None,
+) -> Mention:
     return Mention(
-        document_id="d", employer_text=employer_text, company=company, parent=None, canonical=None,
-        kind=kind, headcount_min=lo, headcount_max=hi, approx=False, percent=percent, date=date,
-        date_precision=None, units=units or [], locations=locations or [], reason=None,
-        evidence=f"{company} cuts", evidence_start=0, evidence_end=0, extractor_version="test",
+        document_id="d",
+        employer_text=employer_text,
+        company=company,
+        parent=None,
+        canonical=None,
+        kind=kind,
+        headcount_min=lo,
+        headcount_max=hi,
+        approx=False,
+        percent=percent,
+        date=date,
+        date_precision=None,
+        units=units or [],
+        locations=locations or [],
+        reason=None,
+        evidence=f"{company} cuts",
+        evidence_start=0,
+        evidence_end=0,
+        extractor_version="test",
         confidence=confidence,
     )
 
 
-def event(company: str | None, kind: str = "new", lo: int | None = None, hi: int | None = None,
-          **more: Any) -> dict[str, Any]:
+def event(
+    company: str | None,
+    kind: str = "new",
+    lo: int | None = None,
+    hi: int | None = None,
+    **more: Any,
+) -> dict[str, Any]:
     return {"company": company, "kind": kind, "headcount_min": lo, "headcount_max": hi, **more}
 
 
@@ -225,8 +288,13 @@ def test_aliases_and_the_gold_parent_match_either_way() -> None:
 
 def test_null_companies_match_only_each_other_and_kinds_must_agree() -> None:
     gold = [Gold("bbc:1", [event(None, "aggregate", 5000, 5000), event("Acme", "new", 100, 100)])]
-    preds = {"bbc:1": [claim("Challenger", "aggregate", 5000, 5000), claim(None, "aggregate", 4000, 6000),
-                       claim(None, "new", 100, 100)]}
+    preds = {
+        "bbc:1": [
+            claim("Challenger", "aggregate", 5000, 5000),
+            claim(None, "aggregate", 4000, 6000),
+            claim(None, "new", 100, 100),
+        ]
+    }
     s = score(gold, preds)
     assert (s.tp, s.fp, s.fn) == (1, 2, 1)
     assert s.pairs[0].pred.company is None and s.pairs[0].gold["kind"] == "aggregate"
@@ -249,7 +317,10 @@ def test_rumor_is_new_in_web_documents_and_on_request() -> None:
     assert score([web], preds, rumor_as_new=False).tp == 0
     assert score([bbc], preds, rumor_as_new=True).tp == 1
     # A gold rumor is still a rumor: only predictions are renamed.
-    assert score([Gold("web:8", [event("Acme", "rumor")])], {"web:8": [claim("Acme", "rumor")]}).tp == 0
+    assert (
+        score([Gold("web:8", [event("Acme", "rumor")])], {"web:8": [claim("Acme", "rumor")]}).tp
+        == 0
+    )
 
 
 def test_relaxed_joins_new_past_rumor_but_not_totals() -> None:
@@ -272,23 +343,45 @@ def test_a_gold_event_prefers_an_overlapping_claim_but_matching_is_greedy() -> N
 
 
 def test_field_figures_count_only_gold_that_has_the_field() -> None:
-    gold = [Gold("bbc:1", [
-        event("A", "new", None, None, percent=33.3, date="2024-03", units=["Cloud division"], locations=["Texas"]),
-        event("B", "new", 200, None, percent=10, date="2024-03-05", units=["Ads"]),
-        event("C", "new", None, 50),
-        event("D", "new", 10, 10),
-    ])]
-    preds = {"bbc:1": [
-        claim("A", percent=33, date="2024-03-05", units=["cloud"], locations=["Austin, Texas"]),
-        claim("B", lo=150, hi=250, percent=11, date="2024-03"),
-        claim("C", lo=60, hi=None),
-        claim("D"),
-    ]}
+    gold = [
+        Gold(
+            "bbc:1",
+            [
+                event(
+                    "A",
+                    "new",
+                    None,
+                    None,
+                    percent=33.3,
+                    date="2024-03",
+                    units=["Cloud division"],
+                    locations=["Texas"],
+                ),
+                event("B", "new", 200, None, percent=10, date="2024-03-05", units=["Ads"]),
+                event("C", "new", None, 50),
+                event("D", "new", 10, 10),
+            ],
+        )
+    ]
+    preds = {
+        "bbc:1": [
+            claim("A", percent=33, date="2024-03-05", units=["cloud"], locations=["Austin, Texas"]),
+            claim("B", lo=150, hi=250, percent=11, date="2024-03"),
+            claim("C", lo=60, hi=None),
+            claim("D"),
+        ]
+    }
     s = score(gold, preds)
     assert s.tp == 4
-    assert (s.headcount.hits, s.headcount.total) == (1, 3)  # B overlaps; C 60+ vs ≤50 and D none do not
+    assert (s.headcount.hits, s.headcount.total) == (
+        1,
+        3,
+    )  # B overlaps; C 60+ vs ≤50 and D none do not
     assert (s.percent.hits, s.percent.total) == (1, 2)  # 33 ~ 33.3 within 0.51; 11 vs 10 is not
-    assert (s.date.hits, s.date.total) == (1, 2)  # a day agrees with its month; a month is not a day
+    assert (s.date.hits, s.date.total) == (
+        1,
+        2,
+    )  # a day agrees with its month; a month is not a day
     assert (s.units.hits, s.units.total) == (1, 2)
     assert (s.locations.hits, s.locations.total) == (1, 1)
     assert s.reference_line() == (
@@ -311,7 +404,10 @@ def test_sets_threshold_and_kind_confusion() -> None:
         "bbc": [Gold("bbc:1", [event("Globex", "rumor")]), Gold("bbc:2")],
     }
     preds = {
-        "web:1": [claim("Acme", "rumor", 100, 100, confidence=0.9), claim("Initech", "new", 5, 5, confidence=0.3)],
+        "web:1": [
+            claim("Acme", "rumor", 100, 100, confidence=0.9),
+            claim("Initech", "new", 5, 5, confidence=0.3),
+        ],
         "bbc:1": [claim("Globex", "rumor", confidence=0.4)],
         "bbc:2": [claim("Hooli", "new", confidence=0.8)],
     }
@@ -319,13 +415,22 @@ def test_sets_threshold_and_kind_confusion() -> None:
     web, bbc = ev.sets
     assert (web.name, web.strict.tp, web.strict.fp, web.strict.fn) == ("web", 1, 1, 1)
     assert (bbc.name, bbc.strict.tp, bbc.strict.fp, bbc.strict.fn) == ("bbc", 1, 1, 0)
-    assert (ev.overall.strict.tp, ev.overall.strict.fp, ev.overall.strict.fn, ev.overall.documents, ev.overall.gold_events) == (2, 2, 1, 3, 3)
+    assert (
+        ev.overall.strict.tp,
+        ev.overall.strict.fp,
+        ev.overall.strict.fn,
+        ev.overall.documents,
+        ev.overall.gold_events,
+    ) == (2, 2, 1, 3, 3)
     # Above 0.5 only Acme (right) and Hooli (wrong) are left.
     assert ev.figures()["precision_at_threshold"] == 0.5
     assert ev.set_figures()["web"]["precision_at_threshold"] == 1.0
     assert ev.set_figures()["bbc"]["event_precision"] == 0.5
     assert KindConfusion.of(ev.overall.relaxed).counts == {
-        ("new", "new"): 1, ("past", "new"): 1, ("rumor", "rumor"): 1, (UNMATCHED, "new"): 1,
+        ("new", "new"): 1,
+        ("past", "new"): 1,
+        ("rumor", "rumor"): 1,
+        (UNMATCHED, "new"): 1,
     }
     assert KindConfusion.of(web.strict).counts[("past", MISSED)] == 1
 
@@ -336,8 +441,14 @@ def test_floors_apply_to_all_sets_and_to_one_set(tmp_path: Path) -> None:
         {"bbc:1": [claim("Acme")]},
     )
     floors = tmp_path / "floors.json"
-    floors.write_text(json.dumps({"floors": {"event_recall": 0.5, "percent_agreement": 0.1},
-                                  "sets": {"b": {"event_recall": 0.5}, "c": {}}}))
+    floors.write_text(
+        json.dumps(
+            {
+                "floors": {"event_recall": 0.5, "percent_agreement": 0.1},
+                "sets": {"b": {"event_recall": 0.5}, "c": {}},
+            }
+        )
+    )
     assert check_floors(ev, floors) == [
         "percent_agreement: nothing to measure (no matched gold event has the field)",
         "b event_recall: 0.000 is below the floor 0.500",

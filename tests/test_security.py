@@ -96,7 +96,14 @@ def _defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     # The default (no opt-in) is what is under test unless a test opts in itself.
     monkeypatch.delenv(ALLOW_PRIVATE_ENV, raising=False)
     monkeypatch.delenv("HEADCOUNT_TRUSTED_PROXIES", raising=False)
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -117,11 +124,31 @@ def _split(results: list[Document | SourceError]) -> tuple[list[Document], list[
 @pytest.mark.parametrize(
     "address",
     [
-        "127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
-        "100.64.0.1", "0.0.0.0", "224.0.0.1", "239.255.255.250", "240.0.0.1",
-        "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1",
-        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::127.0.0.1", "2002:7f00:1::1",
-        "64:ff9b::7f00:1", "2001:db8::1", "not an address",
+        "127.0.0.1",
+        "127.1.2.3",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "239.255.255.250",
+        "240.0.0.1",
+        "255.255.255.255",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "fd12:3456::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "::127.0.0.1",
+        "2002:7f00:1::1",
+        "64:ff9b::7f00:1",
+        "2001:db8::1",
+        "not an address",
     ],
 )
 def test_addresses_that_are_not_globally_routable_are_not_public(address: str) -> None:
@@ -160,8 +187,11 @@ def test_the_opt_in_fetches_private_addresses(
     server: tuple[str, int, type[_Handler]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, port, _ = server
-    urls = [f"http://127.0.0.1:{port}/article", f"http://localhost:{port}/article",
-            f"http://2130706433:{port}/article"]
+    urls = [
+        f"http://127.0.0.1:{port}/article",
+        f"http://localhost:{port}/article",
+        f"http://2130706433:{port}/article",
+    ]
     with fetch_policy(allow_private=True):
         documents, reasons = _split(list(load(urls, fetch_timeout=5)))
     assert reasons == [] and len(documents) == 3
@@ -202,7 +232,9 @@ def test_the_checked_address_is_the_one_connected_to(
         return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    documents, reasons = _split(list(load([f"http://news.example:{port}/article"], fetch_timeout=5)))
+    documents, reasons = _split(
+        list(load([f"http://news.example:{port}/article"], fetch_timeout=5))
+    )
 
     assert reasons == [] and len(documents) == 1
     assert lookups == ["news.example"]
@@ -269,8 +301,9 @@ def test_ingest_api_refuses_private_urls_unless_allowed(
     assert sum(handler.hits.values()) == 0
 
     with TestClient(create_app(db, token=TOKEN, allow_private_urls=True)) as client:
-        answer = client.post("/api/ingest", json={"url": f"http://{host}:{port}/article"},
-                             headers=auth)
+        answer = client.post(
+            "/api/ingest", json={"url": f"http://{host}:{port}/article"}, headers=auth
+        )
         assert answer.status_code == 201, answer.text
         (document_id,) = answer.json()["document_ids"]
         assert "Acme" in client.get(f"/documents/{document_id}").text
@@ -313,8 +346,11 @@ def test_a_new_forwarded_for_value_gets_no_fresh_allowance(tmp_path: Path) -> No
                 except httpx.TransportError:
                     threading.Event().wait(0.05)
             statuses = [
-                http.post("/api/ingest", json={"text": "x"},
-                          headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+                http.post(
+                    "/api/ingest",
+                    json={"text": "x"},
+                    headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                ).status_code
                 for n in range(5)
             ]
     finally:
@@ -375,26 +411,57 @@ def test_an_unexpected_error_is_a_500_with_security_headers(tmp_path: Path) -> N
 
 # --- CSV formula injection -----------------------------------------------------------------------
 
-FORMULAS = ["=HYPERLINK(\"http://evil\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
 
 
 def _mention(employer: str, evidence: str) -> Mention:
     return Mention(
-        document_id="d1", employer_text=employer, company=employer, parent=None,
-        canonical=employer, kind="new", headcount_min=-5, headcount_max=100, approx=False,
-        percent=None, date="2024-01-02", date_precision="day", units=["=unit"],
-        locations=["Ohio"], reason=None, evidence=evidence, evidence_start=0,
-        evidence_end=len(evidence), extractor_version="test",
+        document_id="d1",
+        employer_text=employer,
+        company=employer,
+        parent=None,
+        canonical=employer,
+        kind="new",
+        headcount_min=-5,
+        headcount_max=100,
+        approx=False,
+        percent=None,
+        date="2024-01-02",
+        date_precision="day",
+        units=["=unit"],
+        locations=["Ohio"],
+        reason=None,
+        evidence=evidence,
+        evidence_start=0,
+        evidence_end=len(evidence),
+        extractor_version="test",
     )
 
 
 def _event(company: str) -> Event:
     return Event(
-        id="e1", company_id="c1", company=company, parent=None, announced_on="2024-01",
-        date_precision="month", headcount=100, headcount_min=100, headcount_max=100,
-        approx=False, percent=None, estimated_headcount=None, estimate_basis=None,
-        units=["+unit"], locations=["-where"], reasons=["@why"], status="reported", sources=1,
-        claims=1, lead_mention_id=None, first_seen="2024-01-02", last_updated="2024-01-02",
+        id="e1",
+        company_id="c1",
+        company=company,
+        parent=None,
+        announced_on="2024-01",
+        date_precision="month",
+        headcount=100,
+        headcount_min=100,
+        headcount_max=100,
+        approx=False,
+        percent=None,
+        estimated_headcount=None,
+        estimate_basis=None,
+        units=["+unit"],
+        locations=["-where"],
+        reasons=["@why"],
+        status="reported",
+        sources=1,
+        claims=1,
+        lead_mention_id=None,
+        first_seen="2024-01-02",
+        last_updated="2024-01-02",
     )
 
 

@@ -91,7 +91,9 @@ def test_json_array_loads_each_record_with_its_metadata() -> None:
     assert fabrikam.origin == f"{path}#fab-2024-07"
     assert fabrikam.url == "https://news.example/fabrikam-leeds"
     assert fabrikam.published_at == date(2024, 7, 2)
-    assert fabrikam.text.startswith("Fabrikam closes Leeds plant, 300 jobs go\n\nFabrikam will close")
+    assert fabrikam.text.startswith(
+        "Fabrikam closes Leeds plant, 300 jobs go\n\nFabrikam will close"
+    )
     assert "300 jobs & a 40-year presence" in fabrikam.text  # entities unescaped
     # No id: the position names it. Reuters-style fields, date and entities.
     assert litware.origin == f"{path}#2"
@@ -252,7 +254,9 @@ def test_bad_files_are_reported_and_good_ones_in_the_same_run_still_load(tmp_pat
     (folder / "01_good.txt").write_text(ENGLISH, encoding="utf-8")
     (folder / "02_empty.txt").write_bytes(b"")
     (folder / "03_blank.md").write_bytes(b"  \n\t\n")
-    (folder / "04_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (folder / "04_binary.txt").write_bytes(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
+    )
     (folder / "05_latin1.txt").write_bytes("Costs of £4m and café closures.".encode("latin-1"))
     with (folder / "06_huge.txt").open("wb") as huge:
         huge.truncate(50_000_000)  # sparse: a 50 MB file that costs no time or disk to make
@@ -524,7 +528,14 @@ def server() -> Iterator[str]:
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     # A proxy configured on the machine would otherwise be asked for our loopback server.
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
     # The test server is on loopback, which is refused unless the operator allows it.
     monkeypatch.setenv("HEADCOUNT_ALLOW_PRIVATE_URLS", "1")

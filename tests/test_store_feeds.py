@@ -17,8 +17,9 @@ from test_store import (  # noqa: F401 - fixtures: a store on each backend
 
 
 def entry(feed: str, key: str, at: str = "2024-03-06T12:00:00+00:00") -> FeedEntry:
-    return FeedEntry(feed, key, f"https://e/{key}", key.title(), None, "2024-03-05", at,
-                     "pending", 0, None, None)
+    return FeedEntry(
+        feed, key, f"https://e/{key}", key.title(), None, "2024-03-05", at, "pending", 0, None, None
+    )
 
 
 def test_feeds_items_and_health(store: Store) -> None:  # noqa: F811
@@ -31,8 +32,9 @@ def test_feeds_items_and_health(store: Store) -> None:  # noqa: F811
     store.feed_failed(feed.id, "2024-03-06T12:15:00+00:00", "HTTP 502", "2024-03-06T12:45:00+00:00")
     failing = store.get_feed(feed.url)
     assert failing is not None and (failing.errors, failing.last_error) == (2, "HTTP 502")
-    store.feed_polled(feed.id, "2024-03-06T13:00:00+00:00", "2024-03-06T13:15:00+00:00",
-                      '"v2"', None, "Example")
+    store.feed_polled(
+        feed.id, "2024-03-06T13:00:00+00:00", "2024-03-06T13:15:00+00:00", '"v2"', None, "Example"
+    )
     store.feed_item_done(feed.id, "a", None)
     store.feed_item_failed(feed.id, "b", "timed out", give_up=False)
     store.feed_item_failed(feed.id, "c", "too large", give_up=True)
@@ -52,8 +54,9 @@ def test_batch_progress_lands_with_the_work(store: Store, tmp_path: Path) -> Non
         '{"id": 2, "text": "The central bank cut interest rates on Tuesday."}\n',
         encoding="utf-8",
     )
-    report = run_batch([str(corpus)], lambda run_id: DatabaseSink(store, run_id, "test"),
-                       workers=1, task_size=1)
+    report = run_batch(
+        [str(corpus)], lambda run_id: DatabaseSink(store, run_id, "test"), workers=1, task_size=1
+    )
     assert (report.documents, report.claims, report.tasks) == (2, 1, 2)
     assert store.batch_progress(report.run_id) is not None
     done, documents, claims, finished = store.batch_progress(report.run_id) or (0, 0, 0, None)

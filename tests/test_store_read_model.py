@@ -48,7 +48,10 @@ def store(ledger: str) -> Iterator[Store]:
 
 
 def _searchable(store: Store) -> dict[str, str]:
-    return {event_id: text for event_id, text in store._fetchall("SELECT event_id, search FROM event_search")}
+    return {
+        event_id: text
+        for event_id, text in store._fetchall("SELECT event_id, search FROM event_search")
+    }
 
 
 def test_statements_per_dialect() -> None:
@@ -90,13 +93,29 @@ def test_kept_totals_of_everything_follow_the_events(ledger: str, tmp_path: Path
 
 @pytest.mark.parametrize(
     "q",
-    ["alexa", "amazon", "several hundred", "hundr", "al", "a", "a_b", "50%", "100\\", "xyzzy",
-     "ŠKODA", "Amazon Seattle", '"quoted"'],
+    [
+        "alexa",
+        "amazon",
+        "several hundred",
+        "hundr",
+        "al",
+        "a",
+        "a_b",
+        "50%",
+        "100\\",
+        "xyzzy",
+        "ŠKODA",
+        "Amazon Seattle",
+        '"quoted"',
+    ],
 )
 def test_search_finds_exactly_the_events_whose_text_holds_every_word(store: Store, q: str) -> None:
     terms = [fold(t) for t in q.split()]
-    expected = {event_id for event_id, text in _searchable(store).items()
-                if all(term in text for term in terms)}
+    expected = {
+        event_id
+        for event_id, text in _searchable(store).items()
+        if all(term in text for term in terms)
+    }
     found = {e.id for e, _, _ in store.find_events(EventFilter(q=q), None, 0, None)}
     assert found == expected
     assert store.event_totals(EventFilter(q=q)).events == len(expected)
@@ -106,7 +125,9 @@ def test_search_finds_exactly_the_events_whose_text_holds_every_word(store: Stor
 @pytest.mark.parametrize(
     "dates", [("2023", "2023"), ("2023-01-01", "2023-12-31"), ("2023-11", "2024"), ("2022", "2023")]
 )
-def test_search_within_dates_is_search_and_dates(store: Store, q: str, dates: tuple[str, str]) -> None:
+def test_search_within_dates_is_search_and_dates(
+    store: Store, q: str, dates: tuple[str, str]
+) -> None:
     """A search within one whole year is narrowed to the year inside the text index; any
     search with dates finds the events of the search that the dates alone find."""
     since, until = dates
@@ -126,10 +147,16 @@ def test_search_index_follows_edits_and_checks_whole_words(ledger: str, tmp_path
     with open_store(copy) as store:
         event_id = next(iter(_searchable(store)))
         # Every trigram of "abcd" is in "abcxbcd" (abc, bcd) but the word is not.
-        store._execute("UPDATE event_search SET search = ? WHERE event_id = ?", ("zz abcxbcd", event_id))
+        store._execute(
+            "UPDATE event_search SET search = ? WHERE event_id = ?", ("zz abcxbcd", event_id)
+        )
         assert store.find_events(EventFilter(q="abcd"), None, 0, None) == []
-        assert [e.id for e, _, _ in store.find_events(EventFilter(q="abcx"), None, 0, None)] == [event_id]
-        assert [e.id for e, _, _ in store.find_events(EventFilter(q="ABCXB zz"), None, 0, None)] == [event_id]
+        assert [e.id for e, _, _ in store.find_events(EventFilter(q="abcx"), None, 0, None)] == [
+            event_id
+        ]
+        assert [
+            e.id for e, _, _ in store.find_events(EventFilter(q="ABCXB zz"), None, 0, None)
+        ] == [event_id]
         store._execute("DELETE FROM event_search WHERE event_id = ?", (event_id,))
         assert store.find_events(EventFilter(q="abcx"), None, 0, None) == []
 
@@ -142,9 +169,19 @@ def test_a_v4_database_upgrades_keeping_its_data(ledger: str, tmp_path: Path) ->
     apply_migrations(conn, MIGRATIONS[:4])
     conn.execute("ATTACH DATABASE ? AS built", (ledger,))
     tables = [
-        "documents", "mentions", "extractions", "companies", "company_aliases", "events",
-        "event_sources", "event_changes", "statistics", "document_origins", "record_facts",
-        "event_index", "company_words",
+        "documents",
+        "mentions",
+        "extractions",
+        "companies",
+        "company_aliases",
+        "events",
+        "event_sources",
+        "event_changes",
+        "statistics",
+        "document_origins",
+        "record_facts",
+        "event_index",
+        "company_words",
     ]
     conn.execute("BEGIN")
     for table in tables:

@@ -35,7 +35,9 @@ from headcount.web import create_app
 from test_resolve import _postgres_schema  # a throwaway schema; fails in CI without a server
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLE = ROOT.parent / "shared" / "data" / "layoffs_fyi" / "layoffs_2020-03_to_2026-05_with_sources.csv"
+TABLE = (
+    ROOT.parent / "shared" / "data" / "layoffs_fyi" / "layoffs_2020-03_to_2026-05_with_sources.csv"
+)
 WARN_SAMPLE = ROOT / "src" / "headcount" / "sample_data" / "warn_wa_sample.csv"
 # An article without a date: its layoff is an undated event, which totals include and every
 # breakdown by period must account for.
@@ -86,7 +88,9 @@ def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def warn_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def warn_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """The same with the bundled WARN notices too (`make sample`): filings join tracker rows."""
     yield from _ledger(request.param, tmp_path_factory.mktemp("totals_warn"), warn=True)
 
@@ -227,7 +231,9 @@ def test_a_company_has_one_total_everywhere(client: TestClient, name: str) -> No
     # The charts: its bar among the companies with the most jobs cut, with and without the filter.
     for query in (f"company={name}", ""):
         _, html = charts(client, query)
-        bars = {title.split(":")[0]: value for value, title in _marks(_section(html, "chart-companies"))}
+        bars = {
+            title.split(":")[0]: value for value, title in _marks(_section(html, "chart-companies"))
+        }
         assert bars[name] == filtered.headcount
     top = _get(client, "/api/statistics?by=company&limit=50").json()["groups"]
     group = next(g for g in top if g["key"] == cid)

@@ -77,8 +77,18 @@ LINKLESS_SUMMARY = (
 
 def rss(base: str) -> bytes:
     items = [
-        ("Acme to cut 1,200 jobs", f"{base}/news/acme.html", "acme-1", "Tue, 05 Mar 2024 09:00:00 GMT"),
-        ("Globex lays off 300", f"{base}/news/globex.html", "globex-1", "Mon, 04 Mar 2024 08:00:00 GMT"),
+        (
+            "Acme to cut 1,200 jobs",
+            f"{base}/news/acme.html",
+            "acme-1",
+            "Tue, 05 Mar 2024 09:00:00 GMT",
+        ),
+        (
+            "Globex lays off 300",
+            f"{base}/news/globex.html",
+            "globex-1",
+            "Mon, 04 Mar 2024 08:00:00 GMT",
+        ),
         ("A slow page", f"{base}/slow.html", "slow-1", None),
         ("A redirect loop", f"{base}/loop/a", "loop-1", None),
         ("A huge page", f"{base}/huge.html", "huge-1", None),
@@ -205,7 +215,14 @@ def server() -> Iterator[ServerState]:
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "all_proxy",
+        "ALL_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
     # The test server is on loopback, which is refused unless the operator allows it.
     monkeypatch.setenv("HEADCOUNT_ALLOW_PRIVATE_URLS", "1")
@@ -241,8 +258,12 @@ def test_watch_reports_every_case_and_the_rest_lands(tmp_path: Path, server: Ser
     assert by_feed["/malformed.xml"].status == "error"
     assert "malformed XML" in str(by_feed["/malformed.xml"].error)
     assert stored_origins(store) == sorted(
-        [f"{base}/news/acme.html", f"{base}/news/globex.html", f"{base}/news/initech.html",
-         f"{base}/atom.xml#urn:example:vandelay"]
+        [
+            f"{base}/news/acme.html",
+            f"{base}/news/globex.html",
+            f"{base}/news/initech.html",
+            f"{base}/atom.xml#urn:example:vandelay",
+        ]
     )
     claims = store.claims()
     companies = {c.company for c in claims}
@@ -284,7 +305,9 @@ def test_watch_reports_every_case_and_the_rest_lands(tmp_path: Path, server: Ser
     assert server.bodies["/rss.xml"] == 1 and server.hits["/rss.xml"] == 2
     assert server.bodies["/atom.xml"] == 1 and server.hits["/atom.xml"] == 2
     health = {f.url.removeprefix(base): f for f in store.feeds()}
-    assert health["/flaky.xml"].errors == 0 and health["/flaky.xml"].last_success == later.isoformat()
+    assert (
+        health["/flaky.xml"].errors == 0 and health["/flaky.xml"].last_success == later.isoformat()
+    )
     assert health["/malformed.xml"].errors == 2
     assert health["/malformed.xml"].next_poll == (later + timedelta(seconds=1800)).isoformat()
     assert (health["/rss.xml"].items_pending, health["/rss.xml"].items_failed) == (0, 3)
@@ -344,8 +367,10 @@ def test_watch_loop_runs_rounds_and_stops_on_request(tmp_path: Path, server: Ser
     store = SQLiteStore.open(tmp_path / "ledger.db")
     store.add_feed(f"{server.base}/atom.xml", T0.isoformat())
     rounds: list[PollReport] = []
-    assert watch(store, options=OPTIONS, rounds=2, tick=0.01, on_round=rounds.append,
-                 resolver=None) == 2
+    assert (
+        watch(store, options=OPTIONS, rounds=2, tick=0.01, on_round=rounds.append, resolver=None)
+        == 2
+    )
     assert rounds[0].stored == 2 and rounds[1].stored == 0
     stopper = Stopper()
     stopper.set()
@@ -403,8 +428,9 @@ def test_feeds_commands_and_watch_once(tmp_path: Path, server: ServerState) -> N
     assert result.exit_code == 0 and "no feeds" in result.output
     result = runner.invoke(cli, ["--db", db, "watch", "--once"])
     assert result.exit_code != 0 and "no feeds to watch" in result.output
-    result = runner.invoke(cli, ["--db", db, "feeds", "add", f"{server.base}/atom.xml",
-                                 f"{server.base}/flaky.xml"])
+    result = runner.invoke(
+        cli, ["--db", db, "feeds", "add", f"{server.base}/atom.xml", f"{server.base}/flaky.xml"]
+    )
     assert result.exit_code == 0 and result.output.count("(added)") == 2
     result = runner.invoke(cli, ["--db", db, "feeds", "add", f"{server.base}/atom.xml"])
     assert "already subscribed" in result.output
@@ -422,7 +448,8 @@ def test_feeds_commands_and_watch_once(tmp_path: Path, server: ServerState) -> N
     result = runner.invoke(cli, ["--db", db, "feeds", "list", "--json"])
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert {r["url"].rsplit("/", 1)[1]: r["items_seen"] for r in rows} == {
-        "atom.xml": 2, "flaky.xml": 0,
+        "atom.xml": 2,
+        "flaky.xml": 0,
     }
     flaky = next(r for r in rows if r["url"].endswith("flaky.xml"))
     assert flaky["errors_in_a_row"] == 1 and flaky["last_success"] is None

@@ -81,8 +81,20 @@ def test_events_page_carries_events_total_and_totals(client: TestClient) -> None
     assert page["pages"] == -(-page["total"] // 50)
     assert page["next"] == "/api/events?page=2"
     first = page["events"][0]
-    for field in ("id", "company", "announced_on", "headcount", "headcount_min", "headcount_max",
-                  "sources", "source_kinds", "reason_tags", "url", "status", "industry"):
+    for field in (
+        "id",
+        "company",
+        "announced_on",
+        "headcount",
+        "headcount_min",
+        "headcount_max",
+        "sources",
+        "source_kinds",
+        "reason_tags",
+        "url",
+        "status",
+        "industry",
+    ):
         assert field in first
     dates = [e["announced_on"] for e in page["events"] if e["announced_on"]]
     assert dates == sorted(dates, reverse=True)
@@ -104,7 +116,9 @@ def test_company_and_date_range_as_in_the_issue(client: TestClient) -> None:
 def test_year_is_since_and_until(client: TestClient) -> None:
     a = get(client, "/api/events?company=amazon&year=2023")
     b = get(client, "/api/events?company=amazon&since=2023&until=2023")
-    assert a["total"] == b["total"] and [e["id"] for e in a["events"]] == [e["id"] for e in b["events"]]
+    assert a["total"] == b["total"] and [e["id"] for e in a["events"]] == [
+        e["id"] for e in b["events"]
+    ]
 
 
 def test_full_text_search_reads_source_sentences(client: TestClient) -> None:
@@ -129,8 +143,10 @@ def test_full_text_search_reads_source_sentences(client: TestClient) -> None:
         ("reason=ai", lambda e: "ai" in e["reason_tags"]),
         ("min_headcount=5000", lambda e: (e["headcount"] or e["headcount_min"]) >= 5000),
         ("max_headcount=50", lambda e: (e["headcount"] or e["headcount_min"] or 0) <= 50),
-        ("min_headcount=100&max_headcount=200",
-         lambda e: 100 <= (e["headcount"] or e["headcount_min"]) <= 200),
+        (
+            "min_headcount=100&max_headcount=200",
+            lambda e: 100 <= (e["headcount"] or e["headcount_min"]) <= 200,
+        ),
         ("since=2024-01", lambda e: e["announced_on"] >= "2024-01"),
         ("until=2022", lambda e: e["announced_on"][:4] <= "2022"),
         ("company_id=amazon", lambda e: e["company"] in ("Amazon", "Twitch")),
@@ -167,8 +183,21 @@ def test_paging_walks_every_event_once(client: TestClient) -> None:
     assert beyond["events"] == [] and beyond["next"] is None
 
 
-@pytest.mark.parametrize("sort", ["date", "-date", "company", "-company", "headcount", "-headcount",
-                                  "sources", "-sources", "first_seen", "-first_seen"])
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "date",
+        "-date",
+        "company",
+        "-company",
+        "headcount",
+        "-headcount",
+        "sources",
+        "-sources",
+        "first_seen",
+        "-first_seen",
+    ],
+)
 def test_sort_orders(client: TestClient, sort: str) -> None:
     events = get(client, f"/api/events?sort={sort}&per_page=500")["events"]
     name = sort.lstrip("-")
@@ -228,8 +257,14 @@ def test_error_responses(client: TestClient, url: str, status: int, message: str
 
 @pytest.mark.parametrize(
     "query",
-    ["", "year=2023&sort=company", "q=amazon&per_page=3&page=2", "company=amazon&since=2023-01",
-     "source=warn&min_headcount=10&sort=-headcount", "industry=retail&reason=ai"],
+    [
+        "",
+        "year=2023&sort=company",
+        "q=amazon&per_page=3&page=2",
+        "company=amazon&since=2023-01",
+        "source=warn&min_headcount=10&sort=-headcount",
+        "industry=retail&reason=ai",
+    ],
 )
 def test_queries_the_route_answers_agree_with_plain_ones(client: TestClient, query: str) -> None:
     """A plain query is answered before FastAPI's route (EventsFastPath); one with a parameter
@@ -243,8 +278,20 @@ def test_queries_the_route_answers_agree_with_plain_ones(client: TestClient, que
 
 @pytest.mark.parametrize(
     "query",
-    ["year=2023&year=2024", "utm=1", "page=007", "page=+2", "page=0", "per_page=501", "per_page=",
-     "min_headcount=5.0", "sort=weekday", "year=23", "since=2024&until=2023", "company=%2C%2C"],
+    [
+        "year=2023&year=2024",
+        "utm=1",
+        "page=007",
+        "page=+2",
+        "page=0",
+        "per_page=501",
+        "per_page=",
+        "min_headcount=5.0",
+        "sort=weekday",
+        "year=23",
+        "since=2024&until=2023",
+        "company=%2C%2C",
+    ],
 )
 def test_unusual_queries_are_left_to_the_route(query: str) -> None:
     from starlette.datastructures import QueryParams
@@ -259,12 +306,18 @@ def test_plain_queries_are_read_as_the_route_reads_them() -> None:
 
     from headcount.web.app import plain_events_query
 
-    query = plain_events_query(QueryParams("q=Alexa&year=2023&sort=company&page=2&per_page=20&min_headcount=0"))
+    query = plain_events_query(
+        QueryParams("q=Alexa&year=2023&sort=company&page=2&per_page=20&min_headcount=0")
+    )
     assert query is not None
     assert (query.sort, query.page, query.per_page) == ("company", 2, 20)
     assert query.filter == EventFilter(q="Alexa", since="2023", until="2023", min_headcount=0)
     default = plain_events_query(QueryParams(""))
-    assert default is not None and (default.sort, default.page, default.per_page) == ("-date", 1, 50)
+    assert default is not None and (default.sort, default.page, default.per_page) == (
+        "-date",
+        1,
+        50,
+    )
 
 
 def test_ledger_pool_lends_at_most_its_size_and_takes_every_store_back(db: str) -> None:
@@ -401,7 +454,10 @@ def test_csv_and_json_downloads_of_a_filtered_view(client: TestClient) -> None:
     data = response.json()
     assert len(data) == total and data[0]["headcount"] == max(e["headcount"] or 0 for e in data)
     everything = client.get("/api/events.csv")
-    assert len(list(csv.DictReader(io.StringIO(everything.text)))) == get(client, "/api/events")["total"]
+    assert (
+        len(list(csv.DictReader(io.StringIO(everything.text))))
+        == get(client, "/api/events")["total"]
+    )
 
 
 def test_atom_feeds_overall_and_per_company(client: TestClient) -> None:
@@ -433,13 +489,36 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
     schema = get(client, "/api/openapi.json")
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    for path in ("/api/events", "/api/events/{event_id}", "/api/events.csv", "/api/events.json",
-                 "/api/companies", "/api/companies/{company_id}", "/api/statistics",
-                 "/api/ingest", "/feeds/events.atom", "/feeds/companies/{company_id}.atom"):
+    for path in (
+        "/api/events",
+        "/api/events/{event_id}",
+        "/api/events.csv",
+        "/api/events.json",
+        "/api/companies",
+        "/api/companies/{company_id}",
+        "/api/statistics",
+        "/api/ingest",
+        "/feeds/events.atom",
+        "/feeds/companies/{company_id}.atom",
+    ):
         assert path in paths, path
     params = {p["name"]: p for p in paths["/api/events"]["get"]["parameters"]}
-    for name in ("q", "company", "industry", "country", "source", "reason", "year", "since",
-                 "until", "min_headcount", "max_headcount", "sort", "page", "per_page"):
+    for name in (
+        "q",
+        "company",
+        "industry",
+        "country",
+        "source",
+        "reason",
+        "year",
+        "since",
+        "until",
+        "min_headcount",
+        "max_headcount",
+        "sort",
+        "page",
+        "per_page",
+    ):
         assert name in params, name
     assert params["per_page"]["schema"]["maximum"] == 500
     assert "post" in paths["/api/ingest"]
@@ -452,8 +531,16 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/api/events", "/events/nope", "/static/style.css", "/api/openapi.json", "/charts",
-     "/feeds/events.atom", "/?since=bad"],
+    [
+        "/",
+        "/api/events",
+        "/events/nope",
+        "/static/style.css",
+        "/api/openapi.json",
+        "/charts",
+        "/feeds/events.atom",
+        "/?since=bad",
+    ],
 )
 def test_every_response_carries_a_content_security_policy(client: TestClient, url: str) -> None:
     response = client.get(url)
@@ -464,9 +551,20 @@ def test_every_response_carries_a_content_security_policy(client: TestClient, ur
 
 @pytest.mark.parametrize(
     "url",
-    ["/", "/?company=amazon&year=2023&sort=-headcount", "/?q=alexa", "/?source=warn&page=2",
-     "/charts", "/charts?company=amazon", "/methodology", "/api", "/companies",
-     "/companies?company=goo", "/companies/amazon", "/companies/twitch"],
+    [
+        "/",
+        "/?company=amazon&year=2023&sort=-headcount",
+        "/?q=alexa",
+        "/?source=warn&page=2",
+        "/charts",
+        "/charts?company=amazon",
+        "/methodology",
+        "/api",
+        "/companies",
+        "/companies?company=goo",
+        "/companies/amazon",
+        "/companies/twitch",
+    ],
 )
 def test_pages_render(client: TestClient, url: str) -> None:
     response = client.get(url)
@@ -548,8 +646,13 @@ def test_ingested_article_is_stored_resolved_and_escaped(writable_db: str) -> No
     with TestClient(create_app(writable_db, token=TOKEN)) as c:
         response = c.post(
             "/api/ingest",
-            json={"text": ARTICLE, "title": TITLE, "url": "https://news.example/zyx",
-                  "outlet": "Example <b>News</b>", "published": "2024-02-05"},
+            json={
+                "text": ARTICLE,
+                "title": TITLE,
+                "url": "https://news.example/zyx",
+                "outlet": "Example <b>News</b>",
+                "published": "2024-02-05",
+            },
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
         assert response.status_code == 201, response.text
@@ -568,7 +671,8 @@ def test_ingested_article_is_stored_resolved_and_escaped(writable_db: str) -> No
         assert "&lt;script&gt;" in document
         assert "Example &lt;b&gt;News&lt;/b&gt;" in html
         again = c.post(
-            "/api/ingest", json={"text": ARTICLE, "title": TITLE},
+            "/api/ingest",
+            json={"text": ARTICLE, "title": TITLE},
             headers={"Authorization": f"Bearer {TOKEN}"},
         )
         assert again.json()["new_claims"] == 0
@@ -635,11 +739,15 @@ def pg_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         "/api/companies?per_page=10",
     ],
 )
-def test_postgresql_answers_like_sqlite(client: TestClient, pg_client: TestClient, url: str) -> None:
+def test_postgresql_answers_like_sqlite(
+    client: TestClient, pg_client: TestClient, url: str
+) -> None:
     def strip(value: Any) -> Any:
         # Stamps of when rows were stored differ between the two databases.
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ("first_seen", "last_updated")}
+            return {
+                k: strip(v) for k, v in value.items() if k not in ("first_seen", "last_updated")
+            }
         if isinstance(value, list):
             return [strip(v) for v in value]
         return value

@@ -132,8 +132,7 @@ def test_search_filter_open_event_see_highlight_and_source(browser: Any, base_ur
     browser.find_element(By.CSS_SELECTOR, "li.source a.document-link[href*='claim-']")
     links = browser.find_elements(By.CSS_SELECTOR, "a.document-link")
     news_link = next(
-        a for a in links
-        if "several hundred" in a.find_element(By.XPATH, "../..").text
+        a for a in links if "several hundred" in a.find_element(By.XPATH, "../..").text
     )
     news_link.click()
     _wait(browser, lambda d: "/documents/" in d.current_url)

@@ -16,7 +16,9 @@ from headcount.resolve import resolve
 from headcount.store import open_store
 from headcount.web import create_app
 
-WARN_SAMPLE = Path(__file__).resolve().parents[1] / "src" / "headcount" / "sample_data" / "warn_wa_sample.csv"
+WARN_SAMPLE = (
+    Path(__file__).resolve().parents[1] / "src" / "headcount" / "sample_data" / "warn_wa_sample.csv"
+)
 RECORDS = Path(__file__).parent / "data" / "records"
 
 # A layoffs.fyi table (the Kaggle layout) with the rounds the seed articles talk about, so the

@@ -62,11 +62,20 @@ def _report_problems(report: RunReport) -> None:
 
 
 @click.group()
-@click.option("--db", envvar="HEADCOUNT_DB", default=DEFAULT_DB, show_default=True,
-              help="SQLite file, sqlite:/// or postgresql:// URL; also HEADCOUNT_DB.")
-@click.option("--extractor", type=click.Choice(list(EXTRACTORS)), default=None,
-              help=f"Which extractor reads documents (default: {DEFAULT_EXTRACTOR}); also "
-                   f"{EXTRACTOR_SETTING}.")
+@click.option(
+    "--db",
+    envvar="HEADCOUNT_DB",
+    default=DEFAULT_DB,
+    show_default=True,
+    help="SQLite file, sqlite:/// or postgresql:// URL; also HEADCOUNT_DB.",
+)
+@click.option(
+    "--extractor",
+    type=click.Choice(list(EXTRACTORS)),
+    default=None,
+    help=f"Which extractor reads documents (default: {DEFAULT_EXTRACTOR}); also "
+    f"{EXTRACTOR_SETTING}.",
+)
 @click.version_option(package_name="headcount")
 @click.pass_context
 def main(ctx: click.Context, db: str, extractor: str | None) -> None:
@@ -90,14 +99,22 @@ def _threshold() -> float:
         raise click.UsageError(str(exc)) from None
 
 
-_ALL_HELP = (f"Also claims below the confidence threshold ({CONFIDENCE_SETTING}, default "
-             f"{DEFAULT_THRESHOLD:g}), with a confidence column.")
+_ALL_HELP = (
+    f"Also claims below the confidence threshold ({CONFIDENCE_SETTING}, default "
+    f"{DEFAULT_THRESHOLD:g}), with a confidence column."
+)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--published", callback=_parse_date, help="Publication date for inputs without one (YYYY-MM-DD).")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per claim (with its confidence).")
+@click.option(
+    "--published",
+    callback=_parse_date,
+    help="Publication date for inputs without one (YYYY-MM-DD).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object per claim (with its confidence)."
+)
 @click.option("--all", "show_all", is_flag=True, help=_ALL_HELP)
 def extract(paths: tuple[str, ...], published: date | None, as_json: bool, show_all: bool) -> None:
     """Print the layoff claims in files, directories, globs, URLs or - (stdin); stores nothing.
@@ -116,9 +133,13 @@ def extract(paths: tuple[str, ...], published: date | None, as_json: bool, show_
         else:
             mentions.extend(shown)
     if not as_json:
-        click.echo(format_table(mentions, confidence=show_all) if mentions else "no layoff claims found")
+        click.echo(
+            format_table(mentions, confidence=show_all) if mentions else "no layoff claims found"
+        )
     _report_problems(report)
-    hidden = f" ({below} below confidence {threshold:g} not shown; --all shows them)" if below else ""
+    hidden = (
+        f" ({below} below confidence {threshold:g} not shown; --all shows them)" if below else ""
+    )
     click.echo(
         f"{report.documents} documents, {report.claims} claims{hidden}, {len(report.problems)} failed",
         err=True,
@@ -128,10 +149,16 @@ def extract(paths: tuple[str, ...], published: date | None, as_json: bool, show_
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--published", callback=_parse_date, help="Publication date for inputs without one (YYYY-MM-DD).")
+@click.option(
+    "--published",
+    callback=_parse_date,
+    help="Publication date for inputs without one (YYYY-MM-DD).",
+)
 @click.option("--sample", is_flag=True, help="Ingest the sample articles bundled with headcount.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], published: date | None, sample: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[str, ...], published: date | None, sample: bool
+) -> None:
     """Store documents and their claims; running the same input twice adds nothing twice."""
     inputs = list(paths) + (sample_paths() if sample else [])
     if not inputs:
@@ -176,25 +203,47 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
 
 @main.command()
 @click.option("--company", help="Employer name (case-insensitive, also matches parent).")
-@click.option("--kind", type=click.Choice(["new", "past", "cumulative", "aggregate", "planned", "rumor", "denied"]))
+@click.option(
+    "--kind",
+    type=click.Choice(["new", "past", "cumulative", "aggregate", "planned", "rumor", "denied"]),
+)
 @click.option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one claim per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
-@click.option("--all", "show_all", is_flag=True,
-              help=_ALL_HELP + " Claims of records (WARN, tables) are always listed.")
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help=_ALL_HELP + " Claims of records (WARN, tables) are always listed.",
+)
 @click.pass_context
-def claims(ctx: click.Context, company: str | None, kind: str | None, since: str | None,
-           until: str | None, limit: int | None, as_json: bool, as_csv: bool, show_all: bool) -> None:
+def claims(
+    ctx: click.Context,
+    company: str | None,
+    kind: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+    show_all: bool,
+) -> None:
     """List stored claims: records' and those at or above the confidence threshold, or all
     with --all."""
     threshold = None if show_all else _threshold()
     _check_listing(ctx, as_json, as_csv)
     with _open(ctx.obj["db"]) as store:
         try:
-            found = store.claims(company=company, kind=kind, since=since, until=until, limit=limit,
-                                 min_confidence=threshold)
+            found = store.claims(
+                company=company,
+                kind=kind,
+                since=since,
+                until=until,
+                limit=limit,
+                min_confidence=threshold,
+            )
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
     if as_json:
@@ -222,14 +271,27 @@ def resolve(ctx: click.Context) -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
 @click.pass_context
-def events(ctx: click.Context, company: str | None, since: str | None, until: str | None,
-           limit: int | None, include_superseded: bool, as_json: bool, as_csv: bool) -> None:
+def events(
+    ctx: click.Context,
+    company: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int | None,
+    include_superseded: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
     """List events: one per real-world layoff, merged from every source that told it."""
     _check_listing(ctx, as_json, as_csv)
     with _open(ctx.obj["db"]) as store:
         try:
-            found = store.events(company=company, since=since, until=until, limit=limit,
-                                 include_superseded=include_superseded)
+            found = store.events(
+                company=company,
+                since=since,
+                until=until,
+                limit=limit,
+                include_superseded=include_superseded,
+            )
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
     if as_json:
@@ -260,10 +322,19 @@ def event(ctx: click.Context, event_id: str, as_json: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
-              help="Server processes (each with its own connections).")
-@click.option("--token", envvar="HEADCOUNT_TOKEN", default=None,
-              help="Token that writes (POST /api/ingest) must present; also HEADCOUNT_TOKEN.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes (each with its own connections).",
+)
+@click.option(
+    "--token",
+    envvar="HEADCOUNT_TOKEN",
+    default=None,
+    help="Token that writes (POST /api/ingest) must present; also HEADCOUNT_TOKEN.",
+)
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, token: str | None) -> None:
     """Serve the web tracker and JSON API of the database (reading is public)."""
@@ -281,8 +352,14 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, token: str | N
         os.environ["HEADCOUNT_DB"] = db
         if token:
             os.environ["HEADCOUNT_TOKEN"] = token
-        uvicorn.run("headcount.web.app:app_from_env", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")
+        uvicorn.run(
+            "headcount.web.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
     else:
         uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
 
@@ -294,7 +371,9 @@ def _open(db: str) -> Store:
     except (ImportError, ValueError, OSError) as exc:
         raise click.ClickException(f"cannot open {_redacted(db)}: {exc}") from None
     except Exception as exc:  # driver errors (psycopg.OperationalError) have no common base
-        raise click.ClickException(f"cannot open {_redacted(db)}: {type(exc).__name__}: {exc}") from None
+        raise click.ClickException(
+            f"cannot open {_redacted(db)}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def _redacted(db: str) -> str:
@@ -322,25 +401,53 @@ def _db_exists(db: str) -> bool:
 @main.command(name="eval")
 @click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Figures as JSON, per set and over all sets.")
-@click.option("--floors", type=click.Path(exists=True, dir_okay=False),
-              help="Fail (exit 1) when a figure is below its floor in this JSON file.")
+@click.option(
+    "--floors",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Fail (exit 1) when a figure is below its floor in this JSON file.",
+)
 @click.option("--quiet", is_flag=True, help="Figures only, without misses and false positives.")
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Confidence a claim needs to count in the precision at threshold.")
-@click.option("--rumor-as-new/--no-rumor-as-new", default=None,
-              help="Score predicted rumor as new in every set (default: only in web: documents, "
-                   "whose gold has no rumor kind).")
-@click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
-              help="Cross-validate the learned extractor: train on the other folds' documents, "
-                   "score each fold's documents (K folds by document).")
-def eval_command(gold: tuple[str, ...], as_json: bool, floors: str | None, quiet: bool,
-                 threshold: float, rumor_as_new: bool | None, folds: int | None) -> None:
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Confidence a claim needs to count in the precision at threshold.",
+)
+@click.option(
+    "--rumor-as-new/--no-rumor-as-new",
+    default=None,
+    help="Score predicted rumor as new in every set (default: only in web: documents, "
+    "whose gold has no rumor kind).",
+)
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Cross-validate the learned extractor: train on the other folds' documents, "
+    "score each fold's documents (K folds by document).",
+)
+def eval_command(
+    gold: tuple[str, ...],
+    as_json: bool,
+    floors: str | None,
+    quiet: bool,
+    threshold: float,
+    rumor_as_new: bool | None,
+    folds: int | None,
+) -> None:
     """Score extraction against gold files, each file a set: precision, recall, F1, field
     agreement and kind confusion, by the rules of ../shared/eval/score.py. With --cv the
     learned extractor is cross-validated; without, the chosen extractor is scored as shipped."""
     if folds is not None:
-        ev = cross_validated(list(gold), folds, threshold=threshold, rumor_as_new=rumor_as_new,
-                             progress=lambda m: click.echo(m, err=True))
+        ev = cross_validated(
+            list(gold),
+            folds,
+            threshold=threshold,
+            rumor_as_new=rumor_as_new,
+            progress=lambda m: click.echo(m, err=True),
+        )
     else:
         ev = evaluate(list(gold), threshold=threshold, rumor_as_new=rumor_as_new)
     click.echo(to_json(ev) if as_json else format_report(ev, show_errors=not quiet))

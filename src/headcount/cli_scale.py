@@ -188,38 +188,83 @@ def _print_round(report: PollReport) -> None:
 
 
 @click.command("watch")
-@click.option("--interval", type=click.FloatRange(min=1), default=900.0, show_default=True,
-              help="Seconds between two polls of one feed.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=900.0,
+    show_default=True,
+    help="Seconds between two polls of one feed.",
+)
 @click.option("--once", is_flag=True, help="Poll every due feed once, then stop.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
-              help="Network timeout in seconds, for feeds and articles.")
-@click.option("--deadline", type=click.FloatRange(min=0.1), default=DEFAULT_DEADLINE,
-              show_default=True, envvar=DEADLINE_ENV,
-              help="Seconds a whole fetch (feed or article, redirects included) may take; "
-                   f"also {DEADLINE_ENV}.")
-@click.option("--concurrency", type=click.IntRange(min=1), default=4, show_default=True,
-              help="Feeds fetched at once (a slow feed holds up only its own).")
-@click.option("--allow-private-urls", is_flag=True, envvar=ALLOW_PRIVATE_ENV,
-              help="Also fetch loopback and private addresses (an intranet's feeds); "
-                   f"also {ALLOW_PRIVATE_ENV}=1. Off by default.")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=10_000_000, show_default=True,
-              help="Largest feed or article accepted.")
-@click.option("--resolve/--no-resolve", default=True, show_default=True,
-              help="Place new claims into events after each round.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Network timeout in seconds, for feeds and articles.",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_DEADLINE,
+    show_default=True,
+    envvar=DEADLINE_ENV,
+    help="Seconds a whole fetch (feed or article, redirects included) may take; "
+    f"also {DEADLINE_ENV}.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Feeds fetched at once (a slow feed holds up only its own).",
+)
+@click.option(
+    "--allow-private-urls",
+    is_flag=True,
+    envvar=ALLOW_PRIVATE_ENV,
+    help="Also fetch loopback and private addresses (an intranet's feeds); "
+    f"also {ALLOW_PRIVATE_ENV}=1. Off by default.",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=10_000_000,
+    show_default=True,
+    help="Largest feed or article accepted.",
+)
+@click.option(
+    "--resolve/--no-resolve",
+    default=True,
+    show_default=True,
+    help="Place new claims into events after each round.",
+)
 @click.pass_context
-def watch_command(ctx: click.Context, interval: float, once: bool, timeout: float,
-                  deadline: float, concurrency: int, allow_private_urls: bool,
-                  max_bytes: int, resolve: bool) -> None:
+def watch_command(
+    ctx: click.Context,
+    interval: float,
+    once: bool,
+    timeout: float,
+    deadline: float,
+    concurrency: int,
+    allow_private_urls: bool,
+    max_bytes: int,
+    resolve: bool,
+) -> None:
     """Follow the subscribed feeds: store each new article and its claims.
 
     Stop it at any moment (Ctrl-C, SIGTERM): the next start goes on where it stopped, and
     nothing is added twice.
     """
     options = WatchOptions(
-        interval=interval, max_backoff=max(interval, 6 * 3600.0), fetch_timeout=timeout,
-        fetch_deadline=deadline, concurrency=concurrency,
+        interval=interval,
+        max_backoff=max(interval, 6 * 3600.0),
+        fetch_timeout=timeout,
+        fetch_deadline=deadline,
+        concurrency=concurrency,
         # Without the flag the environment still decides, as it does for `ingest`.
-        allow_private=True if allow_private_urls else None, max_bytes=max_bytes,
+        allow_private=True if allow_private_urls else None,
+        max_bytes=max_bytes,
     )
     with _open(_db(ctx)) as store:
         if not store.feeds():
@@ -264,8 +309,14 @@ class _Progress:
         except ImportError:
             return
         tqdm.monitor_interval = 0  # no monitor thread: worker processes are started later
-        self._bar = tqdm(unit=" docs", unit_scale=True, file=sys.stderr, dynamic_ncols=True,
-                         smoothing=0.1, desc="batch")
+        self._bar = tqdm(
+            unit=" docs",
+            unit_scale=True,
+            file=sys.stderr,
+            dynamic_ncols=True,
+            smoothing=0.1,
+            desc="batch",
+        )
 
     def __call__(self, result: TaskResult) -> None:
         if self._bar is None:
@@ -304,8 +355,10 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
         echo(f"skipped {problem}")
     if report.problem_count > SHOWN_PROBLEMS:
         kinds = ", ".join(f"{n} x {kind}" for kind, n in report.problem_kinds.most_common(5))
-        echo(f"... {report.problem_count - SHOWN_PROBLEMS} more problems ({kinds})"
-             + (f"; all in {problems_file}" if problems_file else ""))
+        echo(
+            f"... {report.problem_count - SHOWN_PROBLEMS} more problems ({kinds})"
+            + (f"; all in {problems_file}" if problems_file else "")
+        )
     if report.tasks_skipped:
         echo(f"resumed: {report.tasks_skipped} tasks done by an earlier run were not repeated")
     echo(
@@ -321,31 +374,71 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
 
 @click.command("batch")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("--out", "out", default=None,
-              help="A database (file, sqlite:///, postgresql://) or a Parquet directory "
-                   "(a name ending in / or .parquet, or an existing directory); "
-                   "default: the --db database.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: every core).")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Local processes, or Ray Data (needs headcount[ray]).")
-@click.option("--ray-address", default=None,
-              help="A Ray cluster to run on (default: a local one).")
-@click.option("--published", callback=_parse_date,
-              help="Publication date for inputs without one (YYYY-MM-DD).")
-@click.option("--task-size", type=click.IntRange(min=1), default=TASK_SIZE, show_default=True,
-              help="Documents per task (changing it starts the run afresh).")
-@click.option("--progress/--no-progress", default=None,
-              help="Progress bar on stderr (default: when stderr is a terminal).")
-@click.option("--problems", "problems_file", type=click.Path(dir_okay=False),
-              help="Also write every problem to this file, as JSON Lines.")
-@click.option("--resolve/--no-resolve", default=True, show_default=True,
-              help="Place the new claims into events (database output).")
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    help="A database (file, sqlite:///, postgresql://) or a Parquet directory "
+    "(a name ending in / or .parquet, or an existing directory); "
+    "default: the --db database.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: every core).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Local processes, or Ray Data (needs headcount[ray]).",
+)
+@click.option("--ray-address", default=None, help="A Ray cluster to run on (default: a local one).")
+@click.option(
+    "--published",
+    callback=_parse_date,
+    help="Publication date for inputs without one (YYYY-MM-DD).",
+)
+@click.option(
+    "--task-size",
+    type=click.IntRange(min=1),
+    default=TASK_SIZE,
+    show_default=True,
+    help="Documents per task (changing it starts the run afresh).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal).",
+)
+@click.option(
+    "--problems",
+    "problems_file",
+    type=click.Path(dir_okay=False),
+    help="Also write every problem to this file, as JSON Lines.",
+)
+@click.option(
+    "--resolve/--no-resolve",
+    default=True,
+    show_default=True,
+    help="Place the new claims into events (database output).",
+)
 @click.pass_context
-def batch_command(ctx: click.Context, inputs: tuple[str, ...], out: str | None,
-                  workers: int | None, engine: str, ray_address: str | None,
-                  published: date | None, task_size: int, progress: bool | None,
-                  problems_file: str | None, resolve: bool) -> None:
+def batch_command(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    out: str | None,
+    workers: int | None,
+    engine: str,
+    ray_address: str | None,
+    published: date | None,
+    task_size: int,
+    progress: bool | None,
+    problems_file: str | None,
+    resolve: bool,
+) -> None:
     """Run the pipeline over large corpora: JSONL(.gz), CSV(.gz), WARC(.gz), other files,
     directories and globs. Resumable: run the same command again after a stop."""
     out = out or (ctx.find_object(dict) or {}).get("db")
@@ -369,7 +462,8 @@ def batch_command(ctx: click.Context, inputs: tuple[str, ...], out: str | None,
     with contextlib.ExitStack() as stack:
         problems_out = (
             stack.enter_context(open(problems_file, "a", encoding="utf-8"))
-            if problems_file else None
+            if problems_file
+            else None
         )
 
         def on_result(result: TaskResult) -> None:
@@ -382,9 +476,14 @@ def batch_command(ctx: click.Context, inputs: tuple[str, ...], out: str | None,
         try:
             with _sigterm_interrupts():
                 report = run_batch(
-                    inputs, sink_for, engine=engine,  # type: ignore[arg-type]
-                    workers=workers, published=published, task_size=task_size,
-                    ray_address=ray_address, on_result=on_result,
+                    inputs,
+                    sink_for,
+                    engine=engine,  # type: ignore[arg-type]
+                    workers=workers,
+                    published=published,
+                    task_size=task_size,
+                    ray_address=ray_address,
+                    on_result=on_result,
                 )
         except RuntimeError as exc:  # a missing extra (Ray), a worker process that died
             if store is not None:

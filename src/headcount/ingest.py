@@ -38,7 +38,9 @@ class RunReport:
 def sample_paths() -> list[str]:
     """The articles bundled with the package, for `make run` and first contact."""
     root = resources.files("headcount") / "sample_data"
-    return sorted(str(Path(str(root)) / p.name) for p in root.iterdir() if p.name.endswith(".jsonl"))
+    return sorted(
+        str(Path(str(root)) / p.name) for p in root.iterdir() if p.name.endswith(".jsonl")
+    )
 
 
 def extract_inputs(
@@ -60,9 +62,7 @@ def extract_inputs(
         yield extraction
 
 
-def ingest_inputs(
-    store: Store, inputs: Iterable[str], published: date | None = None
-) -> RunReport:
+def ingest_inputs(store: Store, inputs: Iterable[str], published: date | None = None) -> RunReport:
     """Store documents and their claims; what is already stored is not added again."""
     report = RunReport()
     for extraction in extract_inputs(inputs, published, report):
@@ -70,7 +70,9 @@ def ingest_inputs(
     return report
 
 
-def store_extraction(store: Store, doc: Document, extraction: Extraction, report: RunReport) -> None:
+def store_extraction(
+    store: Store, doc: Document, extraction: Extraction, report: RunReport
+) -> None:
     """Store one document with its claims and extraction status in one transaction."""
     with store.transaction():
         if store.add_document(doc):

@@ -181,9 +181,21 @@ class _Round:
     """One poll_once: jobs on a thread pool send results back through a queue to this thread,
     which alone reads and writes the store."""
 
-    def __init__(self, store: Store, now: datetime, options: WatchOptions, report: PollReport,
-                 stop: Callable[[], bool]) -> None:
-        self.store, self.now, self.options, self.report, self.stop = store, now, options, report, stop
+    def __init__(
+        self,
+        store: Store,
+        now: datetime,
+        options: WatchOptions,
+        report: PollReport,
+        stop: Callable[[], bool],
+    ) -> None:
+        self.store, self.now, self.options, self.report, self.stop = (
+            store,
+            now,
+            options,
+            report,
+            stop,
+        )
         self.results: queue.Queue[_Message] = queue.Queue()
         self.stopping = threading.Event()
         self.outcomes: dict[str, FeedOutcome] = {}
@@ -242,7 +254,8 @@ class _Round:
 
     def _articles(self, pool: ThreadPoolExecutor, feed: Feed, *, untried_only: bool) -> None:
         entries = [
-            entry for entry in self.store.feed_items(feed.id, "pending")
+            entry
+            for entry in self.store.feed_items(feed.id, "pending")
             if not (untried_only and entry.attempts)
         ]
         if entries:
@@ -287,8 +300,10 @@ class _Round:
                         return
                     try:
                         documents, errors = _read_item(feed, entry, self.options)
-                        reason = None if documents else (
-                            "; ".join(error.reason for error in errors) or "no text"
+                        reason = (
+                            None
+                            if documents
+                            else ("; ".join(error.reason for error in errors) or "no text")
                         )
                     except Exception as exc:
                         # A bug met by one odd article must not stop the feed reader.
@@ -351,8 +366,17 @@ class _Round:
 def _entry(feed_id: str, item: FeedItem, at: str) -> FeedEntry:
     published = item.published.isoformat() if item.published else None
     return FeedEntry(
-        feed_id, item.key, item.link, item.title, item.summary, published, at, "pending", 0,
-        None, None,
+        feed_id,
+        item.key,
+        item.link,
+        item.title,
+        item.summary,
+        published,
+        at,
+        "pending",
+        0,
+        None,
+        None,
     )
 
 
@@ -374,7 +398,9 @@ def _read_item(
     else:
         # An item without a link carries its whole story in the feed.
         origin = f"{feed.url}#{entry.key}"
-        results = [build_document(entry.summary or "", origin, title=entry.title, published=published)]
+        results = [
+            build_document(entry.summary or "", origin, title=entry.title, published=published)
+        ]
     documents = [r for r in results if isinstance(r, Document)]
     errors = [r for r in results if isinstance(r, SourceError)]
     return documents, errors
@@ -449,4 +475,6 @@ def _until_next(store: Store) -> float:
         return 86_400.0
     if any(feed.next_poll is None for feed in feeds):
         return 0.0
-    return min((datetime.fromisoformat(f.next_poll) - now).total_seconds() for f in feeds if f.next_poll)
+    return min(
+        (datetime.fromisoformat(f.next_poll) - now).total_seconds() for f in feeds if f.next_poll
+    )

@@ -124,9 +124,18 @@ class SetEvaluation:
             "documents": self.documents,
             "gold_events": self.gold_events,
             **self.figures(),
-            "fields": {n: {"hits": self.strict.ratio(n).hits, "total": self.strict.ratio(n).total} for n in FIELDS},
-            "counts": {s.name: {"tp": s.tp, "fp": s.fp, "fn": s.fn} for s in (self.strict, self.relaxed, self.confident)},
-            "reference": {"strict": self.strict.reference_line(), "relaxed": self.relaxed.reference_line()},
+            "fields": {
+                n: {"hits": self.strict.ratio(n).hits, "total": self.strict.ratio(n).total}
+                for n in FIELDS
+            },
+            "counts": {
+                s.name: {"tp": s.tp, "fp": s.fp, "fn": s.fn}
+                for s in (self.strict, self.relaxed, self.confident)
+            },
+            "reference": {
+                "strict": self.strict.reference_line(),
+                "relaxed": self.relaxed.reference_line(),
+            },
             "kind_confusion": self.confusion.to_dict(),
         }
 
@@ -179,7 +188,8 @@ def evaluate_predictions(
     `rumor_as_new` as in `scoring.score`: None decides per document (web sets score rumor as
     new), True/False applies to every document."""
     confident = {
-        doc: [m for m in mentions if m.confidence >= threshold] for doc, mentions in predictions.items()
+        doc: [m for m in mentions if m.confidence >= threshold]
+        for doc, mentions in predictions.items()
     }
 
     def one(name: str, docs: Sequence[GoldEvents]) -> SetEvaluation:
@@ -222,7 +232,9 @@ def format_report(ev: Evaluation, show_errors: bool = True) -> str:
         f"{'set':{name_width}} " + " ".join(f"{n:>15}" for n in FIELDS),
     ]
     for s in rows:
-        cells = [f"{_figure(s.strict.ratio(n).value, 5)} ({s.strict.ratio(n).total})" for n in FIELDS]
+        cells = [
+            f"{_figure(s.strict.ratio(n).value, 5)} ({s.strict.ratio(n).total})" for n in FIELDS
+        ]
         lines.append(f"{s.name:{name_width}} " + " ".join(f"{c:>15}" for c in cells))
     lines += ["", "as ../shared/eval/score.py prints them (strict; relaxed):"]
     for s in rows:
@@ -259,7 +271,9 @@ def check_floors(ev: Evaluation, floors_path: str | Path) -> list[str]:
     return failures
 
 
-def _below(figures: Mapping[str, float | None], floors: Mapping[str, float], prefix: str) -> list[str]:
+def _below(
+    figures: Mapping[str, float | None], floors: Mapping[str, float], prefix: str
+) -> list[str]:
     failures = []
     for name, floor in floors.items():
         if name not in figures:
@@ -267,7 +281,9 @@ def _below(figures: Mapping[str, float | None], floors: Mapping[str, float], pre
             continue
         value = figures[name]
         if value is None:
-            failures.append(f"{prefix}{name}: nothing to measure (no matched gold event has the field)")
+            failures.append(
+                f"{prefix}{name}: nothing to measure (no matched gold event has the field)"
+            )
         elif value < floor:
             failures.append(f"{prefix}{name}: {value:.3f} is below the floor {floor:.3f}")
     return failures
@@ -275,7 +291,11 @@ def _below(figures: Mapping[str, float | None], floors: Mapping[str, float], pre
 
 def to_json(ev: Evaluation) -> str:
     return json.dumps(
-        {**ev.overall.to_dict(), "threshold": ev.overall.threshold, "sets": {s.name: s.to_dict() for s in ev.sets}},
+        {
+            **ev.overall.to_dict(),
+            "threshold": ev.overall.threshold,
+            "sets": {s.name: s.to_dict() for s in ev.sets},
+        },
         indent=2,
         ensure_ascii=False,
     )

@@ -84,7 +84,9 @@ def same_company(gold: str | None, pred: str | None, gold_parent: str | None = N
 
 
 def kinds_match(gold_kind: str, pred_kind: str, relaxed: bool) -> bool:
-    return gold_kind == pred_kind or (relaxed and gold_kind in COMPANY_KINDS and pred_kind in COMPANY_KINDS)
+    return gold_kind == pred_kind or (
+        relaxed and gold_kind in COMPANY_KINDS and pred_kind in COMPANY_KINDS
+    )
 
 
 def rumor_as_new_for(doc: str) -> bool:
@@ -270,8 +272,13 @@ def _score_document(
         if best is None:
             result.fn += 1
             result.misses.append(
-                Miss(doc, g.get("company"), g["kind"],
-                     range_text(g.get("headcount_min"), g.get("headcount_max")), g.get("evidence", ""))
+                Miss(
+                    doc,
+                    g.get("company"),
+                    g["kind"],
+                    range_text(g.get("headcount_min"), g.get("headcount_max")),
+                    g.get("evidence", ""),
+                )
             )
             continue
         p, kind = left.pop(best[0])
@@ -280,7 +287,10 @@ def _score_document(
         result.headcount.add(best[1])
         result.percent.add(percent_equal(g, p))
         result.date.add(date_compatible(g, p))
-        for key, ratio, predicted in (("units", result.units, p.units), ("locations", result.locations, p.locations)):
+        for key, ratio, predicted in (
+            ("units", result.units, p.units),
+            ("locations", result.locations, p.locations),
+        ):
             for item in g.get(key) or []:
                 ratio.add(_found(item, predicted or []))
     for p, kind in left:

@@ -30,18 +30,44 @@ _INCLUDING_CUTS_RE = re.compile(
     re.IGNORECASE,
 )
 _WEAK_UNITS = frozenset(
-    ["the", "its", "their", "this", "that", "company", "business", "group", "operations", "staff", "unit", "team", "line", "office", "plant", "firm", "units", "business's"]
+    [
+        "the",
+        "its",
+        "their",
+        "this",
+        "that",
+        "company",
+        "business",
+        "group",
+        "operations",
+        "staff",
+        "unit",
+        "team",
+        "line",
+        "office",
+        "plant",
+        "firm",
+        "units",
+        "business's",
+    ]
 )
 
 
 def _clean_unit(raw: str) -> str | None:
     words = raw.strip(" ,.").split()
-    while words and (words[0].lower() in ("the", "its", "their", "his", "her", "a", "an", "entire", "whole") or words[0] in DEMONYMS):
+    while words and (
+        words[0].lower() in ("the", "its", "their", "his", "her", "a", "an", "entire", "whole")
+        or words[0] in DEMONYMS
+    ):
         words = words[1:]
     if not words:
         return None
     text = " ".join(words).strip(" ,.")
-    if text.lower() in _WEAK_UNITS or len(words) == 1 and words[0].lower() in ("operations", "business", "staff", "group", "line"):
+    if (
+        text.lower() in _WEAK_UNITS
+        or len(words) == 1
+        and words[0].lower() in ("operations", "business", "staff", "group", "line")
+    ):
         return None
     if re.match(r"(?i)^(?:same|other|new|total|\d)", text):
         return None
@@ -111,17 +137,29 @@ _REASON_RE = re.compile(
     r"(?P<what>[^,;.()]{4,120})",
     re.IGNORECASE,
 )
-_AI_RE = re.compile(r"\b(?:generative\s+AI|genAI|artificial\s+intelligence|AI|automation|machine\s+learning)\b")
-_REASON_SKIP = re.compile(r"^(?:the\s+)?(?:news|announcement|report|meeting|talks|statement|years?|months?|weeks?|days?)\b", re.IGNORECASE)
+_AI_RE = re.compile(
+    r"\b(?:generative\s+AI|genAI|artificial\s+intelligence|AI|automation|machine\s+learning)\b"
+)
+_REASON_SKIP = re.compile(
+    r"^(?:the\s+)?(?:news|announcement|report|meeting|talks|statement|years?|months?|weeks?|days?)\b",
+    re.IGNORECASE,
+)
 
 
 def find_reason(sentence: str) -> str | None:
     for m in _REASON_RE.finditer(sentence):
         what = m.group("what").strip()
         lead = m.group("lead").lower()
-        if lead == "after" and not re.search(r"(?i)loss|takeover|merger|acquisition|collapse|decline|fall|drop|slump|failure|closure", what):
+        if lead == "after" and not re.search(
+            r"(?i)loss|takeover|merger|acquisition|collapse|decline|fall|drop|slump|failure|closure",
+            what,
+        ):
             continue
-        what = re.sub(r"(?i)^(?:the\s+company[’']s|the\s+firm[’']s|the\s+group[’']s|its|their|a|an|the)\s+", "", what)
+        what = re.sub(
+            r"(?i)^(?:the\s+company[’']s|the\s+firm[’']s|the\s+group[’']s|its|their|a|an|the)\s+",
+            "",
+            what,
+        )
         if _REASON_SKIP.match(what):
             continue
         if lead.startswith(("to ", "and ")) or lead in ("to", "and"):

@@ -36,7 +36,9 @@ from headcount.model import Document
 # Recognizer labels a name can carry; the model learns how much each is worth.
 NAME_LABELS = ("ORG", "PERSON", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC")
 _BULLET = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?")
-_LIST_HEAD = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?(?P<name>[^:\n]{2,60}?)\s*[:–—|]\s+\S")
+_LIST_HEAD = re.compile(
+    r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?(?P<name>[^:\n]{2,60}?)\s*[:–—|]\s+\S"
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _STAFF_PERCENT_AFTER = re.compile(
@@ -173,8 +175,21 @@ def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
     for cue in _cue_tokens(parsed):
         for verb in _governing_verbs(cue)[:2]:
             for child in verb.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.text[:1].isupper() and child.pos_ != "PRON":
-                    left = min([child.i, *(t.i for t in child.lefts if t.dep_ in ("compound", "amod") and t.text[:1].isupper())])
+                if (
+                    child.dep_ in ("nsubj", "nsubjpass")
+                    and child.text[:1].isupper()
+                    and child.pos_ != "PRON"
+                ):
+                    left = min(
+                        [
+                            child.i,
+                            *(
+                                t.i
+                                for t in child.lefts
+                                if t.dep_ in ("compound", "amod") and t.text[:1].isupper()
+                            ),
+                        ]
+                    )
                     span = parsed[left : child.i + 1]
                     add(span.text, span.start_char, span.end_char, "SUBJECT", child)
     for start, end in _gazetteer_spans(parsed):
@@ -280,17 +295,22 @@ def _dep_features(option: Option, cues: list[Any]) -> dict[str, float]:
     subject_level = -1
     for level, verb in enumerate(verbs[:3]):
         if any(
-            child.dep_ in ("nsubj", "nsubjpass") and (child.i == root.i or root.i in {t.i for t in child.subtree})
+            child.dep_ in ("nsubj", "nsubjpass")
+            and (child.i == root.i or root.i in {t.i for t in child.subtree})
             for child in verb.children
         ):
             subject_level = level
             break
     f["subject_level"] = float(subject_level)
     f["subject_of_cut"] = float(subject_level == 0)
-    f["poss_of_staff"] = float(root.dep_ == "poss" and root.head.lower_ in cue_words()["staff_noun"])
+    f["poss_of_staff"] = float(
+        root.dep_ == "poss" and root.head.lower_ in cue_words()["staff_noun"]
+    )
     f["appos"] = float(root.dep_ == "appos" or any(c.dep_ == "appos" for c in root.children))
     f["pobj"] = float(root.dep_ == "pobj")
-    f["after_preposition"] = float(root.dep_ == "pobj" and root.head.lower_ in ("at", "of", "from", "by", "to", "for", "with"))
+    f["after_preposition"] = float(
+        root.dep_ == "pobj" and root.head.lower_ in ("at", "of", "from", "by", "to", "for", "with")
+    )
     head_verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
     if head_verb is not None:
         f["governed_by_reporting"] = float(head_verb.lower_ in cue_words()["reporting_verb"])
@@ -298,12 +318,18 @@ def _dep_features(option: Option, cues: list[Any]) -> dict[str, float]:
         f[f"verb_tag={head_verb.tag_}"] = 1.0
     f["cue_tag_past"] = float(cue.tag_ in ("VBD", "VBN"))
     f["cue_has_modal"] = float(any(c.tag_ == "MD" for v in verbs[:2] for c in v.children))
-    f["cue_has_have"] = float(any(c.lower_ in ("has", "have", "had") for v in verbs[:2] for c in v.children))
-    f["cue_has_will"] = float(any(c.lower_ in ("will", "'ll") for v in verbs[:2] for c in v.children))
+    f["cue_has_have"] = float(
+        any(c.lower_ in ("has", "have", "had") for v in verbs[:2] for c in v.children)
+    )
+    f["cue_has_will"] = float(
+        any(c.lower_ in ("will", "'ll") for v in verbs[:2] for c in v.children)
+    )
     return f
 
 
-def _sentence_features(sentence: Sentence, index_of: int, total: int, parsed: Any) -> dict[str, float]:
+def _sentence_features(
+    sentence: Sentence, index_of: int, total: int, parsed: Any
+) -> dict[str, float]:
     text = sentence.text
     f: dict[str, float] = {f"cue_{k}": float(v) for k, v in count_cues(text).items()}
     f["position"] = float(index_of)
@@ -320,13 +346,23 @@ def _sentence_features(sentence: Sentence, index_of: int, total: int, parsed: An
     f["sentence_tags_present"] = float(sum(t.tag_ in ("VBZ", "VBP") for t in parsed))
     f["sentence_modal"] = float(sum(t.tag_ == "MD" for t in parsed))
     f["years"] = float(len(re.findall(r"\b20[12]\d\b", text)))
-    f["months"] = float(len(re.findall(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b", text)))
+    f["months"] = float(
+        len(
+            re.findall(
+                r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
+                text,
+            )
+        )
+    )
     f["orgs"] = float(sum(e.label_ == "ORG" for e in parsed.ents))
     f["capital_ratio"] = sum(w[:1].isupper() for w in text.split()) / max(len(text.split()), 1)
     return f
 
 
-_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:%|per\s?cent|percent|pct|billion|million\s+(?:dollars|euros|pounds)|years?\b|months?\b|days?\b|weeks?\b)", re.IGNORECASE)
+_NOT_A_COUNT_AFTER = re.compile(
+    r"^\s*(?:%|per\s?cent|percent|pct|billion|million\s+(?:dollars|euros|pounds)|years?\b|months?\b|days?\b|weeks?\b)",
+    re.IGNORECASE,
+)
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:USD|Rs\.?|INR|EUR)\s?)\s*$")
 
 
@@ -340,7 +376,9 @@ def _counts(text: str, figures: list[Quantity]) -> list[Quantity]:
             continue
         if re.fullmatch(r"(?:in\s+|by\s+|since\s+)?(?:19|20)\d\d", q.text.strip()):
             continue
-        if _NOT_A_COUNT_AFTER.match(text[q.end : q.end + 20]) or _NOT_A_COUNT_BEFORE.search(text[max(0, q.start - 6) : q.start]):
+        if _NOT_A_COUNT_AFTER.match(text[q.end : q.end + 20]) or _NOT_A_COUNT_BEFORE.search(
+            text[max(0, q.start - 6) : q.start]
+        ):
             continue
         if (q.value or 0) < 10:
             continue
@@ -363,7 +401,11 @@ def _date_features(text: str, published: date | None) -> dict[str, float]:
         if not d.value:
             continue
         year = int(d.value[:4])
-        month = int(d.value[5:7]) if len(d.value) >= 7 else (published.month if year == published.year else 6)
+        month = (
+            int(d.value[5:7])
+            if len(d.value) >= 7
+            else (published.month if year == published.year else 6)
+        )
         gaps.append((published.year - year) * 12 + published.month - month)
     if gaps:
         f["date_months_before_min"] = float(min(gaps))
@@ -371,7 +413,9 @@ def _date_features(text: str, published: date | None) -> dict[str, float]:
     return f
 
 
-def _figure_for(option: Option, sentence: Sentence, figures: list[Quantity], options: list[Option]) -> Quantity | None:
+def _figure_for(
+    option: Option, sentence: Sentence, figures: list[Quantity], options: list[Option]
+) -> Quantity | None:
     """The figure nearest after the name (before it in a passive), not closer to another name."""
     if not figures:
         return None
@@ -387,7 +431,9 @@ def _figure_for(option: Option, sentence: Sentence, figures: list[Quantity], opt
     return min(figures, key=cost)
 
 
-def _percent_for(option: Option, percents: list[tuple[int, float, bool]], quantity: Quantity | None) -> float | None:
+def _percent_for(
+    option: Option, percents: list[tuple[int, float, bool]], quantity: Quantity | None
+) -> float | None:
     """The workforce share nearest the figure (or the name, for a claim without one)."""
     tied = [p for p in percents if p[2]] or percents[:1]
     if not tied:
@@ -401,8 +447,12 @@ def _percent_for(option: Option, percents: list[tuple[int, float, bool]], quanti
 
 
 def _pairing_features(
-    option: Option, quantity: Quantity | None, nearest: Quantity | None, options: list[Option],
-    job_starts: set[int], rank: int,
+    option: Option,
+    quantity: Quantity | None,
+    nearest: Quantity | None,
+    options: list[Option],
+    job_starts: set[int],
+    rank: int,
 ) -> dict[str, float]:
     f: dict[str, float] = {"figure_rank": float(rank)}
     if quantity is None:
@@ -412,7 +462,11 @@ def _pairing_features(
     f["nearest_figure"] = float(nearest is not None and nearest.start == quantity.start)
     if option.start >= 0:
         f["figure_after_name"] = float(quantity.start >= option.end)
-        f["figure_name_gap"] = float(quantity.start - option.end if quantity.start >= option.end else option.start - quantity.end)
+        f["figure_name_gap"] = float(
+            quantity.start - option.end
+            if quantity.start >= option.end
+            else option.start - quantity.end
+        )
         lo, hi = sorted((option.start, quantity.start))
         f["names_between"] = float(sum(1 for o in options if o is not option and lo < o.start < hi))
     return f
@@ -465,8 +519,12 @@ def _lexical_features(
         if option.root is not None:
             f["figure_name_tree_distance"] = float(_tree_distance(figure_token, option.root))
             verb_of = [t for t in figure_token.ancestors if t.pos_ in ("VERB", "AUX")]
-            verb_name = [t for t in [option.root, *option.root.ancestors] if t.pos_ in ("VERB", "AUX")]
-            f["figure_name_same_verb"] = float(bool(verb_of and verb_name and verb_of[0].i == verb_name[0].i))
+            verb_name = [
+                t for t in [option.root, *option.root.ancestors] if t.pos_ in ("VERB", "AUX")
+            ]
+            f["figure_name_same_verb"] = float(
+                bool(verb_of and verb_name and verb_of[0].i == verb_name[0].i)
+            )
     return f
 
 
@@ -543,7 +601,9 @@ def _lines_apart(sentences: list[Sentence], wrapped: bool) -> list[Sentence]:
             stripped = piece.strip()
             if stripped:
                 start = sentence.start + begin + piece.index(stripped)
-                units.append(Sentence(start, start + len(stripped), stripped, sentence.paragraph, len(units)))
+                units.append(
+                    Sentence(start, start + len(stripped), stripped, sentence.paragraph, len(units))
+                )
     return units
 
 
@@ -555,13 +615,17 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
     texts = [sentences[i].text for i in wanted]
     parses = dict(zip(wanted, _nlp().pipe(texts, batch_size=64), strict=True)) if texts else {}
     for index, parsed in parses.items():
-        remember(sentences[index].text, [Entity(e.start_char, e.end_char, e.label_) for e in parsed.ents])
+        remember(
+            sentences[index].text, [Entity(e.start_char, e.end_char, e.label_) for e in parsed.ents]
+        )
     focus, counts = _headline_focus(parses)
     doc_cues = Counter(k for i in wanted for k, v in count_cues(sentences[i].text).items() if v)
     total_figures = 0
     candidates: list[Candidate] = []
     roundup = 0
-    per_sentence: list[tuple[Sentence, Any, list[Option], list[Quantity], list[tuple[int, float, bool]]]] = []
+    per_sentence: list[
+        tuple[Sentence, Any, list[Option], list[Quantity], list[tuple[int, float, bool]]]
+    ] = []
     for index in wanted:
         sentence = sentences[index]
         if index == 0 and not _has_cue(sentence.text, about_cuts):
@@ -569,7 +633,9 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
         parsed = parses[index]
         options = _options(sentence, parsed, focus)
         heading = _heading_name(sentences, sentence)
-        if heading and all(normalize_company(heading) != normalize_company(o.text or "") for o in options):
+        if heading and all(
+            normalize_company(heading) != normalize_company(o.text or "") for o in options
+        ):
             options.append(Option(heading, -1, -1, {"HEADING"}, None))
         figures = [jq.quantity for jq in job_quantities(sentence.text)]
         percents = _workforce_percents(sentence.text)
@@ -599,14 +665,19 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
         job_starts = {q.start for q in figures}
         for option in options:
             nearest = _figure_for(option, sentence, figures, options)
-            option_features = {**_option_features(option, focus, counts, sentence, options), **_dep_features(option, cues)}
+            option_features = {
+                **_option_features(option, focus, counts, sentence, options),
+                **_dep_features(option, cues),
+            }
             # One candidate per figure the sentence gives (two rounds of one employer in one
             # sentence are two claims), and one without a figure (a share, or no number).
             for n, quantity in enumerate([None, *counted]):
                 percent = _percent_for(option, percents, quantity)
                 features = {**base, **option_features}
                 features.update(_figure_features(quantity, percent, sentence.text))
-                features.update(_pairing_features(option, quantity, nearest, options, job_starts, n))
+                features.update(
+                    _pairing_features(option, quantity, nearest, options, job_starts, n)
+                )
                 features.update(_lexical_features(option, quantity, sentence.text, parsed, cues))
                 candidates.append(Candidate(sentence, option, quantity, percent, features))
         for n, quantity in enumerate(counted):
@@ -624,7 +695,13 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
     return Analysed(document, sentences, focus, counts, candidates)
 
 
-def _option_features(option: Option, focus: list[str], counts: Counter[str], sentence: Sentence, options: list[Option]) -> dict[str, float]:
+def _option_features(
+    option: Option,
+    focus: list[str],
+    counts: Counter[str],
+    sentence: Sentence,
+    options: list[Option],
+) -> dict[str, float]:
     assert option.text is not None
     text = option.text
     key = normalize_company(text)
@@ -640,12 +717,20 @@ def _option_features(option: Option, focus: list[str], counts: Counter[str], sen
     f["name_upper"] = float(text.isupper())
     f["name_source"] = float(low in words["source_name"] or key in words["source_name"])
     f["name_descriptor_word"] = float(any(w in words["descriptor"] for w in low.split()))
-    f["name_cue_word"] = float(any(w in words["cut_strong"] or w in words["cut_verb"] for w in low.split()))
-    f["name_first_lower_common"] = float(low.split()[0] in words["cut_verb"] or low.split()[0] in words["reporting_verb"])
+    f["name_cue_word"] = float(
+        any(w in words["cut_strong"] or w in words["cut_verb"] for w in low.split())
+    )
+    f["name_first_lower_common"] = float(
+        low.split()[0] in words["cut_verb"] or low.split()[0] in words["reporting_verb"]
+    )
     f["name_has_digit"] = float(any(ch.isdigit() for ch in text))
     f["name_position"] = float(option.start) if option.start >= 0 else -1.0
-    f["name_first_in_sentence"] = float(option.start >= 0 and all(o.start < 0 or o.start >= option.start for o in options))
-    before = sentence.text[max(0, option.start - 25) : option.start].lower() if option.start >= 0 else ""
+    f["name_first_in_sentence"] = float(
+        option.start >= 0 and all(o.start < 0 or o.start >= option.start for o in options)
+    )
+    before = (
+        sentence.text[max(0, option.start - 25) : option.start].lower() if option.start >= 0 else ""
+    )
     f["after_according_to"] = float("according to" in before)
     f["after_at"] = float(bool(re.search(r"\b(?:at|of|from|with|by|for|to)\s+$", before)))
     after = sentence.text[option.end : option.end + 3] if option.start >= 0 else ""
@@ -654,11 +739,27 @@ def _option_features(option: Option, focus: list[str], counts: Counter[str], sen
     return f
 
 
-_CONTEXT_WORDS = ("cuts", "jobs", "job", "employees", "workers", "people", "staff", "positions", "roles", "layoffs")
+_CONTEXT_WORDS = (
+    "cuts",
+    "jobs",
+    "job",
+    "employees",
+    "workers",
+    "people",
+    "staff",
+    "positions",
+    "roles",
+    "layoffs",
+)
 
 
-def _figure_features(quantity: Quantity | None, percent: float | None, text: str) -> dict[str, float]:
-    f: dict[str, float] = {"has_figure": float(quantity is not None), "has_percent": float(percent is not None)}
+def _figure_features(
+    quantity: Quantity | None, percent: float | None, text: str
+) -> dict[str, float]:
+    f: dict[str, float] = {
+        "has_figure": float(quantity is not None),
+        "has_percent": float(percent is not None),
+    }
     if quantity is not None:
         value = quantity.value or 0
         f["figure_log"] = float(len(str(value)))
@@ -692,12 +793,18 @@ def _rule_features(document: Document, candidates: list[Candidate]) -> None:
         name = candidate.option.text
         for mention in found:
             same = (name is None and mention.company is None) or (
-                name is not None and mention.company is not None and same_company(name, mention.company)
+                name is not None
+                and mention.company is not None
+                and same_company(name, mention.company)
             )
             if not same:
                 continue
             f["rule_same_employer"] = 1.0
             f[f"rule_kind={mention.kind}"] = 1.0
             q = candidate.quantity
-            if q is not None and mention.headcount_max is not None and q.maximum == mention.headcount_max:
+            if (
+                q is not None
+                and mention.headcount_max is not None
+                and q.maximum == mention.headcount_max
+            ):
                 f["rule_same_figure"] = 1.0

@@ -78,31 +78,49 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
                 target = k
                 break
             if (
-                c.quantity is None and group is not None and 0 < c.sentence.index - k.sentence.index <= 2
+                c.quantity is None
+                and group is not None
+                and 0 < c.sentence.index - k.sentence.index <= 2
                 and c.kind in (k.kind, "new")
             ):
                 target = k  # a follow-up remark about the claim just made
                 break
             if k.kind != c.kind:
                 continue
-            if c.quantity is None and (k.quantity is not None or k.sentence.index != c.sentence.index):
+            if c.quantity is None and (
+                k.quantity is not None or k.sentence.index != c.sentence.index
+            ):
                 target = k
                 break
-            if k.quantity is None and c.quantity is not None and (
-                k.sentence.paragraph == c.sentence.paragraph or k.sentence.index <= 1
+            if (
+                k.quantity is None
+                and c.quantity is not None
+                and (k.sentence.paragraph == c.sentence.paragraph or k.sentence.index <= 1)
             ):
-                k.quantity, k.sentence, k.anchor, k.percent = c.quantity, c.sentence, c.anchor, c.percent or k.percent
+                k.quantity, k.sentence, k.anchor, k.percent = (
+                    c.quantity,
+                    c.sentence,
+                    c.anchor,
+                    c.percent or k.percent,
+                )
                 k.date, k.employer_text = c.date, c.employer_text
                 target = k
                 break
             value = (c.quantity.value or 0) if c.quantity else 0
             total = (k.quantity.value or 0) if k.quantity else 0
             if (
-                c.quantity and k.quantity and group is not None and c.kind == k.kind != "cumulative"
+                c.quantity
+                and k.quantity
+                and group is not None
+                and c.kind == k.kind != "cumulative"
                 and c.sentence.index != k.sentence.index
                 and value < total
                 # "another 3,500 at Lansing" after "2,000 at Detroit" still adds up to the 5,500
-                and (not _ADDITIVE.search(c.sentence.text) or parts.get(id(k), 0) > 0 and parts[id(k)] + value <= total * 1.05)
+                and (
+                    not _ADDITIVE.search(c.sentence.text)
+                    or parts.get(id(k), 0) > 0
+                    and parts[id(k)] + value <= total * 1.05
+                )
             ):
                 parts[id(k)] = parts.get(id(k), 0) + value
                 target = k  # a breakdown of the figure already given
@@ -122,14 +140,24 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
     # story counts is about that cut ("protest against the restructuring", "the job losses
     # were part of ..."); a dated one ("last year it announced ...") is an earlier round, and a
     # rumor looks ahead. So does a marked earlier round ("follows similar layoffs", "already").
-    counted = {doc_names.find(k.employer_text) for k in kept if k.quantity is not None and k.employer_text}
+    counted = {
+        doc_names.find(k.employer_text) for k in kept if k.quantity is not None and k.employer_text
+    }
+
     def restates(k: Claim) -> bool:
-        if k.quantity is not None or k.percent is not None or k.employer_text is None or k.kind not in ("past", "cumulative"):
+        if (
+            k.quantity is not None
+            or k.percent is not None
+            or k.employer_text is None
+            or k.kind not in ("past", "cumulative")
+        ):
             return False
         if doc_names.find(k.employer_text) not in counted:
             return False
         # "the staff cuts result from ...": the cuts already told, whatever else the sentence dates
-        return _THE_CUTS.search(k.sentence.text) is not None or (k.date is None and not _EARLIER_ROUND.search(k.sentence.text))
+        return _THE_CUTS.search(k.sentence.text) is not None or (
+            k.date is None and not _EARLIER_ROUND.search(k.sentence.text)
+        )
 
     return [k for k in kept if not restates(k)]
 

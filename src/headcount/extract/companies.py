@@ -40,11 +40,35 @@ def normalize_company(name: str) -> str:
 
 
 _alias("Alphabet", "Google", "Alphabet Inc", "YouTube", "Fitbit", "DeepMind", "Waymo", "Verily")
-_alias("Amazon", "Amazon.com", "AWS", "Amazon Web Services", "Twitch", "Audible", "Whole Foods",
-       "Whole Foods Market", "Zappos", "Ring", "MGM Studios", "Zoox", "IMDb")
+_alias(
+    "Amazon",
+    "Amazon.com",
+    "AWS",
+    "Amazon Web Services",
+    "Twitch",
+    "Audible",
+    "Whole Foods",
+    "Whole Foods Market",
+    "Zappos",
+    "Ring",
+    "MGM Studios",
+    "Zoox",
+    "IMDb",
+)
 _alias("Meta", "Meta Platforms", "Facebook", "Instagram", "WhatsApp", "Oculus", "Reality Labs")
-_alias("Microsoft", "LinkedIn", "GitHub", "Activision Blizzard", "Activision", "Blizzard",
-       "Xbox", "Nuance", "Bethesda", "ZeniMax", "Mojang")
+_alias(
+    "Microsoft",
+    "LinkedIn",
+    "GitHub",
+    "Activision Blizzard",
+    "Activision",
+    "Blizzard",
+    "Xbox",
+    "Nuance",
+    "Bethesda",
+    "ZeniMax",
+    "Mojang",
+)
 _alias("Apple", "Beats")
 _alias("Salesforce", "Slack", "Tableau", "MuleSoft")
 _alias("Oracle", "Cerner", "PeopleSoft")
@@ -128,8 +152,11 @@ def same_company(a: str, b: str) -> bool:
     if ca == cb:
         return True
     short, long_ = sorted((ka, kb), key=len)
-    if " " not in short and len(short) >= 2 and short in (
-        _initials(long_), _initials(re.sub(r"[.,&()<>\"'!]", " ", max(a, b, key=len).lower()))
+    if (
+        " " not in short
+        and len(short) >= 2
+        and short
+        in (_initials(long_), _initials(re.sub(r"[.,&()<>\"'!]", " ", max(a, b, key=len).lower())))
     ):
         return True
     sw, lw = short.split(), long_.split()
@@ -150,13 +177,226 @@ def _in_order(short: list[str], long_: list[str]) -> bool:
 
 
 _GENERIC = frozenset(
-    ["general", "national", "international", "united", "american", "british", "first", "new", "royal", "union", "central", "state", "federal", "bank", "department", "ministry",
-     "motors", "airlines", "airways", "steel", "group", "industries", "holdings", "systems", "technologies", "communications", "electric", "energy", "foods", "services", "products", "company", "corporation", "trust", "insurance", "financial", "capital", "partners"]
+    [
+        "general",
+        "national",
+        "international",
+        "united",
+        "american",
+        "british",
+        "first",
+        "new",
+        "royal",
+        "union",
+        "central",
+        "state",
+        "federal",
+        "bank",
+        "department",
+        "ministry",
+        "motors",
+        "airlines",
+        "airways",
+        "steel",
+        "group",
+        "industries",
+        "holdings",
+        "systems",
+        "technologies",
+        "communications",
+        "electric",
+        "energy",
+        "foods",
+        "services",
+        "products",
+        "company",
+        "corporation",
+        "trust",
+        "insurance",
+        "financial",
+        "capital",
+        "partners",
+    ]
 )
 
 # Capitalized words that open sentences or name roles, time or things, never an employer alone.
 _NOT_NAMES = frozenset(
-    ["a", "an", "the", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "it", "its", "his", "her", "we", "our", "us", "you", "i", "in", "on", "at", "for", "from", "by", "with", "as", "of", "to", "and", "or", "but", "if", "when", "while", "after", "before", "since", "during", "under", "over", "about", "around", "some", "many", "most", "more", "several", "all", "both", "each", "every", "no", "not", "any", "such", "however", "meanwhile", "also", "yet", "still", "although", "though", "because", "so", "thus", "then", "now", "today", "yesterday", "tomorrow", "last", "next", "earlier", "later", "recently", "already", "once", "instead", "despite", "among", "between", "mr", "mrs", "ms", "dr", "sir", "lord", "chief", "executive", "chairman", "president", "vice", "spokesman", "spokeswoman", "director", "chancellor", "minister", "secretary", "analyst", "analysts", "officials", "union", "unions", "workers", "employees", "staff", "jobs", "job", "company", "firm", "group", "government", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "reuter", "reuters", "read", "shares", "profits", "sales", "net", "total", "year", "quarter", "according", "other", "further", "another", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "what", "who", "how", "why", "where", "which", "while", "whether", "his", "hers", "per", "pct", "dlrs", "mln", "bln"]
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "their",
+        "they",
+        "them",
+        "he",
+        "she",
+        "it",
+        "its",
+        "his",
+        "her",
+        "we",
+        "our",
+        "us",
+        "you",
+        "i",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "of",
+        "to",
+        "and",
+        "or",
+        "but",
+        "if",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "during",
+        "under",
+        "over",
+        "about",
+        "around",
+        "some",
+        "many",
+        "most",
+        "more",
+        "several",
+        "all",
+        "both",
+        "each",
+        "every",
+        "no",
+        "not",
+        "any",
+        "such",
+        "however",
+        "meanwhile",
+        "also",
+        "yet",
+        "still",
+        "although",
+        "though",
+        "because",
+        "so",
+        "thus",
+        "then",
+        "now",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "last",
+        "next",
+        "earlier",
+        "later",
+        "recently",
+        "already",
+        "once",
+        "instead",
+        "despite",
+        "among",
+        "between",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sir",
+        "lord",
+        "chief",
+        "executive",
+        "chairman",
+        "president",
+        "vice",
+        "spokesman",
+        "spokeswoman",
+        "director",
+        "chancellor",
+        "minister",
+        "secretary",
+        "analyst",
+        "analysts",
+        "officials",
+        "union",
+        "unions",
+        "workers",
+        "employees",
+        "staff",
+        "jobs",
+        "job",
+        "company",
+        "firm",
+        "group",
+        "government",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "reuter",
+        "reuters",
+        "read",
+        "shares",
+        "profits",
+        "sales",
+        "net",
+        "total",
+        "year",
+        "quarter",
+        "according",
+        "other",
+        "further",
+        "another",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "what",
+        "who",
+        "how",
+        "why",
+        "where",
+        "which",
+        "while",
+        "whether",
+        "his",
+        "hers",
+        "per",
+        "pct",
+        "dlrs",
+        "mln",
+        "bln",
+    ]
 )
 
 _CONNECTORS = frozenset(["&", "and", "of", "de", "des", "du", "la", "le", "del", "der", "für", "y"])
@@ -168,7 +408,34 @@ _NAME_RE = re.compile(
 )
 # Acronyms and words that are capitalized but never an employer on their own.
 _NOT_EMPLOYER_ACRONYMS = frozenset(
-    ["AI", "GDP", "CEO", "CFO", "COO", "CTO", "IPO", "US", "UK", "EU", "UN", "IT", "HR", "PR", "TV", "PC", "GPS", "API", "OK", "AM", "PM", "Q1", "Q2", "Q3", "Q4", "FY"]
+    [
+        "AI",
+        "GDP",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+        "IPO",
+        "US",
+        "UK",
+        "EU",
+        "UN",
+        "IT",
+        "HR",
+        "PR",
+        "TV",
+        "PC",
+        "GPS",
+        "API",
+        "OK",
+        "AM",
+        "PM",
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "FY",
+    ]
 )
 _LEGAL_END = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$"
@@ -185,7 +452,9 @@ class NameSpan:
 
 def _trim(words: list[str]) -> list[str]:
     # "Google-parent Alphabet", "London-based Argonaut": the hyphenated lead describes.
-    while len(words) > 1 and re.search(r"-(?:parent|owner|based|listed|headquartered|owned|backed)$", words[0], re.I):
+    while len(words) > 1 and re.search(
+        r"-(?:parent|owner|based|listed|headquartered|owned|backed)$", words[0], re.I
+    ):
         words = words[1:]
     # A leading demonym is dropped only before a title or alone ("German Chancellor ...");
     # before other capitals it is part of the name ("American Motors", "British Airways").
@@ -208,13 +477,52 @@ def _trim(words: list[str]) -> list[str]:
 
 
 _TITLES = frozenset(
-    ["chairman", "chairwoman", "president", "chief", "executive", "director", "spokesman", "spokeswoman", "analyst", "treasurer", "secretary", "minister", "chancellor", "governor", "senator", "ceo", "cfo", "coo"]
+    [
+        "chairman",
+        "chairwoman",
+        "president",
+        "chief",
+        "executive",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "analyst",
+        "treasurer",
+        "secretary",
+        "minister",
+        "chancellor",
+        "governor",
+        "senator",
+        "ceo",
+        "cfo",
+        "coo",
+    ]
 )
 
 
 _TITLE_QUALIFIERS = frozenset(
-    ["prime", "vice", "deputy", "acting", "foreign", "finance", "attorney", "trade", "labour", "labor", "energy",
-     "interior", "defence", "defense", "economy", "industry", "justice", "health", "education", "transport"]
+    [
+        "prime",
+        "vice",
+        "deputy",
+        "acting",
+        "foreign",
+        "finance",
+        "attorney",
+        "trade",
+        "labour",
+        "labor",
+        "energy",
+        "interior",
+        "defence",
+        "defense",
+        "economy",
+        "industry",
+        "justice",
+        "health",
+        "education",
+        "transport",
+    ]
 )
 
 
@@ -254,7 +562,11 @@ def find_names(sentence: str) -> list[NameSpan]:
         if sentence[offset:end] != text:
             text = sentence[offset:end]
         # "Fried Krupp <KRPG.D>": a stock ticker after a name marks a listed company
-        certain = bool(_LEGAL_END.search(text)) or certain_marks(sentence, offset) or bool(_TICKER_AFTER.match(sentence, end))
+        certain = (
+            bool(_LEGAL_END.search(text))
+            or certain_marks(sentence, offset)
+            or bool(_TICKER_AFTER.match(sentence, end))
+        )
         if certain_marks(sentence, offset) and re.fullmatch(r"[A-Z0-9.]{1,8}", text):
             continue  # a stock ticker such as <KRPG.D>, not a name
         if text in PLACES or text.rstrip(".") in PLACES or text + "." in PLACES:
@@ -263,21 +575,41 @@ def find_names(sentence: str) -> list[NameSpan]:
             continue
         if _inside_quotes(sentence, offset, end):
             continue  # a slogan or title ("Year of Efficiency"), not an employer
-        if _UNIT_AFTER.match(sentence[end : end + 25]) and not sentence[end:].startswith(("'s", "’s")):
+        if _UNIT_AFTER.match(sentence[end : end + 25]) and not sentence[end:].startswith(
+            ("'s", "’s")
+        ):
             continue  # "the Arlington Assembly plant" names a site, not its owner
-        if " " not in text and (text.lower() in lowered_words or text.lower() in _COMMON_CAPITALIZED) and not certain_marks(sentence, offset):
+        if (
+            " " not in text
+            and (text.lower() in lowered_words or text.lower() in _COMMON_CAPITALIZED)
+            and not certain_marks(sentence, offset)
+        ):
             continue  # an ordinary word that happens to be capitalized
         if re.search(r"\d", text) and not certain:
             continue  # "3rd", "Q160": ordinals and product codes
         if re.fullmatch(r"(?:[A-Z]\.)+", text):
             continue  # bare initials
-        if not certain and re.search(r"\b(?:port|city|town|province|state|region|county|village|capital)\s+of\s+$", sentence[max(0, offset - 20) : offset]):
+        if not certain and re.search(
+            r"\b(?:port|city|town|province|state|region|county|village|capital)\s+of\s+$",
+            sentence[max(0, offset - 20) : offset],
+        ):
             continue  # "the port of Cadiz"
-        if not certain and not is_known(text) and _SITE_AT.search(sentence[max(0, offset - 40) : offset]):
+        if (
+            not certain
+            and not is_known(text)
+            and _SITE_AT.search(sentence[max(0, offset - 40) : offset])
+        ):
             continue  # "its refinery at Paranam", "a plant at St. Andrew's": where, not who
-        if " " not in text and re.search(r"\b(?:in|near)\s+$", sentence[max(0, offset - 5) : offset]) and not certain:
+        if (
+            " " not in text
+            and re.search(r"\b(?:in|near)\s+$", sentence[max(0, offset - 5) : offset])
+            and not certain
+        ):
             continue  # "in Columbia", "in Bonn": a place, even one the gazetteer lacks
-        if re.match(r"^,\s+(?:Ga|Ohio|Mich|Ill|Tenn|Calif|Tex|Wis|Wisc|N\.Y|Pa|Va|Fla|Ind|Ky|Mo|Minn|Mass|Conn|N\.J|Wash|Ore|Colo|Ariz|Ala|Okla|La|Md|Iowa|Kan|Neb|Utah)\b", sentence[end : end + 8]):
+        if re.match(
+            r"^,\s+(?:Ga|Ohio|Mich|Ill|Tenn|Calif|Tex|Wis|Wisc|N\.Y|Pa|Va|Fla|Ind|Ky|Mo|Minn|Mass|Conn|N\.J|Wash|Ore|Colo|Ariz|Ala|Okla|La|Md|Iowa|Kan|Neb|Utah)\b",
+            sentence[end : end + 8],
+        ):
             continue  # "Lakewood, Ga.": a town and its state
         words_in = text.split()
         if words_in[-1] in DEMONYMS or words_in[-1].rstrip("s") in DEMONYMS:
@@ -289,17 +621,98 @@ def find_names(sentence: str) -> list[NameSpan]:
 
 
 _COMMON_CAPITALIZED = frozenset(
-    ["plans", "thousands", "millions", "hundreds", "dozens", "separately", "unadjusted", "public", "safety", "factory", "meanwhile", "elsewhere", "overall", "instead", "still", "despite", "unions", "union", "workers", "staff", "employees", "shares", "profits", "sales", "earnings", "revenue", "results", "analysts", "officials", "sources", "critics", "reports", "executives", "managers", "ministers", "government", "parliament", "tories", "labour", "tory", "east", "west", "north", "south", "whitehall", "budget", "chancellor", "treasury", "layoffs", "layoff", "jobs", "cuts", "redundancies", "job",
-     # abstract nouns that open sentences, and bodies too generic to be one employer
-     "unemployment", "employment", "health", "department", "ministry", "conservatives", "democrats",
-     "republicans", "liberals", "socialists", "communists", "mps", "queen", "king", "lords", "commons", "laid-off", "affected",
-     # the abbreviations of newswire results tables ("Shr 20 cts", "Revs 1.2 mln")
-     "shr", "shrs", "revs", "qtr", "avg", "oper", "mths", "note"]
+    [
+        "plans",
+        "thousands",
+        "millions",
+        "hundreds",
+        "dozens",
+        "separately",
+        "unadjusted",
+        "public",
+        "safety",
+        "factory",
+        "meanwhile",
+        "elsewhere",
+        "overall",
+        "instead",
+        "still",
+        "despite",
+        "unions",
+        "union",
+        "workers",
+        "staff",
+        "employees",
+        "shares",
+        "profits",
+        "sales",
+        "earnings",
+        "revenue",
+        "results",
+        "analysts",
+        "officials",
+        "sources",
+        "critics",
+        "reports",
+        "executives",
+        "managers",
+        "ministers",
+        "government",
+        "parliament",
+        "tories",
+        "labour",
+        "tory",
+        "east",
+        "west",
+        "north",
+        "south",
+        "whitehall",
+        "budget",
+        "chancellor",
+        "treasury",
+        "layoffs",
+        "layoff",
+        "jobs",
+        "cuts",
+        "redundancies",
+        "job",
+        # abstract nouns that open sentences, and bodies too generic to be one employer
+        "unemployment",
+        "employment",
+        "health",
+        "department",
+        "ministry",
+        "conservatives",
+        "democrats",
+        "republicans",
+        "liberals",
+        "socialists",
+        "communists",
+        "mps",
+        "queen",
+        "king",
+        "lords",
+        "commons",
+        "laid-off",
+        "affected",
+        # the abbreviations of newswire results tables ("Shr 20 cts", "Revs 1.2 mln")
+        "shr",
+        "shrs",
+        "revs",
+        "qtr",
+        "avg",
+        "oper",
+        "mths",
+        "note",
+    ]
 )
 
 
 def certain_marks(sentence: str, offset: int) -> bool:
-    return sentence[max(0, offset - 4) : offset].endswith("&lt;") or sentence[max(0, offset - 1) : offset] == "<"
+    return (
+        sentence[max(0, offset - 4) : offset].endswith("&lt;")
+        or sentence[max(0, offset - 1) : offset] == "<"
+    )
 
 
 def _inside_quotes(sentence: str, start: int, end: int) -> bool:
@@ -347,7 +760,9 @@ def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
         return True
     before = sentence[max(0, span.start - 40) : span.start]
     after = sentence[span.end : span.end + 40]
-    return bool(DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after) or JOBS_AT.search(before))
+    return bool(
+        DESCRIPTOR_BEFORE.search(before) or VERB_AFTER.match(after) or JOBS_AT.search(before)
+    )
 
 
 # "300 jobs will be lost at Credit Suisse First Boston": the place of the jobs is an employer.

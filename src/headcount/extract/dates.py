@@ -9,7 +9,20 @@ from datetime import date, timedelta
 MONTHS = {
     m: i + 1
     for i, m in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
     )
 }
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
@@ -88,7 +101,11 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             found.append(ResolvedDate(d.isoformat(), "day", s, e, past, future))
         elif m.group("my"):
             word = m.group("m3")
-            if word.lower().rstrip(".") == "may" and not m.group("y3") and not re.match(r"(?i)in\s", m.group(0)):
+            if (
+                word.lower().rstrip(".") == "may"
+                and not m.group("y3")
+                and not re.match(r"(?i)in\s", m.group(0))
+            ):
                 continue  # the modal verb, not the month
             if word[0].islower():
                 continue
@@ -98,7 +115,10 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             elif published:
                 year = published.year
                 # "in November" read in March is last November, but "by June" is this June.
-                ahead = re.search(r"(?i)\b(?:by|until|till|through|before|from|starting|beginning|next|early|late)\s+(?:in\s+)?$", text[max(0, s - 15) : s] + m.group(0)[: m.start("m3") - m.start()])
+                ahead = re.search(
+                    r"(?i)\b(?:by|until|till|through|before|from|starting|beginning|next|early|late)\s+(?:in\s+)?$",
+                    text[max(0, s - 15) : s] + m.group(0)[: m.start("m3") - m.start()],
+                )
                 if month > published.month + 1 and not ahead:
                     year -= 1
             else:
@@ -115,20 +135,46 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
                 continue
             if unit == "year":
                 year = published.year - 1 if is_last else published.year + (word == "next")
-                found.append(ResolvedDate(f"{year:04d}", "year", s, e, is_last or word.startswith("earlier"), word == "next"))
+                found.append(
+                    ResolvedDate(
+                        f"{year:04d}",
+                        "year",
+                        s,
+                        e,
+                        is_last or word.startswith("earlier"),
+                        word == "next",
+                    )
+                )
             elif unit == "month":
                 delta = -1 if is_last else (1 if word == "next" else 0)
                 y, mo = _month_shift(published.year, published.month, delta)
-                found.append(ResolvedDate(f"{y:04d}-{mo:02d}", "month", s, e, is_last or word.startswith("earlier"), word == "next"))
+                found.append(
+                    ResolvedDate(
+                        f"{y:04d}-{mo:02d}",
+                        "month",
+                        s,
+                        e,
+                        is_last or word.startswith("earlier"),
+                        word == "next",
+                    )
+                )
             elif unit == "week":
                 delta_days = -7 if is_last else (7 if word == "next" else 0)
                 d = published + timedelta(days=delta_days)
-                found.append(ResolvedDate(f"{d.year:04d}-{d.month:02d}", "month", s, e, is_last, word == "next"))
+                found.append(
+                    ResolvedDate(
+                        f"{d.year:04d}-{d.month:02d}", "month", s, e, is_last, word == "next"
+                    )
+                )
             else:
-                found.append(ResolvedDate(f"{published.year:04d}", "year", s, e, is_last, word == "next"))
+                found.append(
+                    ResolvedDate(f"{published.year:04d}", "year", s, e, is_last, word == "next")
+                )
         elif m.group("qtr"):
             # "in the third quarter": the year it falls in; before the story if it has ended
-            last_month = 3 * ["first", "second", "third", "fourth"].index(m.group("qnum").lower()) + 3
+            last_month = (
+                3 * ["first", "second", "third", "fourth"].index(m.group("qnum").lower()) + 3
+            )
             if m.group("qyear"):
                 year = int(m.group("qyear"))
             elif published:
@@ -136,7 +182,10 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             else:
                 continue
             past = published is not None and (year, last_month) < (published.year, published.month)
-            future = published is not None and (year, last_month - 2) > (published.year, published.month)
+            future = published is not None and (year, last_month - 2) > (
+                published.year,
+                published.month,
+            )
             found.append(ResolvedDate(f"{year:04d}", "year", s, e, past, future))
         elif m.group("day"):
             if published is None:
@@ -162,7 +211,10 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             year = int(m.group("y4"))
             if published and year > published.year + 10:
                 continue
-            if _COUNTED_AFTER.match(text, m.end()) or text[max(0, m.start("y4") - 1) : m.start("y4")] == "$":
+            if (
+                _COUNTED_AFTER.match(text, m.end())
+                or text[max(0, m.start("y4") - 1) : m.start("y4")] == "$"
+            ):
                 continue  # "will cut 1914 jobs", "$2000": a count or a sum that looks like a year
             past = published is not None and year < published.year
             future = published is not None and year > published.year

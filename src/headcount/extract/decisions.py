@@ -43,7 +43,11 @@ def context_rows(candidates: list[Candidate], first: np.ndarray) -> np.ndarray:
     for i, candidate in enumerate(candidates):
         same = [j for j, k in enumerate(keys) if k == keys[i]]
         ranked = sorted((first[j] for j in same), reverse=True)
-        in_sentence = [first[j] for j, c in enumerate(candidates) if j != i and c.sentence.start == candidate.sentence.start]
+        in_sentence = [
+            first[j]
+            for j, c in enumerate(candidates)
+            if j != i and c.sentence.start == candidate.sentence.start
+        ]
         others = [first[j] for j, k in enumerate(keys) if k != keys[i]]
         q = candidate.quantity
         elsewhere = [
@@ -71,11 +75,15 @@ class Decisions:
     keep_threshold: float = 0.35  # candidates scored below it are never claims
     # Isotonic map from a score to how often a candidate so scored was a gold claim on
     # documents the model had not seen (learn/training.py): the confidence readers see.
-    calibration: tuple[list[float], list[float]] = field(default_factory=lambda: ([0.0, 1.0], [0.0, 1.0]))
+    calibration: tuple[list[float], list[float]] = field(
+        default_factory=lambda: ([0.0, 1.0], [0.0, 1.0])
+    )
 
     def calibrated(self, scores: np.ndarray) -> np.ndarray:
         points, values = self.calibration
-        mapped = np.interp(scores, np.asarray(points, dtype=np.float64), np.asarray(values, dtype=np.float64))
+        mapped = np.interp(
+            scores, np.asarray(points, dtype=np.float64), np.asarray(values, dtype=np.float64)
+        )
         return np.asarray(mapped, dtype=np.float64)
 
     def matrix(self, candidates: list[Candidate]) -> np.ndarray:

@@ -49,7 +49,9 @@ _ACTS_AS_EMPLOYER = re.compile(
 )
 
 
-_PERSON_SPEAKS = re.compile(r"^\s+(?:has\s+|had\s+)?(?:said|says|told|added|believes|thinks|noted|argued|warned)\b")
+_PERSON_SPEAKS = re.compile(
+    r"^\s+(?:has\s+|had\s+)?(?:said|says|told|added|believes|thinks|noted|argued|warned)\b"
+)
 
 
 _PERSON_AFTER = re.compile(
@@ -67,13 +69,21 @@ _NON_EMPLOYER_WORDS = re.compile(
 
 
 # A newspaper or broadcaster as the source of a report, not as an employer.
-_MEDIA = re.compile(r"\b(?:Times|Journal|Observer|Post|BBC|Telegraph|Guardian|Herald|News|Magazine|Press|Television|TV|Radio)\b")
+_MEDIA = re.compile(
+    r"\b(?:Times|Journal|Observer|Post|BBC|Telegraph|Guardian|Herald|News|Magazine|Press|Television|TV|Radio)\b"
+)
 
 
-_SOURCE_BEFORE = re.compile(r"(?:according\s+to|told|reported\s+by|quoted\s+by|interview\s+with|said\s+in|in)\s+(?:the\s+)?$", re.IGNORECASE)
+_SOURCE_BEFORE = re.compile(
+    r"(?:according\s+to|told|reported\s+by|quoted\s+by|interview\s+with|said\s+in|in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
-_SOURCE_AFTER = re.compile(r"^\s+(?:has\s+|had\s+)?(?:reported|reports|newspaper|said\s+in\s+a\s+report|Online)\b", re.IGNORECASE)
+_SOURCE_AFTER = re.compile(
+    r"^\s+(?:has\s+|had\s+)?(?:reported|reports|newspaper|said\s+in\s+a\s+report|Online)\b",
+    re.IGNORECASE,
+)
 
 
 _LIST_CUE = re.compile(r"\b(?:including|such\s+as|like|among\s+them)\b", re.IGNORECASE)
@@ -148,7 +158,24 @@ _HEADLINE_SUBJECT = re.compile(
 _UNIT_OF = re.compile(r"^\S*[’']S\s+(?:<[^>]*>\s+)?(?:UNIT|SUBSIDIARY|ARM|DIVISION|AFFILIATE)\b")
 
 
-_HEADLINE_WORDS = frozenset(["THE", "A", "AN", "JOB", "JOBS", "NEW", "MORE", "US", "U.S.", "UK", "U.K.", "TOTAL", "SOME", "ALL"])
+_HEADLINE_WORDS = frozenset(
+    [
+        "THE",
+        "A",
+        "AN",
+        "JOB",
+        "JOBS",
+        "NEW",
+        "MORE",
+        "US",
+        "U.S.",
+        "UK",
+        "U.K.",
+        "TOTAL",
+        "SOME",
+        "ALL",
+    ]
+)
 
 
 @lru_cache(maxsize=4096)
@@ -171,7 +198,11 @@ class Rejected:
 
     def note_body(self, name: str, after: str) -> None:
         self.bodies.add(name)
-        acronym = re.match(r"^\s*(?:\w+\s+)?(?:(?:union|federation|association|confederation)\s+)?(?:,\s*|\(\s*)([A-Z]{2,6})\b", after, re.I)
+        acronym = re.match(
+            r"^\s*(?:\w+\s+)?(?:(?:union|federation|association|confederation)\s+)?(?:,\s*|\(\s*)([A-Z]{2,6})\b",
+            after,
+            re.I,
+        )
         if acronym:
             self.bodies.add(acronym.group(1))
 
@@ -206,11 +237,17 @@ def employer_names(
         for group in doc_names.groups:
             for name in group:
                 pos = text.find(name.upper())
-                if pos >= 0 and (pos == 0 or not text[pos - 1].isalnum()) and not _UNIT_OF.match(text[pos + len(name) :]):
+                if (
+                    pos >= 0
+                    and (pos == 0 or not text[pos - 1].isalnum())
+                    and not _UNIT_OF.match(text[pos + len(name) :])
+                ):
                     spans.append(NameSpan(pos, pos + len(name), text[pos : pos + len(name)], False))
                     break
         lead = _HEADLINE_SUBJECT.match(text)
-        if lead and _UNIT_OF.match(text[len(re.sub(r"[’']S$", "", lead.group(1) or lead.group(2))) :]):
+        if lead and _UNIT_OF.match(
+            text[len(re.sub(r"[’']S$", "", lead.group(1) or lead.group(2))) :]
+        ):
             lead = None  # "TEXAS AIR'S <TEX> UNIT TO CUT STAFF": the unit cuts, the body names it
         if lead and not any(s.start == 0 for s in spans):
             subject = lead.group(1) or lead.group(2)
@@ -219,7 +256,12 @@ def employer_names(
                 subject_words = subject_words[1:]
             subject = " ".join(subject_words)
             known = next(
-                (n for g in doc_names.groups for n in g if n.upper().startswith(subject) or same_company(n, subject.title())),
+                (
+                    n
+                    for g in doc_names.groups
+                    for n in g
+                    if n.upper().startswith(subject) or same_company(n, subject.title())
+                ),
                 None,
             )
             if (
@@ -240,9 +282,14 @@ def employer_names(
         if _PERSON_BEFORE.search(before) or _PERSON_AFTER.match(after):
             rejected.note_person(span.text)
             continue
-        if re.search(r"\b(?:of|for)\s+$", before) and re.search(r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before):
+        if re.search(r"\b(?:of|for)\s+$", before) and re.search(
+            r"(?i)(?:president|chief|head|director|minister|secretary)\s+of\s+$", before
+        ):
             continue  # "vice president of Alexa and Fire TV" is a title
-        if re.search(r"(?i)\b(?:union,?|(?:lobby|trade|industry|employers[’']?)\s+(?:group|body|association|organi[sz]ation))\s+$", before):
+        if re.search(
+            r"(?i)\b(?:union,?|(?:lobby|trade|industry|employers[’']?)\s+(?:group|body|association|organi[sz]ation))\s+$",
+            before,
+        ):
             rejected.note_body(span.text, after)
             continue  # "the metalworkers' trade union, IG Metall"
         if (_NON_EMPLOYER_WORDS.search(span.text) and not span.certain) or re.match(
@@ -254,14 +301,18 @@ def employer_names(
         ):
             rejected.note_body(span.text, after)
             continue
-        if _MEDIA.search(span.text) and (_SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)):
+        if _MEDIA.search(span.text) and (
+            _SOURCE_BEFORE.search(before) or _SOURCE_AFTER.match(after)
+        ):
             continue
         if re.search(r"(?i)\baccording\s+to\s+(?:the\s+)?$", before):
             continue  # the source of a figure, not its employer
         if found is not None:
             label = label_of(span.start, span.end, found)
             if (
-                label in NOT_EMPLOYER and not span.certain and not is_known(span.text)
+                label in NOT_EMPLOYER
+                and not span.certain
+                and not is_known(span.text)
                 and not _ACTS_AS_EMPLOYER.match(after)
                 and not JOBS_AT.search(before)
                 # A name the story repeats bare, never with "Mr" or "Ms", is not a person's:
@@ -278,13 +329,13 @@ def employer_names(
             r"polls?|survey|news\s+broadcast|broadcast|programme|program|show|index)\b",
             after,
             re.IGNORECASE,
-        ) or re.match(
-            r"^\s+(?:<[^>]*>\s+)?[A-Z]?-?\d{3}", after
-        ):
+        ) or re.match(r"^\s+(?:<[^>]*>\s+)?[A-Z]?-?\d{3}", after):
             continue  # "the Harry Potter games", "Boeing Co 727-100's", "an Eyewitness poll": a product
         words = span.text.split()
         if (
-            2 <= len(words) <= 3 and not span.certain and _PERSON_SPEAKS.match(after)
+            2 <= len(words) <= 3
+            and not span.certain
+            and _PERSON_SPEAKS.match(after)
             and all(w[:1].isupper() and w[1:].islower() for w in words)
         ):
             rejected.note_person(span.text)
@@ -317,7 +368,9 @@ def _join_of_and(spans: list[NameSpan], text: str) -> list[NameSpan]:
         if joined:
             prev = joined[-1]
             if text[prev.end : span.start] == " and " and re.search(r"\s(?:of|for)\s", prev.text):
-                joined[-1] = NameSpan(prev.start, span.end, text[prev.start : span.end], prev.certain)
+                joined[-1] = NameSpan(
+                    prev.start, span.end, text[prev.start : span.end], prev.certain
+                )
                 continue
         joined.append(span)
     return joined
@@ -398,8 +451,11 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
         ):
             return span
     candidates = [
-        s for s in names
-        if not is_speaker(s, text) and not owns_next_name(s, names, text) and not _is_apposition(s, text)
+        s
+        for s in names
+        if not is_speaker(s, text)
+        and not owns_next_name(s, names, text)
+        and not _is_apposition(s, text)
     ]
     clauses = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, anchor)]
     clause_start = clauses[-1] if clauses else 0
@@ -414,13 +470,23 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
         return after[0]
     # "SBC said 5,125 positions would go", "Makita, a maker of tools, said if ... it would
     # lay off": a company opening the sentence speaks of its own jobs when no other is named.
-    opening = [s for s in names if s.start <= 4 and s.end <= anchor and not re.match(r"^[’']s\b", text[s.end : s.end + 2])]
-    if opening and (_LEGAL_SUFFIX.search(opening[0].text) or is_known(opening[0].text) or opening[0].text.isupper()):
+    opening = [
+        s
+        for s in names
+        if s.start <= 4 and s.end <= anchor and not re.match(r"^[’']s\b", text[s.end : s.end + 2])
+    ]
+    if opening and (
+        _LEGAL_SUFFIX.search(opening[0].text)
+        or is_known(opening[0].text)
+        or opening[0].text.isupper()
+    ):
         return opening[0]  # marked as a company, not a person the recognizer took for one
     return None
 
 
-_LEGAL_SUFFIX = re.compile(r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$")
+_LEGAL_SUFFIX = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$"
+)
 
 
 def owns_next_name(span: NameSpan, names: list[NameSpan], text: str) -> bool:
@@ -434,7 +500,9 @@ def _is_apposition(span: NameSpan, text: str) -> bool:
     """'Alphabet, Google's parent company, ...': the name inside the commas describes another."""
     before = text[max(0, span.start - 2) : span.start]
     after = text[span.end : span.end + 40]
-    return before.endswith(", ") and bool(re.match(r"^[’']s\s+(?:\w+\s+){0,2}(?:parent|owner|unit|subsidiary)", after))
+    return before.endswith(", ") and bool(
+        re.match(r"^[’']s\s+(?:\w+\s+){0,2}(?:parent|owner|unit|subsidiary)", after)
+    )
 
 
 def focus_groups(doc_names: DocNames, first_names: list[str]) -> set[int]:
@@ -467,7 +535,8 @@ def typed_referent(anaphor: str, doc_names: DocNames) -> str | None:
     if not words:
         return None
     matching = [
-        i for i, group in enumerate(doc_names.groups)
+        i
+        for i, group in enumerate(doc_names.groups)
         if any(w.lower().strip(".,") in words for name in group for w in name.split())
     ]
     if len(matching) != 1:

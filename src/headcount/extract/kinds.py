@@ -53,7 +53,10 @@ PAST_RE = re.compile(
 )
 
 # "total job losses by 1989 were now expected to total up to 7,800": a plan's size, not a tally
-_FORECAST_TOTAL = re.compile(r"\b(?:expected|projected|forecast|estimated)\s+to\s+(?:total|reach|rise|climb)\b", re.IGNORECASE)
+_FORECAST_TOTAL = re.compile(
+    r"\b(?:expected|projected|forecast|estimated)\s+to\s+(?:total|reach|rise|climb)\b",
+    re.IGNORECASE,
+)
 
 
 ON_LAYOFF_RE = re.compile(
@@ -78,7 +81,10 @@ REPORTED_BEFORE_RE = re.compile(
 )
 # "has said it needs to cut": a plan the company stated before, repeated for context; unlike
 # "has announced", which is how the news itself is told.
-SAID_BEFORE_RE = re.compile(r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?said\s+(?:that\s+)?(?:it|they)\b", re.IGNORECASE)
+SAID_BEFORE_RE = re.compile(
+    r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?said\s+(?:that\s+)?(?:it|they)\b",
+    re.IGNORECASE,
+)
 SIMPLE_PAST_RE = re.compile(
     r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated|was|were|went)\b",
     re.IGNORECASE,
@@ -109,12 +115,18 @@ _ABOUT_CUTS = re.compile(
 
 
 def _without_circumstance(sentence: str) -> str:
-    return _CIRCUMSTANCE.sub(lambda m: m.group(0) if _ABOUT_CUTS.search(m.group(0)) else "", sentence)
+    return _CIRCUMSTANCE.sub(
+        lambda m: m.group(0) if _ABOUT_CUTS.search(m.group(0)) else "", sentence
+    )
 
 
 def circumstance_spans(sentence: str) -> list[tuple[int, int]]:
     """Where a sentence tells of another event; a date inside dates that event."""
-    return [(m.start(), m.end()) for m in _CIRCUMSTANCE.finditer(sentence) if not _ABOUT_CUTS.search(m.group(0))]
+    return [
+        (m.start(), m.end())
+        for m in _CIRCUMSTANCE.finditer(sentence)
+        if not _ABOUT_CUTS.search(m.group(0))
+    ]
 
 
 def classify(
@@ -131,7 +143,9 @@ def classify(
         return "past"
     if CUMULATIVE_RE.search(sentence) and not _FORECAST_TOTAL.search(sentence):
         return "cumulative"
-    if RUMOR_RE.search(sentence) or (HEARSAY_RE.search(whole or sentence) and not PAST_RE.search(sentence)):
+    if RUMOR_RE.search(sentence) or (
+        HEARSAY_RE.search(whole or sentence) and not PAST_RE.search(sentence)
+    ):
         return "rumor"
     if date_is_past or PAST_RE.search(sentence) or COSTS_RE.search(sentence):
         return "past"

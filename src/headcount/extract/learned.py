@@ -39,8 +39,14 @@ class Scored:
 def _compatible(a: Candidate, b: Candidate) -> bool:
     qa, qb = a.quantity, b.quantity
     if qa is not None and qb is not None:
-        lo_a, hi_a = qa.minimum if qa.minimum is not None else 0, qa.maximum if qa.maximum is not None else 10**12
-        lo_b, hi_b = qb.minimum if qb.minimum is not None else 0, qb.maximum if qb.maximum is not None else 10**12
+        lo_a, hi_a = (
+            qa.minimum if qa.minimum is not None else 0,
+            qa.maximum if qa.maximum is not None else 10**12,
+        )
+        lo_b, hi_b = (
+            qb.minimum if qb.minimum is not None else 0,
+            qb.maximum if qb.maximum is not None else 10**12,
+        )
         if not (lo_a <= hi_b and lo_b <= hi_a):
             return False
     return a.percent is None or b.percent is None or abs(a.percent - b.percent) <= 1
@@ -100,7 +106,9 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
                 merged = True
                 break
         if not merged:
-            kept.append(Scored(candidate, float(confidence[i]), kind, candidate.quantity, candidate.percent))
+            kept.append(
+                Scored(candidate, float(confidence[i]), kind, candidate.quantity, candidate.percent)
+            )
     return kept
 
 
@@ -116,7 +124,9 @@ def _reference(analysed: Analysed) -> date | None:
     return date(max(years), 12, 31) if years else None
 
 
-def _heading_date(analysed: Analysed, unit: Sentence, reference: date | None) -> ResolvedDate | None:
+def _heading_date(
+    analysed: Analysed, unit: Sentence, reference: date | None
+) -> ResolvedDate | None:
     """The date of the section a list item sits in: the nearest line above it that is a date
     and little else ("February 2024")."""
     for earlier in reversed(analysed.sentences[: unit.index]):
@@ -142,7 +152,9 @@ def _date(kind: str, scored: Scored, analysed: Analysed) -> tuple[str | None, st
         # Of several dates ("1,413 cuts so far this year, with 1,350 occurring in April"), the
         # one nearest the claim's figure.
         anchor = scored.quantity.start if scored.quantity is not None else 0
-        nearest = min(found, key=lambda d: (min(abs(d.start - anchor), abs(d.end - anchor)), d.start))
+        nearest = min(
+            found, key=lambda d: (min(abs(d.start - anchor), abs(d.end - anchor)), d.start)
+        )
         return nearest.value, nearest.precision
     heading = _heading_date(analysed, unit, reference)
     if heading is not None:
@@ -159,7 +171,11 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
         company = c.option.text
         canonical = canonicalize(company) if company else None
         parent = canonical.parent if canonical and canonical.parent else None
-        if canonical and not parent and normalize_company(canonical.name) != normalize_company(company or ""):
+        if (
+            canonical
+            and not parent
+            and normalize_company(canonical.name) != normalize_company(company or "")
+        ):
             parent = canonical.name
         lo = s.quantity.minimum if s.quantity else None
         hi = s.quantity.maximum if s.quantity else None

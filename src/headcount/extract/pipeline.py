@@ -99,13 +99,17 @@ _TOPIC_AFTER = re.compile(
 
 
 # "vowed to fight wage and job cuts": opposition to cuts no one has announced here
-_OPPOSED_BEFORE = re.compile(r"\b(?:fight|oppose|resist|opposition\s+to|campaign\s+against)\s+(?:[\w,]+\s+){0,3}$", re.IGNORECASE)
+_OPPOSED_BEFORE = re.compile(
+    r"\b(?:fight|oppose|resist|opposition\s+to|campaign\s+against)\s+(?:[\w,]+\s+){0,3}$",
+    re.IGNORECASE,
+)
 
 
 # "companies such as Adam Opel - the German arm of US carmaker General Motors - and ...":
 # the owner named inside the description is not one of the companies listed
 _OWNER_IN_APPOSITION = re.compile(
-    r"\b(?:arm|unit|subsidiary|division|affiliate|part|owner|parent)\s+of\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE
+    r"\b(?:arm|unit|subsidiary|division|affiliate|part|owner|parent)\s+of\s+(?:[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
 )
 
 
@@ -186,10 +190,12 @@ def extract_with_rules(doc: Document) -> Extraction:
     # The recognizer only ever rejects a capitalized candidate, so sentences without one
     # (and sentences outside the lead without a trigger) are not worth its time.
     wanted = [
-        i for i, s in enumerate(sentences)
+        i
+        for i, s in enumerate(sentences)
         if (i < 2 or found_triggers[i]) and not is_upper(s.text) and find_names(s.text)
     ]
     labelled = dict(zip(wanted, entities([sentences[i].text for i in wanted]), strict=True))
+
     def recurrence(name: str) -> int:
         first = name.split()[0]
         if re.search(rf"\b(?:Mr|Mrs|Ms|Dr)\.?\s+{re.escape(name.split()[-1])}\b", doc.text):
@@ -197,7 +203,9 @@ def extract_with_rules(doc: Document) -> Extraction:
         return len(re.findall(rf"\b{re.escape(first)}\b", doc.text))
 
     raw_names = [
-        [] if is_upper(s.text) else employer_names(s, doc_names, rejected, labelled.get(i), recurrence)
+        []
+        if is_upper(s.text)
+        else employer_names(s, doc_names, rejected, labelled.get(i), recurrence)
         for i, s in enumerate(sentences)
     ]
     raw_names = [[n for n in names if not rejected.rejects(n)] for names in raw_names]
@@ -225,12 +233,16 @@ def extract_with_rules(doc: Document) -> Extraction:
     reference_year = doc.published_at.year if doc.published_at else (max(years) if years else None)
     # "Texas Air Corp's Eastern Airlines subsidiary": the owner is context, not the subject
     first_names = [
-        n.text for s, names in zip(sentences[:2], sentence_names[:2], strict=False) for n in names
+        n.text
+        for s, names in zip(sentences[:2], sentence_names[:2], strict=False)
+        for n in names
         if not owns_next_name(n, names, s.text)
     ]
     focus = focus_groups(doc_names, first_names)
     # A lead about civil servants that names no employer makes the state the story's employer.
-    public_story = not first_names and bool(_PUBLIC_EMPLOYER.search(" ".join(s.text for s in sentences[:2])))
+    public_story = not first_names and bool(
+        _PUBLIC_EMPLOYER.search(" ".join(s.text for s in sentences[:2]))
+    )
     # Of the names in the lead, the one the story keeps returning to is its subject.
     focus_index = max(sorted(focus), key=lambda i: doc_names.counts[i]) if focus else None
 
@@ -241,16 +253,23 @@ def extract_with_rules(doc: Document) -> Extraction:
         text = s.text
         previous_subject = last_subject
         actors = [
-            n for n in names
-            if (not is_speaker(n, text) or re.match(r"^\s+said\s+(?:that\s+)?it", text[n.end:]))
+            n
+            for n in names
+            if (not is_speaker(n, text) or re.match(r"^\s+said\s+(?:that\s+)?it", text[n.end :]))
         ]
         if actors:
             last_subject = actors[0].text
         triggers = sentence_triggers
-        closing = closure_quantities(text) if triggers and _CLOSURE_ONLY.match(triggers[0].group(0)) else []
+        closing = (
+            closure_quantities(text)
+            if triggers and _CLOSURE_ONLY.match(triggers[0].group(0))
+            else []
+        )
         quantities = closing or [
-            jq for jq in job_quantities(text)
-            if triggers and _in_trigger_clause(text, jq.anchor, triggers)
+            jq
+            for jq in job_quantities(text)
+            if triggers
+            and _in_trigger_clause(text, jq.anchor, triggers)
             and not HIRING_RE.search(text[max(0, jq.anchor - 30) : jq.anchor + 60])
         ]
         if not quantities and _FOLLOW_UP.match(text):
@@ -269,7 +288,8 @@ def extract_with_rules(doc: Document) -> Extraction:
             # a share belongs to the figure nearest to it ("12,000 jobs, or 6% of its workforce")
             pct = next(
                 (
-                    v for p, v in percents
+                    v
+                    for p, v in percents
                     if abs(p - jq.anchor) < 120
                     and min(quantities, key=lambda other: abs(other.anchor - p)) is jq
                 ),
@@ -278,7 +298,8 @@ def extract_with_rules(doc: Document) -> Extraction:
             pending.append((jq.anchor, jq.quantity, pct))
         if not pending:
             claim_triggers = [
-                t for t in triggers
+                t
+                for t in triggers
                 if not _TOPIC_AFTER.match(text[t.end() : t.end() + 30])
                 and not _OPPOSED_BEFORE.search(text[max(0, t.start() - 40) : t.start()])
             ]
@@ -290,8 +311,10 @@ def extract_with_rules(doc: Document) -> Extraction:
             employers: list[NameSpan | None]
             if listed and quantity is None:
                 employers = [
-                    n for n in names
-                    if not is_speaker(n, text) and not _OWNER_IN_APPOSITION.search(text[max(0, n.start - 50) : n.start])
+                    n
+                    for n in names
+                    if not is_speaker(n, text)
+                    and not _OWNER_IN_APPOSITION.search(text[max(0, n.start - 50) : n.start])
                 ] or [None]
             elif listed:
                 employers = [None]
@@ -301,17 +324,30 @@ def extract_with_rules(doc: Document) -> Extraction:
                     if SUBJECT_ANAPHOR.match(text)
                     else choose_employer(text, anchor, names)
                 )
-                if quantity is None and employer_span is not None and employer_span.start > anchor and not re.search(
-                    r"\b(?:at|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$", text[anchor : employer_span.start]
+                if (
+                    quantity is None
+                    and employer_span is not None
+                    and employer_span.start > anchor
+                    and not re.search(
+                        r"\b(?:at|of|from)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$",
+                        text[anchor : employer_span.start],
+                    )
                 ):
                     # A bare mention with a name elsewhere in the sentence is about that name
                     # only when it is the story's subject ("the news follows similar layoffs").
                     group_after = doc_names.find(employer_span.text)
-                    if group_after is None or group_after not in focus or "," in text[anchor : employer_span.start]:
+                    if (
+                        group_after is None
+                        or group_after not in focus
+                        or "," in text[anchor : employer_span.start]
+                    ):
                         employer_span = None
                 employers = [employer_span]
             for employer in employers:
-                if employer is not None and re.match(r"^[’']?s?\s+(?:\w+\s+){0,2}(?:industry|industries|sector|sectors)\b", text[employer.end : employer.end + 40]):
+                if employer is not None and re.match(
+                    r"^[’']?s?\s+(?:\w+\s+){0,2}(?:industry|industries|sector|sectors)\b",
+                    text[employer.end : employer.end + 40],
+                ):
                     employer = None  # "the EC steel industry has shed 240,000 jobs": a statistic
                     listed_industry = True
                 else:
@@ -321,8 +357,14 @@ def extract_with_rules(doc: Document) -> Extraction:
                     employer_text = "civil service"  # the state as employer, named by its staff
                 if employer_text is None and not listed and not listed_industry:
                     anaphor = _ANAPHOR.search(text)
-                    if anaphor and anaphor.group(0).lower() in ("it", "its") and _AGGREGATE_CUE.search(text):
-                        anaphor = None  # "the motor industry, facing the worst crisis of its history"
+                    if (
+                        anaphor
+                        and anaphor.group(0).lower() in ("it", "its")
+                        and _AGGREGATE_CUE.search(text)
+                    ):
+                        anaphor = (
+                            None  # "the motor industry, facing the worst crisis of its history"
+                        )
                     if anaphor and (previous_subject or focus_index is not None):
                         # "the airline" is the story's subject; "it" the employer just named
                         pronoun = anaphor.group(0).lower() in ("it", "its")
@@ -340,11 +382,17 @@ def extract_with_rules(doc: Document) -> Extraction:
                         continue  # no figure and no employer: nothing a reader can use
                     elif public_story and not _AGGREGATE_CUE.search(text):
                         employer_text = "civil service"  # a story about the state's own staff
-                    elif not _AGGREGATE_CUE.search(text) and focus_index is not None and (
-                        s.index > 0 or _DESCRIPTOR.search(text)
+                    elif (
+                        not _AGGREGATE_CUE.search(text)
+                        and focus_index is not None
+                        and (s.index > 0 or _DESCRIPTOR.search(text))
                     ):
                         employer_text = doc_names.fullest(focus_index)
-                if quantity is not None and employer_text and (quantity.value or 0) > _LARGEST_EMPLOYER:
+                if (
+                    quantity is not None
+                    and employer_text
+                    and (quantity.value or 0) > _LARGEST_EMPLOYER
+                ):
                     continue  # no single employer has this many staff: a money or output figure
                 claim = Claim(s, anchor, quantity, pct, employer, employer_text)
                 claim.explicit = employer is not None
@@ -356,23 +404,39 @@ def extract_with_rules(doc: Document) -> Extraction:
                 claim.date = _nearest_date(text, anchor, doc.published_at)
                 date_is_past = claim.date is not None and (
                     claim.date.past_marker
-                    or (doc.published_at is None and reference_year is not None and claim.date.value[:4].isdigit()
-                        and int(claim.date.value[:4]) < reference_year)
+                    or (
+                        doc.published_at is None
+                        and reference_year is not None
+                        and claim.date.value[:4].isdigit()
+                        and int(claim.date.value[:4]) < reference_year
+                    )
                 )
                 segment = _segment(text, anchor, [q.start for _, q, _ in pending if q is not None])
                 if segment == text:
                     segment = _own_clause(text, anchor)
                 # A sentence's time frame covers all its figures ("said earlier this month it
                 # would cut 1,920 while 300 jobs will be lost at ...").
-                date_is_past = date_is_past or (segment != text and _sentence_is_past(text, anchor, doc.published_at))
+                date_is_past = date_is_past or (
+                    segment != text and _sentence_is_past(text, anchor, doc.published_at)
+                )
                 claim.kind = classify(
-                    segment, lead=lead, date_is_past=date_is_past, has_company=employer_text is not None, whole=text
+                    segment,
+                    lead=lead,
+                    date_is_past=date_is_past,
+                    has_company=employer_text is not None,
+                    whole=text,
                 )
                 _enrich(claim, text)
-                claim.confidence = 0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
+                claim.confidence = (
+                    0.9 if (employer and quantity) else 0.7 if quantity or employer else 0.5
+                )
                 if (
-                    quantity is None and pct is None and claim.kind == "new" and s.index > 2
-                    and not subject_cuts(text, employer) and not _ANAPHOR_CUTS.search(text)
+                    quantity is None
+                    and pct is None
+                    and claim.kind == "new"
+                    and s.index > 2
+                    and not subject_cuts(text, employer)
+                    and not _ANAPHOR_CUTS.search(text)
                 ):
                     # Outside the lead, a figureless "new" cut is nearly always commentary
                     # ("talks about job cuts", "the cuts in jobs") unless its employer does it.
@@ -411,7 +475,9 @@ def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) ->
     edges = [0] + [m.end() for m in _CLAUSE_EDGE.finditer(text)] + [len(text)]
     start = max(e for e in edges if e <= anchor)
     end = min((m.start() for m in _CLAUSE_EDGE.finditer(text, anchor)), default=len(text))
-    if any(t.start() < end and t.end() > start for t in triggers) or any(abs(anchor - t.start()) <= 40 for t in triggers):
+    if any(t.start() < end and t.end() > start for t in triggers) or any(
+        abs(anchor - t.start()) <= 40 for t in triggers
+    ):
         return True
     # "350 jobs will be affected in Columbia, ..., and about 225 jobs at its Kingsport
     # division": a clause without a verb of its own shares the cut told before it.
@@ -424,7 +490,10 @@ def _in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) ->
     )
 
 
-_JOBS_RIGHT_AFTER = re.compile(r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?(?:jobs|positions|posts|workers|employees|staff)\b", re.IGNORECASE)
+_JOBS_RIGHT_AFTER = re.compile(
+    r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?(?:jobs|positions|posts|workers|employees|staff)\b",
+    re.IGNORECASE,
+)
 
 
 # "a fund to protect workers laid off", "employees who may be on layoff would be offered
@@ -442,7 +511,9 @@ def _for_the_laid_off(text: str, trigger: re.Match[str]) -> bool:
     return found is not None and found.end() >= len(before)
 
 
-_DUPLICATION = re.compile(r"\b(?:eliminat\w*|remov\w*|streamlin\w*|avoid\w*)\s+(?:\w+\s+)?redundancies$", re.IGNORECASE)
+_DUPLICATION = re.compile(
+    r"\b(?:eliminat\w*|remov\w*|streamlin\w*|avoid\w*)\s+(?:\w+\s+)?redundancies$", re.IGNORECASE
+)
 
 
 _CLOSURE_ONLY = re.compile(r"(?i)(?:clos|shut|phas)")
@@ -451,9 +522,11 @@ _CLOSURE_ONLY = re.compile(r"(?i)(?:clos|shut|phas)")
 def _sentence_triggers(text: str) -> list[re.Match[str]]:
     """Where the sentence asserts a cut; a site closure counts when it states the site's staff."""
     found = [
-        t for t in strong_triggers(text)
+        t
+        for t in strong_triggers(text)
         if not _for_the_laid_off(text, t)
-        if not negated(text, t.start()) and not re.search(r"\b(?:not|never|no\s+longer)\b|n't\b", t.group(0))
+        if not negated(text, t.start())
+        and not re.search(r"\b(?:not|never|no\s+longer)\b|n't\b", t.group(0))
         # "after eliminating redundancies" in a merger: duplicated operations, not staff
         and not _DUPLICATION.search(text[max(0, t.start() - 30) : t.start()] + t.group(0))
     ]
@@ -513,7 +586,8 @@ def _dates_of_claim(text: str, anchor: int, published: date | None) -> list[Reso
     that expense growth in 1986 ...")."""
     elsewhere = circumstance_spans(text)
     return [
-        d for d in find_dates(text, published)
+        d
+        for d in find_dates(text, published)
         if not d.future
         and not any(s <= d.start < e for s, e in elsewhere)
         and not (d.start > anchor and _NEW_CLAUSE.search(text, anchor, d.start))
@@ -535,7 +609,11 @@ _NEW_CLAUSE = re.compile(
 
 def _nearest_date(text: str, anchor: int, published: date | None) -> ResolvedDate | None:
     # Only a date near the figure dates it ("cut 850 in 1986", not "its takeover last week").
-    dates = [d for d in _dates_of_claim(text, anchor, published) if anchor - 150 <= d.start <= anchor + 80]
+    dates = [
+        d
+        for d in _dates_of_claim(text, anchor, published)
+        if anchor - 150 <= d.start <= anchor + 80
+    ]
     if not dates:
         return None
     return min(dates, key=lambda d: abs(d.start - anchor))
@@ -559,7 +637,11 @@ def _to_mention(c: Claim, doc: Document, doc_names: DocNames) -> Mention:
     company = " ".join(company.split()) if company else None
     canonical = canonicalize(company) if company else None
     parent = canonical.parent if canonical and canonical.parent else None
-    if canonical and not parent and normalize_company(canonical.name) != normalize_company(company or ""):
+    if (
+        canonical
+        and not parent
+        and normalize_company(canonical.name) != normalize_company(company or "")
+    ):
         parent = canonical.name  # Google -> Alphabet: the registry names the owner
     lo, hi = claim_range(c)
     approx = c.quantity.approx if c.quantity else False
@@ -596,14 +678,18 @@ def extract_learned(doc: Document) -> Extraction:
     count only those at or above `DEFAULT_THRESHOLD` unless asked for all.
     """
     if doc.language and doc.language not in SUPPORTED_LANGUAGES:
-        return Extraction(doc, [], f"skipped: language {doc.language} is not extracted yet", LEARNED_VERSION)
+        return Extraction(
+            doc, [], f"skipped: language {doc.language} is not extracted yet", LEARNED_VERSION
+        )
     if not may_contain_layoff(doc.text):
         return Extraction(doc, [], "no layoff terms", LEARNED_VERSION)
     decisions = shipped()
     if decisions is None:
         raise RuntimeError("no trained extraction model in the package: run `headcount train`")
     analysed = analyse(doc)
-    return Extraction(doc, to_mentions(analysed, decide(analysed, decisions)), "extracted", LEARNED_VERSION)
+    return Extraction(
+        doc, to_mentions(analysed, decide(analysed, decisions)), "extracted", LEARNED_VERSION
+    )
 
 
 # The extractors a user can choose between (`--extractor`, HEADCOUNT_EXTRACTOR); "rules" is
@@ -635,7 +721,9 @@ def extract_chars_limit() -> int:
     if not raw:
         return DEFAULT_EXTRACT_CHARS
     if not raw.isdigit() or int(raw) < 1000:
-        raise ValueError(f"{EXTRACT_CHARS_SETTING}={raw!r}: give a number of characters, at least 1000")
+        raise ValueError(
+            f"{EXTRACT_CHARS_SETTING}={raw!r}: give a number of characters, at least 1000"
+        )
     return int(raw)
 
 

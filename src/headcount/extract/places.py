@@ -75,11 +75,77 @@ PLACES: frozenset[str] = frozenset(
 
 # Adjectives of place that often lead an employer description ("Australian airline Qantas").
 DEMONYMS = frozenset(
-    ["American", "British", "English", "Scottish", "Welsh", "Irish", "French", "German", "Italian", "Spanish", "Dutch", "Belgian", "Swiss", "Austrian", "Swedish", "Norwegian", "Danish", "Finnish", "Polish", "Czech", "Hungarian", "Greek", "Turkish", "Russian", "Ukrainian", "Chinese", "Japanese", "Korean", "Indian", "Pakistani", "Australian", "Canadian", "Mexican", "Brazilian", "Argentine", "Chilean", "South", "African", "Nigerian", "Egyptian", "Israeli", "Saudi", "European", "Asian", "African", "Bolivian", "Spanish", "Portuguese", "Taiwanese", "Thai", "Vietnamese", "Indonesian", "Malaysian", "Filipino", "Palestinian", "Zambian", "Lesotho", "Sri", "Lankan", "Bangladeshi", "Peruvian", "Colombian", "Venezuelan"]
+    [
+        "American",
+        "British",
+        "English",
+        "Scottish",
+        "Welsh",
+        "Irish",
+        "French",
+        "German",
+        "Italian",
+        "Spanish",
+        "Dutch",
+        "Belgian",
+        "Swiss",
+        "Austrian",
+        "Swedish",
+        "Norwegian",
+        "Danish",
+        "Finnish",
+        "Polish",
+        "Czech",
+        "Hungarian",
+        "Greek",
+        "Turkish",
+        "Russian",
+        "Ukrainian",
+        "Chinese",
+        "Japanese",
+        "Korean",
+        "Indian",
+        "Pakistani",
+        "Australian",
+        "Canadian",
+        "Mexican",
+        "Brazilian",
+        "Argentine",
+        "Chilean",
+        "South",
+        "African",
+        "Nigerian",
+        "Egyptian",
+        "Israeli",
+        "Saudi",
+        "European",
+        "Asian",
+        "African",
+        "Bolivian",
+        "Spanish",
+        "Portuguese",
+        "Taiwanese",
+        "Thai",
+        "Vietnamese",
+        "Indonesian",
+        "Malaysian",
+        "Filipino",
+        "Palestinian",
+        "Zambian",
+        "Lesotho",
+        "Sri",
+        "Lankan",
+        "Bangladeshi",
+        "Peruvian",
+        "Colombian",
+        "Venezuelan",
+    ]
 )
 
 _PLACE_RE = re.compile(
-    r"(?<![\w.])(?:{})(?![\w])".format("|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True)))
+    r"(?<![\w.])(?:{})(?![\w])".format(
+        "|".join(re.escape(p) for p in sorted(PLACES, key=len, reverse=True))
+    )
 )
 
 

@@ -32,8 +32,11 @@ _WORD_NUMBER = (
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
 _DIGIT_NUMBER = rf"{_DIGITS}(?:\s?(?:million|mln|billion|bn|thousand|hundred)\b|k\b)?"
 # "a quarter of a million", "half a million": a fraction of a scale word
-_FRACTION_OF_SCALE = r"(?:a\s+quarter|a\s+third|three\s+quarters|half)\s+(?:of\s+)?a\s+(?:million|billion)"
+_FRACTION_OF_SCALE = (
+    r"(?:a\s+quarter|a\s+third|three\s+quarters|half)\s+(?:of\s+)?a\s+(?:million|billion)"
+)
 NUMBER = rf"(?:{_FRACTION_OF_SCALE}|{_DIGIT_NUMBER}|{_WORD_NUMBER})"
+
 
 # Drop-cap artefacts of scraped pages split the first letter off ("T ens of thousands"),
 # so vague words tolerate one space after their first letter.
@@ -100,9 +103,13 @@ def parse_number(text: str) -> float | None:
         return value
     if t in ("a dozen",):
         return 12.0
-    fraction = re.fullmatch(r"(a quarter|a third|three quarters|half) (?:of )?a (million|billion)", t)
+    fraction = re.fullmatch(
+        r"(a quarter|a third|three quarters|half) (?:of )?a (million|billion)", t
+    )
     if fraction:
-        share = {"a quarter": 0.25, "a third": 1 / 3, "three quarters": 0.75, "half": 0.5}[fraction.group(1)]
+        share = {"a quarter": 0.25, "a third": 1 / 3, "three quarters": 0.75, "half": 0.5}[
+            fraction.group(1)
+        ]
         return share * _SCALES[fraction.group(2)]
     total = 0.0
     current = 0.0
@@ -130,7 +137,9 @@ def _as_int(value: float | None) -> int | None:
     return None if value is None else int(round(value))
 
 
-_MOST_OF = re.compile(r"\bmost\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
+_MOST_OF = re.compile(
+    r"\bmost\s+of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE
+)
 
 
 def find_quantities(text: str) -> Iterator[Quantity]:
@@ -176,7 +185,9 @@ _FRACTIONS = {
     "one quarter": 25.0, "one-quarter": 25.0, "three quarters": 75.0, "three-quarters": 75.0,
     "a fifth": 20.0, "one fifth": 20.0, "one-fifth": 20.0, "a tenth": 10.0, "one tenth": 10.0,
 }  # fmt: skip
-_FRACTION_RE = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_FRACTIONS, key=len, reverse=True))
+_FRACTION_RE = "|".join(
+    re.escape(k).replace(r"\ ", r"\s+") for k in sorted(_FRACTIONS, key=len, reverse=True)
+)
 PERCENT_RE = re.compile(
     rf"(?:(?:about|around|nearly|almost|roughly|some|more\s+than|over|by)\s+)?"
     rf"(?:(?P<num>\d+(?:\.\d+)?|{_WORD}(?:[- ]{_WORD})?)\s?(?:%|per\s?cent|pct|percent)"

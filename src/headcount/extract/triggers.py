@@ -36,7 +36,9 @@ _OBJECT_WORD = (
     r"[\w.$'’%-]+(?:,\d{3})*"
 )
 # "people to go online", "go on strike", "go to the FBI": going somewhere, not going as jobs do
-_GO_ELSEWHERE = r"\s+(?:to|on|online|through|ahead|into|home|back|up|down|over|along|public|before)\b"
+_GO_ELSEWHERE = (
+    r"\s+(?:to|on|online|through|ahead|into|home|back|up|down|over|along|public|before)\b"
+)
 _PASSIVE_CUT = (
     r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost(?!\s+(?:their\s+|his\s+|her\s+)?(?:livelihoods?|homes?|lives|money|savings))|laid\s+off|sacked|fired|dismissed|"
     rf"idled|furloughed|scrapped|discharged|made\s+redundant|(?:go|gone|going)(?!{_GO_ELSEWHERE})|disappear|vanish|affected|impacted|"
@@ -93,7 +95,9 @@ NEGATIVE_RE = re.compile(
     re.IGNORECASE,
 )
 
-_MONEY_BEFORE = re.compile(r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE)
+_MONEY_BEFORE = re.compile(
+    r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE
+)
 _AFTER_NOT_JOBS = re.compile(
     r"^[\s-]*(?:of\s+(?:its|the|their)\s+)?(?:(?!(?:at|in|of|from|on|for|to|and|or|workers|employees|staff|jobs|people)\b)[A-Za-z]+[\s-]+){0,2}(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs?|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
     r"euros?|lire|pesos|rupees|crowns|kronor|shares?|tonnes?|tons?|barrels?|bags?|acres|"
@@ -112,12 +116,16 @@ _SIZE_BEFORE = re.compile(
     r"\bto\s+(?:a\s+)?(?:total\s+of\s+)?|\bof\s+(?:the|its|their)\s+(?:\S+\s+)?)$",
     re.IGNORECASE,
 )
-_SIZE_AFTER = re.compile(r"^(?:-strong|\s+strong|-plus|\s+(?:\S+\s+){0,2}(?:workforce|work\s+force|payroll))", re.IGNORECASE)
+_SIZE_AFTER = re.compile(
+    r"^(?:-strong|\s+strong|-plus|\s+(?:\S+\s+){0,2}(?:workforce|work\s+force|payroll))",
+    re.IGNORECASE,
+)
 # Up to three modifiers ("5,500 hourly workers"), or a longer comma list of them ("790
 # salaried, production, maintenance and support services employees"), but no verb or figure.
 _MODIFIER = r"(?!(?:it|its|the|a|an|to|will|would|are|is|were|was|be|been|have|has|had|told|said|in|at|of|on|for|by|from)\b)[A-Za-z’'-]+"
 _JOB_AFTER = re.compile(
-    rf"^(?:\s+|-)(?:(?:{_MODIFIER}\s+){{0,3}}|(?:{_MODIFIER},?\s+(?:and\s+|or\s+)?){{0,7}}){JOB_NOUN}\b", re.IGNORECASE
+    rf"^(?:\s+|-)(?:(?:{_MODIFIER}\s+){{0,3}}|(?:{_MODIFIER},?\s+(?:and\s+|or\s+)?){{0,7}}){JOB_NOUN}\b",
+    re.IGNORECASE,
 )
 _TRIGGER_BEFORE = re.compile(
     rf"(?:\b(?:lay(?:s|ing)?\s+off|laid\s+off|layoffs?|lay-offs?|redundancies|cuts?|reductions?|"
@@ -157,7 +165,8 @@ _JOBLESS_COUNT_BEFORE = re.compile(
 # "the consultation required for companies planning more than 10 redundancies": a rule's
 # threshold, not anyone's cut
 _THRESHOLD_BEFORE = re.compile(
-    r"\b(?:companies|firms|employers|businesses)\s+(?:planning|making|proposing|that\s+plan|which\s+plan)\s+$", re.IGNORECASE
+    r"\b(?:companies|firms|employers|businesses)\s+(?:planning|making|proposing|that\s+plan|which\s+plan)\s+$",
+    re.IGNORECASE,
 )
 _HOW_MANY_OF = re.compile(r"\bhow\s+many\s+of\s+(?:the|its|their)\s+$", re.IGNORECASE)
 _REMAINING_BEFORE = re.compile(
@@ -165,7 +174,10 @@ _REMAINING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # "leaving 6,650 garment workers jobless": those are the jobs lost
-_JOBLESS_STATE_AFTER = re.compile(r"^(?:\s+[\w-]+){0,3}\s+(?:jobless|unemployed|out\s+of\s+work|without\s+(?:a\s+)?jobs?)\b", re.IGNORECASE)
+_JOBLESS_STATE_AFTER = re.compile(
+    r"^(?:\s+[\w-]+){0,3}\s+(?:jobless|unemployed|out\s+of\s+work|without\s+(?:a\s+)?jobs?)\b",
+    re.IGNORECASE,
+)
 _PROTESTERS_AFTER = re.compile(
     r"^(?:\s+(?!were\b|are\b|went\b)[\w-]+){0,3}\s+(?:were|are|went|go|goes|have\s+been|had\s+been)\s+(?:on\s+strike|out\s+on\s+strike)"
     r"|^(?:\s+(?!were\b|are\b)[\w-]+){0,3}\s+walked\s+off\s+(?:their\s+|the\s+)?jobs?\b"
@@ -181,8 +193,13 @@ _OFF_A_ROLL_AFTER = re.compile(
     r"^\s+(?:\w+\s+){0,2}from\s+(?:the\s+)?(?:tax|welfare|benefits?|voter|voting|electoral|unemployment)\s+(?:rolls|lists?|registers?)",
     re.IGNORECASE,
 )
-_SUBSET_AFTER = re.compile(r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE)
-_RETURN_AFTER = re.compile(r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)", re.IGNORECASE)
+_SUBSET_AFTER = re.compile(
+    r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE
+)
+_RETURN_AFTER = re.compile(
+    r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -209,14 +226,21 @@ _TO_FROM_RE = re.compile(
 def _workforce_differences(sentence: str) -> list[tuple[JobQuantity, tuple[int, int]]]:
     found = []
     for m in _TO_FROM_RE.finditer(sentence):
-        x_text, y_text = (m.group("x"), m.group("y")) if m.group("x") else (m.group("x2"), m.group("y2"))
+        x_text, y_text = (
+            (m.group("x"), m.group("y")) if m.group("x") else (m.group("x2"), m.group("y2"))
+        )
         x, y = parse_number(x_text), parse_number(y_text)
         if x is None or y is None or not 0 < y - x < y:
             continue
         start = m.start("x") if m.group("x") else m.start("y2")
         end = m.end("y") if m.group("x") else m.end("x2")
         cut = int(round(y - x))
-        found.append((JobQuantity(Quantity(start, end, cut, cut, False, sentence[start:end]), start), (start, end)))
+        found.append(
+            (
+                JobQuantity(Quantity(start, end, cut, cut, False, sentence[start:end]), start),
+                (start, end),
+            )
+        )
     return found
 
 
@@ -229,27 +253,43 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue
         before = sentence[max(0, q.start - 60) : q.start]
         after = sentence[q.end : q.end + 90]
-        if _is_year(q, sentence) and not re.match(rf"^\s+(?:\w+\s+)?{JOB_NOUN}\b", after, re.IGNORECASE):
+        if _is_year(q, sentence) and not re.match(
+            rf"^\s+(?:\w+\s+)?{JOB_NOUN}\b", after, re.IGNORECASE
+        ):
             continue
         if _MONEY_BEFORE.search(before) or _AFTER_NOT_JOBS.match(after):
             continue
-        if re.match(r"^\s*(?:st|nd|rd|th)\b", after) or re.search(r"(?:No\.?|number|#)\s*$", before):
+        if re.match(r"^\s*(?:st|nd|rd|th)\b", after) or re.search(
+            r"(?:No\.?|number|#)\s*$", before
+        ):
             continue
         if re.search(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s*$", before):
             continue  # a day of a month
-        if _SUBSET_AFTER.match(after) or _RETURN_AFTER.match(after) or _OFF_A_ROLL_AFTER.match(after):
+        if (
+            _SUBSET_AFTER.match(after)
+            or _RETURN_AFTER.match(after)
+            or _OFF_A_ROLL_AFTER.match(after)
+        ):
             continue
-        if _JOBLESS_COUNT_BEFORE.search(sentence[max(0, q.start - 140) : q.start]) or _JOBLESS_AFTER.match(after) or _THRESHOLD_BEFORE.search(before):
+        if (
+            _JOBLESS_COUNT_BEFORE.search(sentence[max(0, q.start - 140) : q.start])
+            or _JOBLESS_AFTER.match(after)
+            or _THRESHOLD_BEFORE.search(before)
+        ):
             continue
         if _HAD_OUT_OF_WORK.search(before) and _OUT_OF_WORK_AFTER.match(after):
             continue
-        if (_REMAINING_BEFORE.search(before) and not _JOBLESS_STATE_AFTER.match(after)) or _PROTESTERS_AFTER.match(after):
+        if (
+            _REMAINING_BEFORE.search(before) and not _JOBLESS_STATE_AFTER.match(after)
+        ) or _PROTESTERS_AFTER.match(after):
             # "there are 80 staff left", "thousands of civil servants were on strike": people
             # who stay or protest, not jobs cut
             continue  # "the jobless total reached 5 million", "1,000 unemployed miners": who is out of work
         if _HOW_MANY_OF.search(before) and q.maximum is not None:
             # "did not specify how many of the 2,200 workers would be laid off": at most all
-            found.append(JobQuantity(Quantity(q.start, q.end, None, q.maximum, True, q.text), q.start))
+            found.append(
+                JobQuantity(Quantity(q.start, q.end, None, q.maximum, True, q.text), q.start)
+            )
             continue
         job_after = bool(_JOB_AFTER.match(after))
         trig_before = bool(_TRIGGER_BEFORE.search(before))
@@ -276,11 +316,15 @@ _KIND_OF_STAFF_AND = re.compile(
 def _sum_staff_kinds(found: list[JobQuantity], sentence: str) -> list[JobQuantity]:
     merged: list[JobQuantity] = []
     for jq in found:
-        if merged and _KIND_OF_STAFF_AND.fullmatch(sentence[merged[-1].quantity.end : jq.quantity.start]):
+        if merged and _KIND_OF_STAFF_AND.fullmatch(
+            sentence[merged[-1].quantity.end : jq.quantity.start]
+        ):
             a, b = merged[-1].quantity, jq.quantity
             lo = a.minimum + b.minimum if a.minimum is not None and b.minimum is not None else None
             hi = a.maximum + b.maximum if a.maximum is not None and b.maximum is not None else None
-            total = Quantity(a.start, b.end, lo, hi, a.approx or b.approx, sentence[a.start : b.end])
+            total = Quantity(
+                a.start, b.end, lo, hi, a.approx or b.approx, sentence[a.start : b.end]
+            )
             merged[-1] = JobQuantity(total, merged[-1].anchor)
             continue
         merged.append(jq)
@@ -311,7 +355,8 @@ def negated(sentence: str, trigger_start: int) -> bool:
 # Closing a site that employs N people puts up to N jobs at stake: "closing its Indianapolis
 # plant, which currently employs 975 workers", "a plant employing eight people".
 _CLOSURE_RE = re.compile(
-    r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?:\s+down)?|phas(?:e|es|ed|ing)\s+out)\b", re.IGNORECASE
+    r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?:\s+down)?|phas(?:e|es|ed|ing)\s+out)\b",
+    re.IGNORECASE,
 )
 _EMPLOYS_RE = re.compile(
     r"\b(?:employ(?:s|ing|ed)?|(?:has|with)\s+a\s+(?:work\s*force|staff)\s+of)\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$",
@@ -327,7 +372,10 @@ _GENERIC_SITES_BEFORE = re.compile(
 
 
 # "upon closing of the transaction": a deal completes, nothing shuts
-_DEAL_CLOSING = re.compile(r"\s+(?:of\s+)?(?:the\s+)?(?:transaction|deal|sale|acquisition|merger|offer|purchase|agreement)\b", re.IGNORECASE)
+_DEAL_CLOSING = re.compile(
+    r"\s+(?:of\s+)?(?:the\s+)?(?:transaction|deal|sale|acquisition|merger|offer|purchase|agreement)\b",
+    re.IGNORECASE,
+)
 
 
 def closure_quantities(sentence: str) -> list[JobQuantity]:
@@ -337,11 +385,15 @@ def closure_quantities(sentence: str) -> list[JobQuantity]:
     for q in find_quantities(sentence):
         before = sentence[max(0, q.start - 40) : q.start]
         after = sentence[q.end : q.end + 60]
-        employed_after = re.match(rf"^\s+(?:\S+\s+){{0,3}}?{JOB_NOUN}\s+employed\b", after, re.IGNORECASE)
+        employed_after = re.match(
+            rf"^\s+(?:\S+\s+){{0,3}}?{JOB_NOUN}\s+employed\b", after, re.IGNORECASE
+        )
         if _GENERIC_SITES_BEFORE.search(before):
             continue  # "typically produced in plants employing thousands": a kind of site, not one closing
         if (_EMPLOYS_RE.search(before) and _JOB_AFTER.match(after)) or employed_after:
             value = q.maximum if q.maximum is not None else q.minimum
             if value:
-                found.append(JobQuantity(Quantity(q.start, q.end, None, value, True, q.text), q.start))
+                found.append(
+                    JobQuantity(Quantity(q.start, q.end, None, value, True, q.text), q.start)
+                )
     return found

@@ -109,20 +109,30 @@ def label(gold: GoldDocument, analysed: Analysed) -> list[int]:
             if company is None:
                 if option is None and _figure_fits(event, candidate):
                     labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
-            elif option is not None and any(same_company(n, option) for n in names) and _figure_fits(event, candidate):
+            elif (
+                option is not None
+                and any(same_company(n, option) for n in names)
+                and _figure_fits(event, candidate)
+            ):
                 labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
     # A restatement elsewhere (headline, lead, body) of a named event with the same figure is
     # the same claim: decoding merges it, so the model should not learn to reject it.
     for event in gold.events:
         company = event.get("company")
-        if company is None or (event.get("headcount_min") is None and event.get("headcount_max") is None and event.get("percent") is None):
+        if company is None or (
+            event.get("headcount_min") is None
+            and event.get("headcount_max") is None
+            and event.get("percent") is None
+        ):
             continue
         for i, candidate in enumerate(analysed.candidates):
             option = candidate.option.text
             if labels[i] or option is None or not same_company(company, option):
                 continue
             figure_known = candidate.quantity is not None or candidate.percent is not None
-            percent_ok = event.get("percent") is None or (candidate.percent is not None and abs(candidate.percent - event["percent"]) < 1)
+            percent_ok = event.get("percent") is None or (
+                candidate.percent is not None and abs(candidate.percent - event["percent"]) < 1
+            )
             if figure_known and percent_ok and _figure_fits(event, candidate):
                 labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
     return labels
@@ -141,8 +151,14 @@ MIN_WORD_COUNT = 5
 
 
 def feature_names(data: list[Labelled]) -> list[str]:
-    counts: Counter[str] = Counter(name for d in data for c in d.analysed.candidates for name in c.features)
-    return sorted(n for n, k in counts.items() if not n.startswith(("w_", "figure_head=")) or k >= MIN_WORD_COUNT)
+    counts: Counter[str] = Counter(
+        name for d in data for c in d.analysed.candidates for name in c.features
+    )
+    return sorted(
+        n
+        for n, k in counts.items()
+        if not n.startswith(("w_", "figure_head=")) or k >= MIN_WORD_COUNT
+    )
 
 
 INNER_FOLDS = 3
@@ -152,11 +168,15 @@ def _train(rows: np.ndarray, labels: np.ndarray, objective: dict[str, Any]) -> A
     import lightgbm
 
     return lightgbm.train(
-        {**_PARAMS, **objective}, lightgbm.Dataset(rows, labels, free_raw_data=False), num_boost_round=ROUNDS
+        {**_PARAMS, **objective},
+        lightgbm.Dataset(rows, labels, free_raw_data=False),
+        num_boost_round=ROUNDS,
     )
 
 
-def isotonic(scores: np.ndarray, outcomes: np.ndarray, bins: int = 20) -> tuple[list[float], list[float]]:
+def isotonic(
+    scores: np.ndarray, outcomes: np.ndarray, bins: int = 20
+) -> tuple[list[float], list[float]]:
     """A non-decreasing map from score to observed rate (pool adjacent violators over
     equal-count bins), as interpolation points."""
     order = np.argsort(scores, kind="stable")
@@ -188,7 +208,9 @@ def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
     labels = {d.gold.doc: np.array(d.labels, dtype=int) for d in data}
 
     def stacked(docs: list[Labelled]) -> tuple[np.ndarray, np.ndarray]:
-        return np.vstack([rows[d.gold.doc] for d in docs]), np.concatenate([labels[d.gold.doc] for d in docs])
+        return np.vstack([rows[d.gold.doc] for d in docs]), np.concatenate(
+            [labels[d.gold.doc] for d in docs]
+        )
 
     all_rows, all_labels = stacked(data)
     first = _train(all_rows, (all_labels > 0).astype(int), binary)
@@ -219,7 +241,11 @@ def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
             held_scores.append(np.asarray(second.predict(full_rows[d.gold.doc], num_threads=1)))
             held_labels.append(labels[d.gold.doc] > 0)
     positive = all_labels > 0
-    kind = _train(full[positive], all_labels[positive] - 1, {"objective": "multiclass", "num_class": len(KINDS)})
+    kind = _train(
+        full[positive],
+        all_labels[positive] - 1,
+        {"objective": "multiclass", "num_class": len(KINDS)},
+    )
     calibration = isotonic(np.concatenate(held_scores), np.concatenate(held_labels))
     return Decisions(names, first, claim, kind, calibration=calibration)
 
@@ -249,7 +275,9 @@ def gazetteer_names(shared: Path) -> list[str]:
                 names.update(str(r.get("company_name") or "") for r in json.load(fh))
         else:
             with path.open(encoding="utf-8-sig", newline="") as fh:
-                names.update(row.get("company") or row.get("Company") or "" for row in csv.DictReader(fh))
+                names.update(
+                    row.get("company") or row.get("Company") or "" for row in csv.DictReader(fh)
+                )
     keys = {normalize_company(n) for n in names if n and n.strip()}
     return sorted(k for k in keys if len(k) >= 2)
 
@@ -260,7 +288,12 @@ def possessive_names(shared: Path) -> list[str]:
     for relative in GAZETTEER_SOURCES[:2]:
         with (shared / relative).open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
-                name = (row.get("company") or row.get("Company") or "").strip().lower().replace("’", "'")
+                name = (
+                    (row.get("company") or row.get("Company") or "")
+                    .strip()
+                    .lower()
+                    .replace("’", "'")
+                )
                 if name.endswith("'s"):
                     found.add(name)
     return sorted(found)
@@ -284,7 +317,9 @@ def cross_validate(
         for d in test:
             predictions[d.gold.doc] = to_mentions(d.analysed, decide(d.analysed, model))
         if progress:
-            progress(f"fold {fold + 1}/{folds}: trained on {len(train)} documents, predicted {len(test)}")
+            progress(
+                f"fold {fold + 1}/{folds}: trained on {len(train)} documents, predicted {len(test)}"
+            )
     return predictions
 
 
@@ -305,7 +340,10 @@ class TrainingReport:
 
 
 def train_from_gold(
-    gold_paths: list[Path], shared: Path | None, out_dir: Path, log: Callable[[str], None] | None = None
+    gold_paths: list[Path],
+    shared: Path | None,
+    out_dir: Path,
+    log: Callable[[str], None] | None = None,
 ) -> TrainingReport:
     """Build the gazetteer (when `shared` holds the trackers' tables) and the decision models
     from the gold files, and write both into `out_dir` (the package's extract/data/)."""
@@ -317,7 +355,9 @@ def train_from_gold(
         names = gazetteer_names(shared)
         (out_dir / "companies.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
         possessives = possessive_names(shared)
-        (out_dir / "possessive_companies.txt").write_text("\n".join(possessives) + "\n", encoding="utf-8")
+        (out_dir / "possessive_companies.txt").write_text(
+            "\n".join(possessives) + "\n", encoding="utf-8"
+        )
         gazetteer.cache_clear()
     size = len(gazetteer())
     data = analyse_gold(d for path in gold_paths for d in load_gold(path))

@@ -617,7 +617,11 @@ class _Run:
             return
         agreeing = next((m for m in others if _same_figures(mine, m.claim.mention)), None)
         if agreeing is not None:
-            copy = "the same table" if claim.batch == agreeing.claim.batch else "another copy of the table"
+            copy = (
+                "the same table"
+                if claim.batch == agreeing.claim.batch
+                else "another copy of the table"
+            )
             self.attach(state, claim, "duplicate",
                         f"same company, date and figures as {_where(agreeing.claim)} in {copy}")  # fmt: skip
             return
@@ -799,7 +803,9 @@ class _Run:
         if claim.kind == "past":
             matches = [s for s in candidates if compare(claim.figure, s.figure()) == "match"]
             if matches:
-                state = min(matches, key=lambda s: (abs((s.nominal() or 0) - (claim.nominal or 0)), s.id))
+                state = min(
+                    matches, key=lambda s: (abs((s.nominal() or 0) - (claim.nominal or 0)), s.id)
+                )
                 self._place_loose(state, claim, "report",
                                   f"{label} cited later ({claim.describe_date()}); "
                                   f"figure matches this event", stored)  # fmt: skip
@@ -961,9 +967,7 @@ def _isolated(run: _Run, claim: Claim, place: Callable[[Claim], object]) -> None
         run.out.unplaced.append((claim.id, reason))
 
 
-def claims_for(
-    pairs: Iterable[tuple[Mention, ClaimSource]], registry: Registry
-) -> list[Claim]:
+def claims_for(pairs: Iterable[tuple[Mention, ClaimSource]], registry: Registry) -> list[Claim]:
     """Claims with their registry companies: the fullest name a source gives, else its
     canonical, else the employer as written. Records also teach the registry their
     employer's industry, country and (from a headcount with its share) workforce."""

@@ -148,15 +148,20 @@ class Registry:
         for canonical, (parent, keys) in sorted(groups.items(), key=lambda g: g[1][0] is not None):
             parent_id = None
             if parent:
-                parent_id = self._keys.get(company_key(parent)) or self._add(
-                    Company(self._new_id(company_key(parent)), parent, source="alias-table"),
-                    company_key(parent),
-                ).id
+                parent_id = (
+                    self._keys.get(company_key(parent))
+                    or self._add(
+                        Company(self._new_id(company_key(parent)), parent, source="alias-table"),
+                        company_key(parent),
+                    ).id
+                )
             ckey = company_key(canonical)
             company_id = self._keys.get(ckey)
             if company_id is None:
                 company_id = self._add(
-                    Company(self._new_id(ckey), canonical, parent_id=parent_id, source="alias-table"),
+                    Company(
+                        self._new_id(ckey), canonical, parent_id=parent_id, source="alias-table"
+                    ),
                     ckey,
                 ).id
             for raw in keys:
@@ -241,7 +246,9 @@ class Registry:
             return Match(best.pop(), "fuzzy")
         return None
 
-    def resolve(self, name: str | None, source: str = "claims", *, clean: bool = False) -> str | None:
+    def resolve(
+        self, name: str | None, source: str = "claims", *, clean: bool = False
+    ) -> str | None:
         """The id of the company a name denotes, adding a company when it matches none.
 
         clean: the source writes brand names (a tracker table), better to show than a WARN

@@ -83,9 +83,7 @@ def resolve(store: Store, now: str | None = None) -> ResolveReport:
     return report
 
 
-def _resolve_locked(
-    store: Store, now: str, report: ResolveReport
-) -> tuple[Outcome, list[Company]]:
+def _resolve_locked(store: Store, now: str, report: ResolveReport) -> tuple[Outcome, list[Company]]:
     """The work of `resolve`, inside its write lock; counts what it found in report."""
     companies, aliases = store.companies()
     registry = Registry(companies, aliases)

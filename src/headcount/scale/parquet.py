@@ -155,8 +155,14 @@ class ParquetSink:
         self._state = self._load_state()
 
     def _load_state(self) -> dict[str, Any]:
-        fresh = {"run_id": self.run_id, "tasks_done": 0, "documents": 0, "claims": 0,
-                 "parts": 0, "finished": False}
+        fresh = {
+            "run_id": self.run_id,
+            "tasks_done": 0,
+            "documents": 0,
+            "claims": 0,
+            "parts": 0,
+            "finished": False,
+        }
         try:
             state: dict[str, Any] = json.loads((self.directory / PROGRESS).read_text())
         except (OSError, ValueError):

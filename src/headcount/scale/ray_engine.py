@@ -94,8 +94,7 @@ def ray_results(
         # One block per task, made here: a repartition step would need CPUs of its own, which
         # the actors (one CPU each, every CPU of a local cluster) never give back.
         blocks = [
-            pa.table({"task": pa.array([pickle.dumps(task)], type=pa.binary())})
-            for task in window
+            pa.table({"task": pa.array([pickle.dumps(task)], type=pa.binary())}) for task in window
         ]
         out = ray.data.from_arrow(blocks).map_batches(
             _Extractor,

@@ -102,7 +102,12 @@ class DatabaseSink:
 
     def finish(self, tasks_done: int) -> None:
         self.store.set_batch_progress(
-            self.run_id, self.inputs, tasks_done, self._documents, self._claims, now_iso(),
+            self.run_id,
+            self.inputs,
+            tasks_done,
+            self._documents,
+            self._claims,
+            now_iso(),
             finished=True,
         )
         self._finished = True

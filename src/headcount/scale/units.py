@@ -190,7 +190,9 @@ def tasks(units: Iterable[Unit], size: int = TASK_SIZE) -> Iterator[Task]:
 # --- working: task -> documents and claims -------------------------------------------------
 
 
-def _documents(unit: Unit, published: date | None, max_bytes: int) -> Iterator[Document | SourceError]:
+def _documents(
+    unit: Unit, published: date | None, max_bytes: int
+) -> Iterator[Document | SourceError]:
     payload = unit.payload
     if unit.kind == "error":
         assert isinstance(payload, SourceError)

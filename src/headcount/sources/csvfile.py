@@ -79,9 +79,7 @@ def csv_rows(path: Path, *, compressed: bool, max_bytes: int) -> Iterator[CsvRow
             raise Unreadable("binary file, not text")
         raw.seek(0)
         # cp1252 leaves five bytes undefined; "replace" keeps them from ending the file.
-        text = io.TextIOWrapper(
-            raw, encoding=_encoding(head), errors="replace", newline=""
-        )
+        text = io.TextIOWrapper(raw, encoding=_encoding(head), errors="replace", newline="")
         yield from _rows(text, origin, max_bytes)
 
 

@@ -260,9 +260,7 @@ def _rss(
         guid = _text(item.find("guid")) or item.get(f"{{{_RDF}}}about")
         body = _text(_child(item, f"{{{_CONTENT}}}encoded", f"{ns}description", "description"))
         summary = _markup_text(body)
-        published = _date(
-            _text(item.find("pubDate")), _text(item.find(f"{{{_DC}}}date"))
-        )
+        published = _date(_text(item.find("pubDate")), _text(item.find(f"{{{_DC}}}date")))
         items.append(FeedItem(_key(guid, link, title, summary), link, title, summary, published))
     title = _text(_child(channel, f"{ns}title", "title"))
     return ParsedFeed(kind, title, items)

@@ -268,8 +268,9 @@ def _open_socket(addresses: list[Address], guard: _Guard, timeout: float) -> soc
 
 
 class _HTTPConnection(http.client.HTTPConnection):
-    def __init__(self, host: str, port: int, addresses: list[Address], guard: _Guard,
-                 timeout: float) -> None:
+    def __init__(
+        self, host: str, port: int, addresses: list[Address], guard: _Guard, timeout: float
+    ) -> None:
         super().__init__(host, port, timeout=timeout)
         self._addresses, self._guard = addresses, guard
 
@@ -278,8 +279,9 @@ class _HTTPConnection(http.client.HTTPConnection):
 
 
 class _HTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, addresses: list[Address], guard: _Guard,
-                 timeout: float) -> None:
+    def __init__(
+        self, host: str, port: int, addresses: list[Address], guard: _Guard, timeout: float
+    ) -> None:
         self._tls = ssl.create_default_context()
         super().__init__(host, port, timeout=timeout, context=self._tls)
         self._addresses, self._guard = addresses, guard
@@ -349,8 +351,9 @@ def open_url(
                 connection.close()
                 url = urllib.parse.urljoin(url, location.strip())
                 continue
-            yield Answer(response.status, response.reason, response.msg, url, response, guard,
-                         timeout)
+            yield Answer(
+                response.status, response.reason, response.msg, url, response, guard, timeout
+            )
             return
         raise FetchFailed(f"too many redirects (more than {MAX_REDIRECTS})")
     finally:
@@ -400,7 +403,9 @@ def _reason(error: BaseException, guard: _Guard, timeout: float) -> str:
 # --- documents -----------------------------------------------------------------------------
 
 
-def fetch(url: str, *, timeout: float, max_bytes: int, policy: FetchPolicy | None = None) -> Fetched:
+def fetch(
+    url: str, *, timeout: float, max_bytes: int, policy: FetchPolicy | None = None
+) -> Fetched:
     """The body of url; raises Unreadable with a one-line reason for anything that goes wrong.
 
     policy defaults to `current_policy()`: public addresses only, unless allowed."""

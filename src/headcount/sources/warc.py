@@ -115,7 +115,9 @@ def warc_pages(path: Path, *, max_bytes: int) -> Iterator[WarcPage | SourceError
             yield SourceError(origin, "no archived pages in this WARC file")
 
 
-def page_documents(page: WarcPage, published: date | None = None) -> Iterator[Document | SourceError]:
+def page_documents(
+    page: WarcPage, published: date | None = None
+) -> Iterator[Document | SourceError]:
     """The document of one archived page (HTML through trafilatura, plain text as is)."""
     try:
         charset = page.charset
@@ -131,7 +133,9 @@ def page_documents(page: WarcPage, published: date | None = None) -> Iterator[Do
         yield from parse_text(text, page.origin, published=published, url=page.url)
 
 
-def read_warc(path: Path, *, published: date | None, max_bytes: int) -> Iterator[Document | SourceError]:
+def read_warc(
+    path: Path, *, published: date | None, max_bytes: int
+) -> Iterator[Document | SourceError]:
     """Every page archived in a WARC file as a Document, or a SourceError naming the record."""
     for page in warc_pages(path, max_bytes=max_bytes):
         if isinstance(page, SourceError):

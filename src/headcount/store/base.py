@@ -767,9 +767,7 @@ class Store(ABC):
             )
         return documents, added
 
-    def add_record_facts(
-        self, document_id: str, industry: str | None, country: str | None
-    ) -> None:
+    def add_record_facts(self, document_id: str, industry: str | None, country: str | None) -> None:
         """Keep the industry and country a structured record gives its employer."""
         with self.transaction():
             self._execute(
@@ -849,7 +847,9 @@ class Store(ABC):
         )
         return [_claim_from_row(row) for row in rows]
 
-    def _placed(self, where: str, params: Sequence[Any]) -> list[tuple[EventSource, Mention, ClaimSource]]:
+    def _placed(
+        self, where: str, params: Sequence[Any]
+    ) -> list[tuple[EventSource, Mention, ClaimSource]]:
         rows = self._fetchall(
             f"SELECT {', '.join('es.' + c for c in SOURCE_COLUMNS)}, "
             f"{', '.join('m.' + c for c in MENTION_COLUMNS)}, {_CLAIM_SOURCE_SQL} "
@@ -900,9 +900,12 @@ class Store(ABC):
 
     # --- what the resolver writes ---------------------------------------------------------
 
-
     def _insert_and_update(
-        self, table: str, columns: Sequence[str], inserted: list[tuple[Any, ...]], updated: list[tuple[Any, ...]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        inserted: list[tuple[Any, ...]],
+        updated: list[tuple[Any, ...]],
     ) -> None:
         """Insert new rows and update known ones of a table whose first column is its key."""
         if inserted:
@@ -913,7 +916,8 @@ class Store(ABC):
         if updated:
             sets = ", ".join(f"{c} = ?" for c in columns[1:])
             self._executemany(
-                f"UPDATE {table} SET {sets} WHERE {columns[0]} = ?", [(*row[1:], row[0]) for row in updated]
+                f"UPDATE {table} SET {sets} WHERE {columns[0]} = ?",
+                [(*row[1:], row[0]) for row in updated],
             )
 
     def save_events(
@@ -929,7 +933,10 @@ class Store(ABC):
         log and statistics. Rows are only ever added or updated, never deleted."""
         with self.transaction():
             self._insert_and_update(
-                "events", EVENT_COLUMNS, [_event_row(e) for e in new], [_event_row(e) for e in updated]
+                "events",
+                EVENT_COLUMNS,
+                [_event_row(e) for e in new],
+                [_event_row(e) for e in updated],
             )
             self._insert_and_update(
                 "event_sources",
@@ -1309,7 +1316,13 @@ class Store(ABC):
                     # A record's sentence only restates its own fields; news sentences add words.
                     sources.setdefault(event_id, []).append(
                         IndexSource(
-                            kind, outlet, title, evidence if kind == "news" else "", role, replaced, sure
+                            kind,
+                            outlet,
+                            title,
+                            evidence if kind == "news" else "",
+                            role,
+                            replaced,
+                            sure,
                         )
                     )
                 built = [
@@ -1375,13 +1388,21 @@ class Store(ABC):
                     "events = excluded.events, headcount = excluded.headcount, "
                     "without_figure = excluded.without_figure, companies = excluded.companies, "
                     "min_confidence = excluded.min_confidence",
-                    (row_id, totals.events, totals.headcount, totals.without_figure,
-                     totals.companies, least),
+                    (
+                        row_id,
+                        totals.events,
+                        totals.headcount,
+                        totals.without_figure,
+                        totals.companies,
+                        least,
+                    ),
                 )
         if len(stale) > 1000:
             # Many rows changed (a first build, a bulk import): let the planner see the new
             # sizes, so that it keeps choosing the narrow indexes.
-            self._tables_rewritten(("event_index", "event_search", "event_records", "company_words"))
+            self._tables_rewritten(
+                ("event_index", "event_search", "event_records", "company_words")
+            )
         return len(stale) + len(gone)
 
     def _tables_rewritten(self, tables: Sequence[str]) -> None:
@@ -1539,7 +1560,11 @@ class Store(ABC):
         if f is not None and (f.company is not None or f.company_id is not None):
             # A company's events are few: find them by its indexes and sort them, rather than
             # walk the whole sort index looking for them (which SQLite would choose for LIMIT).
-            order = f"({order} || '')" if name in ("date", "company", "first_seen") else f"({order} + 0)"
+            order = (
+                f"({order} || '')"
+                if name in ("date", "company", "first_seen")
+                else f"({order} + 0)"
+            )
         sql = (
             f"SELECT {', '.join('e.' + c for c in EVENT_COLUMNS)}, x.source_kinds, x.reason_tags "
             f"FROM event_index x JOIN events e ON e.id = x.event_id{where} "
@@ -1585,7 +1610,11 @@ class Store(ABC):
         return found
 
     def event_page(
-        self, f: EventFilter | None = None, sort: str | None = None, offset: int = 0, limit: int = 50
+        self,
+        f: EventFilter | None = None,
+        sort: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
     ) -> tuple[Totals, list[tuple[str, str]]]:
         """event_totals(f) and find_event_records(f, sort, offset, limit) together, with the
         filter worked out once (a company filter looks up the companies it names first)."""
@@ -1602,7 +1631,11 @@ class Store(ABC):
         if f.company is not None or f.company_id is not None:
             # A company's events are few: find them by its indexes and sort them, rather than
             # walk the whole sort index looking for them (which SQLite would choose for LIMIT).
-            order = f"({order} || '')" if name in ("date", "company", "first_seen") else f"({order} + 0)"
+            order = (
+                f"({order} || '')"
+                if name in ("date", "company", "first_seen")
+                else f"({order} + 0)"
+            )
         return order, "DESC" if descending else "ASC"
 
     def _searched_page(
@@ -1634,7 +1667,9 @@ class Store(ABC):
             [*params, limit, offset],
         )
         counted = next(row for row in rows if row[0] == 0)
-        totals = Totals(int(counted[3]), int(counted[4] or 0), int(counted[5] or 0), int(counted[6]))
+        totals = Totals(
+            int(counted[3]), int(counted[4] or 0), int(counted[5] or 0), int(counted[6])
+        )
         page = sorted((row for row in rows if row[0] == 1), key=lambda row: int(row[3]))
         return totals, [(row[1], row[2]) for row in page]
 
@@ -1664,7 +1699,9 @@ class Store(ABC):
     def _count_totals(self, min_confidence: float | None = None) -> Totals:
         # Everything (or every confirmed event): index-only scans instead of one pass over
         # every row.
-        sure, params = ("", []) if min_confidence is None else (" AND confidence >= ?", [min_confidence])
+        sure, params = (
+            ("", []) if min_confidence is None else (" AND confidence >= ?", [min_confidence])
+        )
         row = self._fetchone(
             f"SELECT (SELECT COUNT(*) FROM event_index WHERE 1 = 1{sure}), "
             f"(SELECT SUM(figure_sort) FROM event_index WHERE 1 = 1{sure}), "
@@ -1723,8 +1760,9 @@ class Store(ABC):
         groups: list[Group] = []
         if by in ("reason", "source", "month_reason", "month_source"):
             column, names = (
-                ("x.reason_tags", REASON_NAMES) if by.endswith("reason") else
-                ("x.source_kinds", SOURCE_KINDS)
+                ("x.reason_tags", REASON_NAMES)
+                if by.endswith("reason")
+                else ("x.source_kinds", SOURCE_KINDS)
             )
             cases = ", ".join(
                 f"SUM(CASE WHEN {column} LIKE '%|{n}|%' THEN 1 ELSE 0 END), "
@@ -1786,14 +1824,18 @@ class Store(ABC):
                 "GROUP BY COALESCE(x.family_id, x.company_id) "
                 f"ORDER BY 4 DESC, 3 DESC, {self._binary('MIN(x.owner)')}"
             )
-            rows = self._fetchall(sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params)
+            rows = self._fetchall(
+                sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params
+            )
             return [Group(r[0], int(r[2]), int(r[3]), label=r[1]) for r in rows]
         key = f"x.{by}_key"
         sql = (
             f"SELECT MIN(x.{by}), {measures} FROM event_index x{where} "
             f"GROUP BY {key} ORDER BY 3 DESC, 2 DESC, {self._binary(f'MIN(x.{by})')}"
         )
-        rows = self._fetchall(sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params)
+        rows = self._fetchall(
+            sql + (" LIMIT ?" if limit else ""), [*params, limit] if limit else params
+        )
         return [Group(r[0], int(r[1]), int(r[2])) for r in rows]
 
     def company_summaries(
@@ -1816,9 +1858,7 @@ class Store(ABC):
             f"ORDER BY 3 DESC, 4 DESC, {self._binary(owner)} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return int(total[0]), [
-            (r[0], r[1], int(r[2]), int(r[3]), r[4] or None) for r in rows
-        ]
+        return int(total[0]), [(r[0], r[1], int(r[2]), int(r[3]), r[4] or None) for r in rows]
 
     def get_company(self, company_id: str) -> Company | None:
         """One registry company with its aliases."""

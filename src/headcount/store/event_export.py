@@ -137,9 +137,7 @@ def format_events(events: Sequence[Event]) -> str:
             c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
         ).rstrip()
 
-    return "\n".join(
-        [line(headers), "  ".join("─" * w for w in widths)] + [line(r) for r in rows]
-    )
+    return "\n".join([line(headers), "  ".join("─" * w for w in widths)] + [line(r) for r in rows])
 
 
 def detail_record(detail: EventDetail) -> dict[str, Any]:
@@ -243,7 +241,7 @@ def format_event_detail(detail: EventDetail) -> str:
         out.append(f"      from {where}: {d.url or view.origins[0]}")
         for origin in view.origins if len(view.origins) > 1 else ():
             out.append(f"      also at {origin}")
-        out.append(f"      \"{' '.join(m.evidence.split())}\"")
+        out.append(f'      "{" ".join(m.evidence.split())}"')
         out.append(f"      why: {s.reason}")
     out.append("")
     out.append("history:")

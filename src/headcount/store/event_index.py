@@ -75,6 +75,7 @@ def backing_confidence(sources: Iterable[tuple[str, str | None, str, float]]) ->
         default=0.0,
     )
 
+
 #: Stated reasons grouped into tags a filter or chart can use; a reason may carry several.
 REASON_TAGS: Final[dict[str, re.Pattern[str]]] = {
     "ai": re.compile(
@@ -362,7 +363,9 @@ class EventFilter:
 
     def is_empty(self) -> bool:
         """Whether the filter narrows nothing but confidence (the tracker's front page)."""
-        return all(getattr(self, f.name) is None for f in fields(self) if f.name != "min_confidence")
+        return all(
+            getattr(self, f.name) is None for f in fields(self) if f.name != "min_confidence"
+        )
 
 
 def parse_sort(sort: str | None) -> tuple[str, bool]:
@@ -372,8 +375,7 @@ def parse_sort(sort: str | None) -> tuple[str, bool]:
     name = sort.lstrip("-+")
     if name not in SORTS:
         raise ValueError(
-            f"unknown sort {sort!r}; expected one of "
-            + ", ".join(f"{n}, -{n}" for n in SORTS)
+            f"unknown sort {sort!r}; expected one of " + ", ".join(f"{n}, -{n}" for n in SORTS)
         )
     return name, descending
 

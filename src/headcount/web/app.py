@@ -124,13 +124,19 @@ class SecurityHeaders:
                 json_answer = str(scope.get("path", "")).startswith(("/api", "/feeds"))
                 body, kind = (
                     (b'{"detail":"internal server error"}', b"application/json")
-                    if json_answer else (b"Internal Server Error", b"text/plain; charset=utf-8")
+                    if json_answer
+                    else (b"Internal Server Error", b"text/plain; charset=utf-8")
                 )
-                await send_with_headers({
-                    "type": "http.response.start",
-                    "status": 500,
-                    "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
-                })
+                await send_with_headers(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", kind),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
             raise
 
@@ -560,7 +566,9 @@ def build_filter(
 
 
 async def api_filter(
-    q: str | None = Query(None, description="Words that must all appear (any field or source sentence)"),
+    q: str | None = Query(
+        None, description="Words that must all appear (any field or source sentence)"
+    ),
     company: str | None = Query(None, description="Company, parent or alias (substring, any case)"),
     company_id: str | None = Query(None, description="A company id: it and its subsidiaries"),
     industry: str | None = Query(None, description="Industry (any case)"),
@@ -570,8 +578,12 @@ async def api_filter(
     year: str | None = Query(None, description="YYYY: shorthand for since=YYYY&until=YYYY"),
     since: str | None = Query(None, description="From this date: YYYY, YYYY-MM or YYYY-MM-DD"),
     until: str | None = Query(None, description="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    min_headcount: int | None = Query(None, ge=0, le=MAX_INT64, description="Counted figure at least"),
-    max_headcount: int | None = Query(None, ge=0, le=MAX_INT64, description="Counted figure at most"),
+    min_headcount: int | None = Query(
+        None, ge=0, le=MAX_INT64, description="Counted figure at least"
+    ),
+    max_headcount: int | None = Query(
+        None, ge=0, le=MAX_INT64, description="Counted figure at most"
+    ),
     include_unconfirmed: bool = Query(
         False,
         description="Also events whose every claim is below the confidence threshold "
@@ -600,9 +612,27 @@ Filter = Annotated[EventFilter, Depends(api_filter)]
 
 
 def _filter_params(f: EventFilter) -> dict[str, Any]:
-    found = {k: v for k, v in zip(
-        ("q", "company", "company_id", "industry", "country", "source", "reason", "since",
-         "until", "min_headcount", "max_headcount"), f.key()[:-1], strict=True) if v is not None}
+    found = {
+        k: v
+        for k, v in zip(
+            (
+                "q",
+                "company",
+                "company_id",
+                "industry",
+                "country",
+                "source",
+                "reason",
+                "since",
+                "until",
+                "min_headcount",
+                "max_headcount",
+            ),
+            f.key()[:-1],
+            strict=True,
+        )
+        if v is not None
+    }
     # The default (confirmed events only) goes unsaid, like every other absent filter.
     if f.min_confidence is None:
         found["include_unconfirmed"] = True
@@ -637,7 +667,9 @@ def _dumps(data: Any) -> bytes:
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(_dumps(data), status_code=status, media_type="application/json", headers=headers)
+    return Response(
+        _dumps(data), status_code=status, media_type="application/json", headers=headers
+    )
 
 
 def _company_json(company: Any) -> dict[str, Any]:
@@ -658,8 +690,20 @@ class EventsQuery:
     params: dict[str, str]  # every query parameter as given, for the next page's link
 
 
-_TEXT_PARAMS = ("q", "company", "company_id", "industry", "country", "source", "reason", "year",
-                "since", "until", "include_unconfirmed", "sort")
+_TEXT_PARAMS = (
+    "q",
+    "company",
+    "company_id",
+    "industry",
+    "country",
+    "source",
+    "reason",
+    "year",
+    "since",
+    "until",
+    "include_unconfirmed",
+    "sort",
+)
 _NUMBER_PARAMS = ("min_headcount", "max_headcount", "page", "per_page")
 _PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
 
@@ -877,14 +921,15 @@ def create_app(
 
     @app.get(
         "/api/events.csv",
-        responses={200: {"content": {"text/csv": {}}, "description": "CSV with a header row"}, **ERRORS},
+        responses={
+            200: {"content": {"text/csv": {}}, "description": "CSV with a header row"},
+            **ERRORS,
+        },
         tags=["downloads"],
         summary="Every event matching the filters as CSV",
         response_class=Response,
     )
-    def api_events_csv(
-        f: Filter, sort: str = Query("-date")
-    ) -> Response:
+    def api_events_csv(f: Filter, sort: str = Query("-date")) -> Response:
         sort = _check_sort(sort)
         rows = _download_rows(f, sort)
         columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url")
@@ -915,9 +960,7 @@ def create_app(
         summary="Every event matching the filters as one JSON array",
         response_class=Response,
     )
-    def api_events_download(
-        f: Filter, sort: str = Query("-date")
-    ) -> Response:
+    def api_events_download(f: Filter, sort: str = Query("-date")) -> Response:
         sort = _check_sort(sort)
         rows = _download_rows(f, sort)
 
@@ -1089,7 +1132,8 @@ def create_app(
         wait = limiter.take(client)
         if wait > 0:
             raise HTTPException(
-                429, "too many write requests; try again later",
+                429,
+                "too many write requests; try again later",
                 headers={"Retry-After": str(max(1, round(wait)))},
             )
         if token is None:
@@ -1099,7 +1143,8 @@ def create_app(
             given[7:].strip().encode(), token.encode()
         ):
             raise HTTPException(
-                401, "a valid token is required: Authorization: Bearer TOKEN",
+                401,
+                "a valid token is required: Authorization: Bearer TOKEN",
                 headers={"WWW-Authenticate": "Bearer"},
             )
         if not (article.text and article.text.strip()) and not article.url:
@@ -1204,7 +1249,11 @@ def create_app(
             facets=ledger.facets(),
             threshold=confidence_threshold(),
             include_unconfirmed=f.min_confidence is None,
-            page_params={**params, "sort": sort if sort != "-date" else "", "per_page": per_page if per_page != 50 else ""},
+            page_params={
+                **params,
+                "sort": sort if sort != "-date" else "",
+                "per_page": per_page if per_page != 50 else "",
+            },
         )
         return HTMLResponse(html)
 
@@ -1246,7 +1295,11 @@ def create_app(
         total, rows = fresh().companies(f, page, 100)
         return HTMLResponse(
             pages.render(
-                "companies.html", total=total, rows=rows, page=page, pages=max(1, -(-total // 100)),
+                "companies.html",
+                total=total,
+                rows=rows,
+                page=page,
+                pages=max(1, -(-total // 100)),
                 params=params,
             )
         )
@@ -1334,7 +1387,9 @@ def _accuracy(accuracy_dir: str | os.PathLike[str] | None) -> list[dict[str, Any
     """The pinned accuracy figures (accuracy/*floors.json), for the methodology page."""
     candidates = [
         Path(accuracy_dir) if accuracy_dir else None,
-        Path(os.environ["HEADCOUNT_ACCURACY_DIR"]) if os.environ.get("HEADCOUNT_ACCURACY_DIR") else None,
+        Path(os.environ["HEADCOUNT_ACCURACY_DIR"])
+        if os.environ.get("HEADCOUNT_ACCURACY_DIR")
+        else None,
         Path.cwd() / "accuracy",
         Path(__file__).resolve().parents[3] / "accuracy",
     ]

@@ -105,7 +105,9 @@ def _legend(out: list[str], series: Sequence[Series], left: int, y: int, width: 
         if x + 14 + 7 * len(s.name) > width:
             y += 16
             x = left
-        out.append(f'<rect class="swatch" x="{x}" y="{y - 9}" width="10" height="10" fill="{s.color}"/>')
+        out.append(
+            f'<rect class="swatch" x="{x}" y="{y - 9}" width="10" height="10" fill="{s.color}"/>'
+        )
         out.append(f'<text class="legend" x="{x + 14}" y="{y}">{label}</text>')
         x += 14 + 7 * len(s.name) + 16
 
@@ -259,7 +261,9 @@ def horizontal_bars(
         link = links[i] if links else None
         if link:
             text = f'<a href="{escape(link)}">{text}</a>'
-        out.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">{text}</text>')
+        out.append(
+            f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">{text}</text>'
+        )
         if value > 0:
             out.append(
                 f'<rect class="mark" x="{left}" y="{y + 4}" width="{max(w, 1):.1f}" height="{row - 8}" '
@@ -286,7 +290,9 @@ def timeline(
     dated = [(d, v, t, link) for d, v, t, link in points if d]
     out = _open(width, height, label)
     if not dated:
-        out.append(f'<text class="tick" x="{width / 2}" y="{height / 2}" text-anchor="middle">no dated rounds</text></svg>')
+        out.append(
+            f'<text class="tick" x="{width / 2}" y="{height / 2}" text-anchor="middle">no dated rounds</text></svg>'
+        )
         return Markup("".join(out))
 
     def position(day: str) -> float:

@@ -40,7 +40,12 @@ FILTER_PARAMS: tuple[str, ...] = (
     "include_unconfirmed",
 )
 
-SOURCE_LABELS = {"news": "News", "warn": "WARN notice", "table": "Tracker table", "manual": "Manual"}
+SOURCE_LABELS = {
+    "news": "News",
+    "warn": "WARN notice",
+    "table": "Tracker table",
+    "manual": "Manual",
+}
 REASON_LABELS = {
     "ai": "AI / automation",
     "restructuring": "Restructuring",
@@ -58,7 +63,7 @@ def public_origin(origin: str) -> str:
     were given, but a file given by its absolute path by its name alone (with its record
     number), so that no page or API answer shows how the server's disks are laid out."""
     if origin.lower().startswith("file://"):
-        origin = origin[len("file://"):]
+        origin = origin[len("file://") :]
     if "://" in origin or not origin:
         return origin
     path, hash_, record = origin.partition("#")
@@ -82,7 +87,7 @@ def _pct(value: float | None) -> str:
 
 
 def _query(params: Mapping[str, Any], **changes: Any) -> str:
-    """"?a=1&b=2" from params with changes applied; empty values are left out."""
+    """ "?a=1&b=2" from params with changes applied; empty values are left out."""
     merged = {k: v for k, v in params.items()}
     merged.update(changes)
     pairs = [(k, str(v)) for k, v in merged.items() if v not in (None, "")]
@@ -100,8 +105,11 @@ def _document_html(text: str, mentions: Sequence[Mention], limit: int = 300_000)
     """The document's text with each claim's sentence marked and its figure highlighted."""
     text = text[:limit]
     spans = sorted(
-        {(m.evidence_start, m.evidence_end, i) for i, m in enumerate(mentions)
-         if 0 <= m.evidence_start < m.evidence_end <= len(text)}
+        {
+            (m.evidence_start, m.evidence_end, i)
+            for i, m in enumerate(mentions)
+            if 0 <= m.evidence_start < m.evidence_end <= len(text)
+        }
     )
     out: list[Markup] = []
     position = 0
@@ -119,7 +127,9 @@ def _document_html(text: str, mentions: Sequence[Mention], limit: int = 300_000)
             )
         else:
             inner = Markup("{}").format(sentence)
-        out.append(Markup('<span class="evidence" id="claim-{}">{}</span>').format(mention.id, inner))
+        out.append(
+            Markup('<span class="evidence" id="claim-{}">{}</span>').format(mention.id, inner)
+        )
         position = end
     out.append(Markup("{}").format(text[position:]))
     return Markup("").join(out)
@@ -174,8 +184,9 @@ def _top_industries(groups: Sequence[Group], keep: int = 9) -> list[str]:
     for g in groups:
         name = g.second or "Unknown"
         totals[name] = totals.get(name, 0) + g.headcount
-    ranked = sorted((n for n in totals if n.lower() not in ("other", "unknown")),
-                    key=lambda n: (-totals[n], n))
+    ranked = sorted(
+        (n for n in totals if n.lower() not in ("other", "unknown")), key=lambda n: (-totals[n], n)
+    )
     return ranked[:keep]
 
 
@@ -214,10 +225,10 @@ def monthly_by_industry(groups: Sequence[Group], months: int | None = None) -> M
     undated = [g for g in groups if g.key == UNDATED]
     if not undated:
         return chart
-    return chart + Markup('<p class="hint" id="monthly-undated">Not shown: {} events ({} jobs) '
-                          "whose date gives no month.</p>").format(
-        _num(sum(g.events for g in undated)), _num(sum(g.headcount for g in undated))
-    )
+    return chart + Markup(
+        '<p class="hint" id="monthly-undated">Not shown: {} events ({} jobs) '
+        "whose date gives no month.</p>"
+    ).format(_num(sum(g.events for g in undated)), _num(sum(g.headcount for g in undated)))
 
 
 def top_companies(groups: Sequence[Group]) -> Markup:
@@ -262,7 +273,9 @@ def ai_share(groups: Sequence[Group], quarters: int = 24) -> Markup:
 
 def coverage(groups: Sequence[Group]) -> Markup:
     """Events per year with a WARN filing, a news report and a tracker row."""
-    years = sorted({g.key[:4] for g in groups if g.key and g.key != UNDATED and g.second is not None})
+    years = sorted(
+        {g.key[:4] for g in groups if g.key and g.key != UNDATED and g.second is not None}
+    )
     index = {y: i for i, y in enumerate(years)}
     kinds = ("warn", "news", "table")
     values = {k: [0.0] * len(years) for k in kinds}
@@ -270,7 +283,6 @@ def coverage(groups: Sequence[Group]) -> Markup:
         if g.key and g.key != UNDATED and g.second in kinds:
             values[g.second][index[g.key[:4]]] += g.events
     series = [
-        charts.Series(SOURCE_LABELS[k], values[k], charts.PALETTE[i])
-        for i, k in enumerate(kinds)
+        charts.Series(SOURCE_LABELS[k], values[k], charts.PALETTE[i]) for i, k in enumerate(kinds)
     ]
     return charts.grouped_bars(years, series, "Events per year by kind of source")

@@ -361,14 +361,18 @@ class Ledger:
                 return None
             store = self._idle.pop()
         try:
-            page_found = self._records_page(f, sort, page, per_page, lambda question: question(store))
+            page_found = self._records_page(
+                f, sort, page, per_page, lambda question: question(store)
+            )
         except BaseException:
             self._drop(store)
             raise
         self._give_back(store)
         return page_found
 
-    def records_page(self, f: EventFilter, sort: str | None, page: int, per_page: int) -> RecordsPage:
+    def records_page(
+        self, f: EventFilter, sort: str | None, page: int, per_page: int
+    ) -> RecordsPage:
         """events_page() as the API's JSON records (see Store.find_event_records)."""
         return self._records_page(f, sort, page, per_page, self._ask)
 
@@ -386,7 +390,9 @@ class Ledger:
         if found:
             records = self.cached(
                 ("records", key, sort, page, per_page),
-                lambda: ask(lambda s: s.find_event_records(f, sort, (page - 1) * per_page, per_page)),
+                lambda: ask(
+                    lambda s: s.find_event_records(f, sort, (page - 1) * per_page, per_page)
+                ),
             )
         else:
             totals, records = ask(lambda s: s.event_page(f, sort, (page - 1) * per_page, per_page))
@@ -418,7 +424,9 @@ class Ledger:
             offset += chunk
 
     def event_detail(self, event_id: str) -> EventDetail | None:
-        return self.cached(("event", event_id), lambda: self._ask(lambda s: s.event_detail(event_id)))
+        return self.cached(
+            ("event", event_id), lambda: self._ask(lambda s: s.event_detail(event_id))
+        )
 
     def breakdown(self, f: EventFilter, by: str, limit: int | None = None) -> list[Group]:
         return self.cached(
@@ -499,7 +507,9 @@ class Ledger:
         if text is not None:
             origin = url or f"api:{title or 'article'}"
             items = [
-                build_document(text, origin, title=title, url=url, outlet=outlet, published=published)
+                build_document(
+                    text, origin, title=title, url=url, outlet=outlet, published=published
+                )
             ]
         elif url is not None:
             # Anyone with the token can name the URL: by default it must be a public address,
@@ -522,7 +532,9 @@ class Ledger:
                         result.new_documents += 1
                     store.add_document_origin(item.id, item.origin)
                     result.new_claims += store.add_mentions(extraction.mentions)
-                    store.record_extraction(item.id, extraction.extractor_version, extraction.status, None)
+                    store.record_extraction(
+                        item.id, extraction.extractor_version, extraction.status, None
+                    )
             if result.documents:
                 result.resolved = resolve(store).summary()
         self.sync(force=True)
@@ -537,7 +549,11 @@ def _rated(store: Store, f: EventFilter, rows: list[EventRow]) -> list[EventRow]
     threshold = confidence_threshold()
     sure = store.event_confidences([row.event.id for row in rows])
     return [
-        replace(row, confidence=sure.get(row.event.id), confirmed=sure.get(row.event.id, 0.0) >= threshold)
+        replace(
+            row,
+            confidence=sure.get(row.event.id),
+            confirmed=sure.get(row.event.id, 0.0) >= threshold,
+        )
         for row in rows
     ]
 
