@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -53,6 +52,7 @@ from headcount.extract.triggers import (
     strong_triggers,
 )
 from headcount.model import Document, Mention
+from headcount.settings import DEFAULTS, current, env_name
 
 EXTRACTOR_VERSION = "rules-0.1"
 
@@ -698,33 +698,24 @@ EXTRACTORS: dict[str, Callable[[Document], Extraction]] = {
     "rules": extract_with_rules,
     "learned": extract_learned,
 }
-EXTRACTOR_SETTING = "HEADCOUNT_EXTRACTOR"
-DEFAULT_EXTRACTOR = "rules"
+EXTRACTOR_SETTING = env_name("extractor")
+DEFAULT_EXTRACTOR = DEFAULTS.extractor
 
 
 def chosen_extractor() -> str:
-    name = os.environ.get(EXTRACTOR_SETTING, DEFAULT_EXTRACTOR).strip() or DEFAULT_EXTRACTOR
-    if name not in EXTRACTORS:
-        raise ValueError(f"{EXTRACTOR_SETTING}={name!r}: choose one of {', '.join(EXTRACTORS)}")
-    return name
+    """The HEADCOUNT_EXTRACTOR setting (settings.SettingsError, a ValueError, when unknown)."""
+    return current().extractor
 
 
 # Extraction reads at most this many characters of a document: a news story states its
 # claims early, and the work per character is not linear (a 400 KB page took a minute).
-EXTRACT_CHARS_SETTING = "HEADCOUNT_MAX_EXTRACT_CHARS"
-DEFAULT_EXTRACT_CHARS = 50_000
+EXTRACT_CHARS_SETTING = env_name("max_extract_chars")
+DEFAULT_EXTRACT_CHARS = DEFAULTS.max_extract_chars
 PARTLY_READ = "extracted the first"
 
 
 def extract_chars_limit() -> int:
-    raw = os.environ.get(EXTRACT_CHARS_SETTING, "").strip()
-    if not raw:
-        return DEFAULT_EXTRACT_CHARS
-    if not raw.isdigit() or int(raw) < 1000:
-        raise ValueError(
-            f"{EXTRACT_CHARS_SETTING}={raw!r}: give a number of characters, at least 1000"
-        )
-    return int(raw)
+    return current().max_extract_chars
 
 
 def _opening(doc: Document, limit: int) -> Document:

@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 
 from headcount.scale.units import Task, TaskResult, run_task, warm_up
+from headcount.settings import current
 
 # Tasks in flight per worker: enough that no worker waits for the next one.
 IN_FLIGHT_PER_WORKER = 4
@@ -59,9 +60,7 @@ def _context() -> multiprocessing.context.BaseContext:
     models, so they start at once and share the models' memory until they write to it;
     elsewhere (macOS, Windows: fork is unsafe or missing) each is spawned and loads its own.
     HEADCOUNT_START_METHOD=spawn|forkserver|fork overrides the choice."""
-    method = os.environ.get("HEADCOUNT_START_METHOD") or (
-        "fork" if sys.platform.startswith("linux") else "spawn"
-    )
+    method = current().start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
     if method == "fork":
         warm_up()
     return multiprocessing.get_context(method)

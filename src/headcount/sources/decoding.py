@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
+from headcount.settings import DEFAULTS, current
 from headcount.sources.document import Unreadable
 
 if TYPE_CHECKING:
@@ -52,30 +53,21 @@ class Limits:
     costs memory (an empty dict about 64 bytes), so a small line of "{}," would fill gigabytes.
     """
 
-    inflate_ratio: int = 100
+    inflate_ratio: int = DEFAULTS.max_inflate_ratio
     min_inflated: int = 1_000_000
-    json_depth: int = 64
-    json_containers: int = 1_000_000
+    json_depth: int = DEFAULTS.max_json_depth
+    json_containers: int = DEFAULTS.max_json_containers
 
     @classmethod
     def from_env(cls) -> Limits:
         """HEADCOUNT_MAX_INFLATE_RATIO, HEADCOUNT_MAX_JSON_DEPTH, HEADCOUNT_MAX_JSON_CONTAINERS;
         read on each call so a long-lived process (or a test) can change them."""
+        settings = current()
         return cls(
-            inflate_ratio=_env_int("HEADCOUNT_MAX_INFLATE_RATIO", cls.inflate_ratio),
-            json_depth=_env_int("HEADCOUNT_MAX_JSON_DEPTH", cls.json_depth),
-            json_containers=_env_int("HEADCOUNT_MAX_JSON_CONTAINERS", cls.json_containers),
+            inflate_ratio=settings.max_inflate_ratio,
+            json_depth=settings.max_json_depth,
+            json_containers=settings.max_json_containers,
         )
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    try:
-        number = int(value) if value else default
-    except ValueError:
-        # A typo in a setting must not turn a bound off; the default still holds.
-        return default
-    return number if number > 0 else default
 
 
 def size_text(n: int) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import ipaddress
-import os
 import socket
 import ssl
 import threading
@@ -33,6 +32,7 @@ from dataclasses import dataclass, replace
 from email.message import Message
 
 from headcount import __version__
+from headcount.settings import DEFAULTS, Settings, env_name
 from headcount.sources.decoding import read_capped, too_large
 from headcount.sources.document import Kind, Unreadable
 
@@ -47,16 +47,15 @@ ACCEPTED_TYPES: dict[str, Kind] = {
 # Some sites refuse urllib's default agent; naming ourselves is also simply polite.
 _USER_AGENT = f"headcount/{__version__} (layoff news tracker)"
 
-ALLOW_PRIVATE_ENV = "HEADCOUNT_ALLOW_PRIVATE_URLS"
-DEADLINE_ENV = "HEADCOUNT_FETCH_DEADLINE"
+ALLOW_PRIVATE_ENV = env_name("allow_private_urls")
+DEADLINE_ENV = env_name("fetch_deadline")
 #: Seconds a whole fetch (every redirect hop, headers and body) may take by default.
-DEFAULT_DEADLINE = 60.0
+DEFAULT_DEADLINE = DEFAULTS.fetch_deadline
 #: Redirect hops followed before giving up (urllib's limit too).
 MAX_REDIRECTS = 10
 #: The one reason given for every address refused, whichever rule refused it.
 REFUSED = "refused: not a public internet address"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_TRUE = frozenset({"1", "true", "yes", "on"})
 # How often a running fetch looks at its cancel callback: a stop is honoured within this.
 _CANCEL_POLL = 0.2
 # IPv6 prefixes that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64).
@@ -77,19 +76,10 @@ _POLICY: ContextVar[FetchPolicy | None] = ContextVar("headcount_fetch_policy", d
 
 
 def policy_from_env(environ: Mapping[str, str] | None = None) -> FetchPolicy:
-    """The policy HEADCOUNT_ALLOW_PRIVATE_URLS and HEADCOUNT_FETCH_DEADLINE set."""
-    environ = os.environ if environ is None else environ
-    allow = environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in _TRUE
-    deadline = DEFAULT_DEADLINE
-    raw = environ.get(DEADLINE_ENV, "").strip()
-    if raw:
-        try:
-            deadline = float(raw)
-        except ValueError:
-            raise ValueError(f"{DEADLINE_ENV} must be a number of seconds, got {raw!r}") from None
-        if not deadline > 0:
-            raise ValueError(f"{DEADLINE_ENV} must be positive, got {raw!r}")
-    return FetchPolicy(allow_private=allow, deadline=deadline)
+    """The policy HEADCOUNT_ALLOW_PRIVATE_URLS and HEADCOUNT_FETCH_DEADLINE set (in `environ`,
+    default this process's environment)."""
+    settings = Settings.from_environment(environ)
+    return FetchPolicy(allow_private=settings.allow_private_urls, deadline=settings.fetch_deadline)
 
 
 def current_policy() -> FetchPolicy:
