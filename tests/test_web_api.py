@@ -35,7 +35,8 @@ from headcount.store.event_index import (
     reason_tags,
 )
 from headcount.web import create_app
-from headcount.web.app import CSP
+from headcount.web.fast_path import plain_events_query
+from headcount.web.middleware import CSP
 from headcount.web.queries import Ledger
 from web_support import build_ledger
 
@@ -296,15 +297,11 @@ def test_queries_the_route_answers_agree_with_plain_ones(client: TestClient, que
 def test_unusual_queries_are_left_to_the_route(query: str) -> None:
     from starlette.datastructures import QueryParams
 
-    from headcount.web.app import plain_events_query
-
     assert plain_events_query(QueryParams(query)) is None
 
 
 def test_plain_queries_are_read_as_the_route_reads_them() -> None:
     from starlette.datastructures import QueryParams
-
-    from headcount.web.app import plain_events_query
 
     query = plain_events_query(
         QueryParams("q=Alexa&year=2023&sort=company&page=2&per_page=20&min_headcount=0")
@@ -527,6 +524,32 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
     assert {"400", "422"} <= set(responses)
     assert "EventOut" in schema["components"]["schemas"]
     assert not any(path.startswith(("/events/", "/companies/")) for path in paths)  # pages
+
+
+def test_the_schema_names_every_field_the_answers_carry(client: TestClient) -> None:
+    """The models are documentation only (handlers send prepared JSON), so nothing else keeps
+    them and the answers together."""
+    schema = get(client, "/api/openapi.json")["components"]["schemas"]
+
+    def fields(model: str) -> set[str]:
+        return set(schema[model]["properties"])
+
+    detail = get(client, f"/api/events/{alexa_event(client)['id']}?include_unconfirmed=true")
+    assert set(detail) == fields("EventDetailOut")
+    assert len(detail["source_claims"]) > 1
+    for claim in detail["source_claims"]:
+        assert set(claim) == fields("SourceClaimOut")
+    page = get(client, "/api/events?include_unconfirmed=true&per_page=5")
+    assert set(page) == fields("EventsPageOut") and set(page["totals"]) == fields("TotalsOut")
+    for event in page["events"]:
+        assert set(event) == fields("EventOut")
+    company = get(client, "/api/companies/amazon")
+    assert set(company) == fields("CompanyOut")
+    companies = get(client, "/api/companies")
+    assert set(companies["companies"][0]) == fields("CompanySummaryOut")
+    statistics = get(client, "/api/statistics?by=month_reason")
+    assert set(statistics) == fields("StatisticsOut")
+    assert set(statistics["groups"][0]) == fields("GroupOut")
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Atom feeds of events: new layoffs overall, or of one company, newest first.
+"""Atom feeds of events: new layoffs overall, or of one company, newest first (/feeds/...).
 
 Built with ElementTree so every text from the data is escaped as XML; entries carry the
 event's figure, date, company and a link to its page, where every source is shown.
@@ -9,8 +9,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
 from headcount.model import Event
 from headcount.store.event_export import format_headline
+from headcount.store.event_index import EventFilter
+from headcount.web.filters import Filter
+from headcount.web.schemas import ErrorOut
+from headcount.web.state import Web, WebState
 
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -67,3 +74,50 @@ def events_feed(
             ET.SubElement(entry, f"{{{ATOM}}}category", term=event.company)
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
+
+
+router = APIRouter()
+
+
+def _feed(web: WebState, request: Request, f: EventFilter, title: str, site_path: str) -> Response:
+    rows = web.fresh().events_page(f, "-first_seen", 1, 50).rows
+    base = str(request.base_url)
+    body = events_feed(
+        [r.event for r in rows],
+        title=title,
+        feed_url=str(request.url),
+        site_url=base.rstrip("/") + site_path,
+        base_url=base,
+    )
+    return Response(body, media_type=ATOM_TYPE)
+
+
+@router.get(
+    "/feeds/events.atom",
+    tags=["feeds"],
+    summary="Atom feed of the newest events (filters apply)",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}},
+)
+def feed_events(request: Request, web: Web, f: Filter) -> Response:
+    return _feed(web, request, f, "headcount: new layoffs", "/")
+
+
+@router.get(
+    "/feeds/companies/{company_id}.atom",
+    tags=["feeds"],
+    summary="Atom feed of one company's newest events",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}, 404: {"model": ErrorOut}},
+)
+def feed_company(request: Request, web: Web, company_id: str) -> Response:
+    view = web.fresh().company(company_id)
+    if view is None:
+        raise HTTPException(404, f"no company {company_id}")
+    return _feed(
+        web,
+        request,
+        EventFilter(company_id=company_id),
+        f"headcount: layoffs at {view.company.name}",
+        f"/companies/{company_id}",
+    )

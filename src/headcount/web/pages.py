@@ -86,7 +86,7 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:g}%"
 
 
-def _query(params: Mapping[str, Any], **changes: Any) -> str:
+def query_string(params: Mapping[str, Any], **changes: Any) -> str:
     """ "?a=1&b=2" from params with changes applied; empty values are left out."""
     merged = {k: v for k, v in params.items()}
     merged.update(changes)
@@ -101,7 +101,7 @@ def _highlighted(mention: Mention) -> Markup:
     return Markup('{}<mark class="figure">{}</mark>{}').format(before, figure, after)
 
 
-def _document_html(text: str, mentions: Sequence[Mention], limit: int = 300_000) -> Markup:
+def document_html(text: str, mentions: Sequence[Mention], limit: int = 300_000) -> Markup:
     """The document's text with each claim's sentence marked and its figure highlighted."""
     text = text[:limit]
     spans = sorted(
@@ -153,7 +153,7 @@ def _environment() -> jinja2.Environment:
     env.filters["pct"] = _pct
     env.filters["public_origin"] = public_origin
     env.globals.update(
-        query=_query,
+        query=query_string,
         headline=format_headline,
         figure_range=format_range,
         highlighted=_highlighted,

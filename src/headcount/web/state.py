@@ -1,0 +1,60 @@
+"""What the routes share, kept on the app (app.state.web) rather than in a closure: the
+ledger, the write token, the rate limiter and trusted proxies, where the accuracy figures are.
+Routes reach it through the `Web` dependency."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+
+from headcount.store.event_index import confidence_threshold
+from headcount.web.middleware import Network, RateLimiter
+from headcount.web.queries import EventRow, Ledger, ShownEvent, shown_event
+
+
+@dataclass(frozen=True)
+class WebState:
+    ledger: Ledger
+    token: str | None  # what writes must present; None refuses every write
+    proxies: tuple[Network, ...]  # whose X-Forwarded-For is believed
+    limiter: RateLimiter  # of writes, per client
+    accuracy_dir: str | os.PathLike[str] | None
+    # How a listed event becomes its JSON record in downloads (schemas.event_json); chosen
+    # by create_app, where tests put a hostile one to see it neutralised.
+    event_json: Callable[[EventRow], dict[str, Any]]
+
+    def fresh(self) -> Ledger:
+        """The ledger, its read model brought up to date if events changed."""
+        self.ledger.sync()
+        return self.ledger
+
+    def shown(self, event_id: str, include_unconfirmed: bool) -> ShownEvent:
+        """An event as a reader sees it; one no claim of which reaches the confidence
+        threshold is, without include_unconfirmed, as absent as from the tracker."""
+        detail = self.fresh().event_detail(event_id)
+        if detail is None:
+            raise HTTPException(404, f"no event {event_id}")
+        shown = shown_event(detail, confidence_threshold(), include_unconfirmed)
+        if not shown.confirmed and not include_unconfirmed:
+            raise HTTPException(404, unconfirmed_message(event_id, shown.threshold))
+        return shown
+
+
+def unconfirmed_message(event_id: str, threshold: float) -> str:
+    return (
+        f"event {event_id} is unconfirmed: no claim behind it reaches the confidence threshold "
+        f"({threshold:g}); ask with include_unconfirmed=true to see it"
+    )
+
+
+async def web_state(request: Request) -> WebState:
+    # async: a plain function would be run in a thread, for nothing.
+    state: WebState = request.app.state.web
+    return state
+
+
+Web = Annotated[WebState, Depends(web_state)]
