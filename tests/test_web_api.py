@@ -300,6 +300,17 @@ def test_unusual_queries_are_left_to_the_route(query: str) -> None:
     assert plain_events_query(QueryParams(query)) is None
 
 
+def test_every_filter_the_store_knows_is_a_parameter_of_every_surface() -> None:
+    """The API, the pages and the fast path read FILTER_PARAMS; a field added to EventFilter
+    but not to them would be a filter no URL can set."""
+    from dataclasses import fields
+
+    from headcount.web.filters import FILTER_PARAMS
+
+    stored = {f.name for f in fields(EventFilter)} - {"min_confidence"}
+    assert set(FILTER_PARAMS) == stored | {"year", "include_unconfirmed"}
+
+
 def test_plain_queries_are_read_as_the_route_reads_them() -> None:
     from starlette.datastructures import QueryParams
 

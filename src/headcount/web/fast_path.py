@@ -12,7 +12,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
 from headcount.store.event_index import EventFilter, confidence_threshold, to_json
-from headcount.web.filters import FilterError, build_filter, check_sort, filter_params
+from headcount.web.filters import (
+    FILTER_PARAMS,
+    NUMBER_PARAMS,
+    FilterError,
+    check_sort,
+    filter_params,
+    parse_filter,
+)
 from headcount.web.middleware import ASGIApp, Receive, Scope, Send
 from headcount.web.pages import query_string
 from headcount.web.queries import MAX_PAGE_SIZE, Ledger, RecordsPage
@@ -30,21 +37,9 @@ class EventsQuery:
     params: dict[str, str]  # every query parameter as given, for the next page's link
 
 
-_TEXT_PARAMS = (
-    "q",
-    "company",
-    "company_id",
-    "industry",
-    "country",
-    "source",
-    "reason",
-    "year",
-    "since",
-    "until",
-    "include_unconfirmed",
-    "sort",
-)
-_NUMBER_PARAMS = ("min_headcount", "max_headcount", "page", "per_page")
+#: The parameters of a plain query: the filters, the sort order and the page.
+_TEXT_PARAMS = (*(name for name in FILTER_PARAMS if name not in NUMBER_PARAMS), "sort")
+_NUMBER_PARAMS = (*NUMBER_PARAMS, "page", "per_page")
 _PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
 
 
@@ -67,11 +62,7 @@ def plain_events_query(params: QueryParams) -> EventsQuery | None:
     if page < 1 or not 1 <= per_page <= MAX_PAGE_SIZE:
         return None
     try:
-        f = build_filter(
-            **{name: params.get(name) for name in _TEXT_PARAMS if name != "sort"},
-            min_headcount=numbers.get("min_headcount"),
-            max_headcount=numbers.get("max_headcount"),
-        )
+        f = parse_filter({**params, **numbers})
         sort = check_sort(params.get("sort", "-date"))
     except FilterError:
         return None

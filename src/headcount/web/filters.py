@@ -3,9 +3,12 @@ the store's EventFilter, with a bad value answered as 400 (or 422 when out of ra
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import fields
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from pydantic import BaseModel, Field
 
 from headcount.store.event_index import (
     CONFIDENCE_SETTING,
@@ -15,7 +18,6 @@ from headcount.store.event_index import (
     parse_sort,
     words,
 )
-from headcount.web import pages
 from headcount.web.queries import MAX_PAGE_SIZE
 
 
@@ -37,33 +39,72 @@ _YES = ("true", "1", "yes", "on")
 _NO = ("false", "0", "no", "off", "")
 
 
-def switch(value: str | bool | None, name: str = "include_unconfirmed") -> bool:
+def switch(value: str | int | bool | None, name: str = "include_unconfirmed") -> bool:
     """An on/off parameter as a form or a URL gives it: true/1/yes/on, or false/0/no/off."""
     if value is None or isinstance(value, bool):
         return bool(value)
-    text = value.strip().lower()
+    text = str(value).strip().lower()
     if text in _YES or text in _NO:
         return text in _YES
     raise FilterError(f"{name} must be true or false, got {value!r}")
 
 
-def build_filter(
-    *,
-    q: str | None = None,
-    company: str | None = None,
-    company_id: str | None = None,
-    industry: str | None = None,
-    country: str | None = None,
-    source: str | None = None,
-    reason: str | None = None,
-    year: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    min_headcount: str | int | None = None,
-    max_headcount: str | int | None = None,
-    include_unconfirmed: str | bool | None = None,
-) -> EventFilter:
-    def number(name: str, value: str | int | None) -> int | None:
+class FilterQuery(BaseModel):
+    """The tracker's filters as query parameters, by the names every surface takes: the API
+    (which checks their types first, answering 422), the pages and their links, and the fast
+    path. parse_filter reads them into the store's EventFilter."""
+
+    q: str | None = Field(
+        None, description="Words that must all appear (any field or source sentence)"
+    )
+    company: str | None = Field(None, description="Company, parent or alias (substring, any case)")
+    # A company page's "all its events" link names the company by id, with its subsidiaries,
+    # so that the tracker counts what the page counts.
+    company_id: str | None = Field(None, description="A company id: it and its subsidiaries")
+    industry: str | None = Field(None, description="Industry (any case)")
+    country: str | None = Field(None, description="Country (any case)")
+    source: str | None = Field(None, description=f"Kind of source: {', '.join(SOURCE_KINDS)}")
+    reason: str | None = Field(None, description=f"Stated reason: {', '.join(REASON_NAMES)}")
+    year: str | None = Field(None, description="YYYY: shorthand for since=YYYY&until=YYYY")
+    since: str | None = Field(None, description="From this date: YYYY, YYYY-MM or YYYY-MM-DD")
+    until: str | None = Field(None, description="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD")
+    min_headcount: int | None = Field(
+        None, ge=0, le=MAX_INT64, description="Counted figure at least"
+    )
+    max_headcount: int | None = Field(
+        None, ge=0, le=MAX_INT64, description="Counted figure at most"
+    )
+    include_unconfirmed: bool = Field(
+        False,
+        description="Also events whose every claim is below the confidence threshold "
+        f"({CONFIDENCE_SETTING}, default 0.5), counted in the totals too; each event then "
+        "carries its confidence and whether it is confirmed",
+    )
+
+
+#: The filter parameters, which the tracker keeps across its links (sorting, paging,
+#: downloads, charts).
+FILTER_PARAMS: tuple[str, ...] = tuple(FilterQuery.model_fields)
+#: Those that are whole numbers.
+NUMBER_PARAMS: tuple[str, ...] = tuple(
+    name for name, info in FilterQuery.model_fields.items() if info.annotation == int | None
+)
+#: EventFilter's fields an answer echoes by name (the confidence one as include_unconfirmed).
+_ECHOED = tuple(f.name for f in fields(EventFilter) if f.name != "min_confidence")
+
+FilterValue = str | int | bool | None
+
+
+def parse_filter(values: Mapping[str, FilterValue]) -> EventFilter:
+    """The EventFilter that filter parameters (FILTER_PARAMS, as text from a URL or as typed
+    values) ask for; a bad one is a FilterError (OutOfRange for a number beyond 64 bits)."""
+
+    def text(name: str) -> str | None:
+        value = values.get(name)
+        return None if value is None else str(value)
+
+    def number(name: str) -> int | None:
+        value = values.get(name)
         if value is None or value == "":
             return None
         try:
@@ -74,30 +115,21 @@ def build_filter(
             raise OutOfRange(f"{name} is out of range (at most {MAX_INT64})")
         return number
 
-    if year not in (None, ""):
-        assert year is not None
+    since, until, year = text("since"), text("until"), text("year")
+    if year:
         if since or until:
             raise FilterError("give year or since/until, not both")
         if not (len(year) == 4 and year.isdigit()):
             raise FilterError(f"year must be YYYY, got {year!r}")
         since = until = year
-    # None leaves the filter's default, the configured threshold.
-    unconfirmed: dict[str, Any] = {"min_confidence": None} if switch(include_unconfirmed) else {}
+    # Unless switched off, the filter's default applies: the configured threshold.
+    unconfirmed = {"min_confidence": None} if switch(values.get("include_unconfirmed")) else {}
+    given: dict[str, Any] = {
+        name: number(name) if name in NUMBER_PARAMS else text(name) for name in _ECHOED
+    }
+    given.update(since=since, until=until, **unconfirmed)
     try:
-        f = EventFilter(
-            q=q,
-            company=company,
-            company_id=company_id,
-            industry=industry,
-            country=country,
-            source=source or None,
-            reason=reason or None,
-            since=since,
-            until=until,
-            min_headcount=number("min_headcount", min_headcount),
-            max_headcount=number("max_headcount", max_headcount),
-            **unconfirmed,
-        )
+        f = EventFilter(**given)
         # A company of punctuation alone (",,") matches no name; the store would refuse it
         # only when it runs, as a server error.
         if f.company is not None and not words(f.company):
@@ -118,47 +150,8 @@ def build_filter(
     return f
 
 
-async def api_filter(
-    q: str | None = Query(
-        None, description="Words that must all appear (any field or source sentence)"
-    ),
-    company: str | None = Query(None, description="Company, parent or alias (substring, any case)"),
-    company_id: str | None = Query(None, description="A company id: it and its subsidiaries"),
-    industry: str | None = Query(None, description="Industry (any case)"),
-    country: str | None = Query(None, description="Country (any case)"),
-    source: str | None = Query(None, description=f"Kind of source: {', '.join(SOURCE_KINDS)}"),
-    reason: str | None = Query(None, description=f"Stated reason: {', '.join(REASON_NAMES)}"),
-    year: str | None = Query(None, description="YYYY: shorthand for since=YYYY&until=YYYY"),
-    since: str | None = Query(None, description="From this date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    until: str | None = Query(None, description="Up to this date: YYYY, YYYY-MM or YYYY-MM-DD"),
-    min_headcount: int | None = Query(
-        None, ge=0, le=MAX_INT64, description="Counted figure at least"
-    ),
-    max_headcount: int | None = Query(
-        None, ge=0, le=MAX_INT64, description="Counted figure at most"
-    ),
-    include_unconfirmed: bool = Query(
-        False,
-        description="Also events whose every claim is below the confidence threshold "
-        f"({CONFIDENCE_SETTING}, default 0.5), counted in the totals too; each event then "
-        "carries its confidence and whether it is confirmed",
-    ),
-) -> EventFilter:
-    return build_filter(
-        q=q,
-        company=company,
-        company_id=company_id,
-        industry=industry,
-        country=country,
-        source=source,
-        reason=reason,
-        year=year,
-        since=since,
-        until=until,
-        min_headcount=min_headcount,
-        max_headcount=max_headcount,
-        include_unconfirmed=include_unconfirmed,
-    )
+async def api_filter(query: Annotated[FilterQuery, Query()]) -> EventFilter:
+    return parse_filter(query.model_dump())
 
 
 Filter = Annotated[EventFilter, Depends(api_filter)]
@@ -166,27 +159,7 @@ Filter = Annotated[EventFilter, Depends(api_filter)]
 
 def filter_params(f: EventFilter) -> dict[str, Any]:
     """The filters an answer says it applied: those given, by name."""
-    found = {
-        k: v
-        for k, v in zip(
-            (
-                "q",
-                "company",
-                "company_id",
-                "industry",
-                "country",
-                "source",
-                "reason",
-                "since",
-                "until",
-                "min_headcount",
-                "max_headcount",
-            ),
-            f.key()[:-1],
-            strict=True,
-        )
-        if v is not None
-    }
+    found = {name: getattr(f, name) for name in _ECHOED if getattr(f, name) is not None}
     # The default (confirmed events only) goes unsaid, like every other absent filter.
     if f.min_confidence is None:
         found["include_unconfirmed"] = True
@@ -204,8 +177,8 @@ def check_sort(sort: str | None) -> str:
 
 def page_filter(request: Request) -> tuple[EventFilter, dict[str, str]]:
     """A page's filter and the filter parameters it keeps across its links."""
-    params = {k: v for k, v in request.query_params.items() if k in pages.FILTER_PARAMS and v}
-    return build_filter(**params), params
+    params = {k: v for k, v in request.query_params.items() if k in FILTER_PARAMS and v}
+    return parse_filter(params), params
 
 
 def page_int(request: Request, name: str, default: int, low: int, high: int) -> int:

@@ -16,29 +16,10 @@ from headcount.model import Event, Mention
 from headcount.store.event_export import format_headline, format_range
 from headcount.store.event_index import REASON_NAMES, SORTS, SOURCE_KINDS, UNDATED, Group
 from headcount.web import charts
+from headcount.web.filters import FILTER_PARAMS
 from headcount.web.highlight import figure_span, split_highlight
 
 _HERE = Path(__file__).parent
-
-#: Filter parameters the tracker keeps across its links (sorting, paging, downloads, charts).
-FILTER_PARAMS: tuple[str, ...] = (
-    "q",
-    "company",
-    # A company page's "all its events" link: the company with its subsidiaries, by id, so
-    # the tracker counts what the page counts.
-    "company_id",
-    "industry",
-    "country",
-    "source",
-    "reason",
-    "year",
-    "since",
-    "until",
-    "min_headcount",
-    "max_headcount",
-    # Events no claim of which reaches the confidence threshold, shown (and counted) too.
-    "include_unconfirmed",
-)
 
 SOURCE_LABELS = {
     "news": "News",
