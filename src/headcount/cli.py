@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from datetime import date
 
 import click
 
+from headcount.cli_common import (
+    checked_settings,
+    db_of,
+    db_option,
+    open_or_fail,
+    published_option,
+    redacted,
+)
 from headcount.cli_model import train_command
 from headcount.cli_scale import batch_command, feeds, watch_command
 from headcount.evaluate.report import (
@@ -19,17 +26,11 @@ from headcount.evaluate.report import (
     format_report,
     to_json,
 )
-from headcount.extract.pipeline import (
-    DEFAULT_EXTRACTOR,
-    EXTRACTOR_SETTING,
-    EXTRACTORS,
-    chosen_extractor,
-    extract_chars_limit,
-)
+from headcount.extract.pipeline import DEFAULT_EXTRACTOR, EXTRACTOR_SETTING, EXTRACTORS
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.learn.crossval import cross_validated
 from headcount.resolve import resolve as resolve_claims
-from headcount.store import Store, open_store
+from headcount.settings import DEFAULTS, env_name
 from headcount.store.event_export import (
     detail_record,
     events_to_csv,
@@ -39,17 +40,6 @@ from headcount.store.event_export import (
 )
 from headcount.store.event_index import CONFIDENCE_SETTING, confidence_threshold
 from headcount.store.export import format_table, mentions_to_csv, mentions_to_jsonl
-
-DEFAULT_DB = "headcount.db"
-
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _report_problems(report: RunReport) -> None:
@@ -62,13 +52,7 @@ def _report_problems(report: RunReport) -> None:
 
 
 @click.group()
-@click.option(
-    "--db",
-    envvar="HEADCOUNT_DB",
-    default=DEFAULT_DB,
-    show_default=True,
-    help="SQLite file, sqlite:/// or postgresql:// URL; also HEADCOUNT_DB.",
-)
+@db_option
 @click.option(
     "--extractor",
     type=click.Choice(list(EXTRACTORS)),
@@ -78,14 +62,13 @@ def _report_problems(report: RunReport) -> None:
 )
 @click.version_option(package_name="headcount")
 @click.pass_context
-def main(ctx: click.Context, db: str, extractor: str | None) -> None:
-    """headcount: a ledger of layoffs that builds itself from the news."""
-    ctx.obj = {"db": db}
-    try:
-        chosen_extractor()
-        extract_chars_limit()
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+def main(ctx: click.Context, extractor: str | None) -> None:
+    """headcount: a ledger of layoffs that builds itself from the news.
+
+    Every command that reads or writes the ledger takes --db, before or after its name.
+    Settings come from HEADCOUNT_* environment variables (README, "Configuration")."""
+    ctx.ensure_object(dict)
+    checked_settings()  # a setting with a value it does not take is one line, exit 2
     if extractor:
         # A setting of the process, so that feed rounds and bulk workers read the same way.
         os.environ[EXTRACTOR_SETTING] = extractor
@@ -107,11 +90,7 @@ _ALL_HELP = (
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--published",
-    callback=_parse_date,
-    help="Publication date for inputs without one (YYYY-MM-DD).",
-)
+@published_option
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object per claim (with its confidence)."
 )
@@ -149,11 +128,8 @@ def extract(paths: tuple[str, ...], published: date | None, as_json: bool, show_
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--published",
-    callback=_parse_date,
-    help="Publication date for inputs without one (YYYY-MM-DD).",
-)
+@published_option
+@db_option
 @click.option("--sample", is_flag=True, help="Ingest the sample articles bundled with headcount.")
 @click.pass_context
 def ingest(
@@ -163,13 +139,14 @@ def ingest(
     inputs = list(paths) + (sample_paths() if sample else [])
     if not inputs:
         raise click.UsageError("give PATHs or URLs to ingest, or --sample")
-    with _open(ctx.obj["db"]) as store:
+    db = db_of(ctx)
+    with open_or_fail(db) as store:
         report = ingest_inputs(store, inputs, published)
         _report_problems(report)
         click.echo(
             f"{report.documents} documents read ({report.new_documents} new), "
             f"{report.claims} claims ({report.new_claims} new), {len(report.problems)} failed "
-            f"-> {_redacted(ctx.obj['db'])}",
+            f"-> {redacted(db)}",
             err=True,
         )
         click.echo(resolve_claims(store).summary(), err=True)
@@ -179,11 +156,12 @@ def ingest(
 @main.command(name="import")
 @click.argument("kind", type=click.Choice(["layoffs-fyi", "warn"]))
 @click.argument("files", nargs=-1, required=True)
+@db_option
 @click.pass_context
 def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> None:
     """Import layoffs.fyi-style tables or WARN notices; bad rows are reported and skipped."""
     failed = False
-    with _open(ctx.obj["db"]) as store:
+    with open_or_fail(db_of(ctx)) as store:
         for path in files:
             report = import_file(store, kind, path)  # type: ignore[arg-type]
             for error in report.row_errors:
@@ -218,6 +196,7 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
     is_flag=True,
     help=_ALL_HELP + " Claims of records (WARN, tables) are always listed.",
 )
+@db_option
 @click.pass_context
 def claims(
     ctx: click.Context,
@@ -234,7 +213,7 @@ def claims(
     with --all."""
     threshold = None if show_all else _threshold()
     _check_listing(ctx, as_json, as_csv)
-    with _open(ctx.obj["db"]) as store:
+    with open_or_fail(db_of(ctx)) as store:
         try:
             found = store.claims(
                 company=company,
@@ -255,10 +234,11 @@ def claims(
 
 
 @main.command()
+@db_option
 @click.pass_context
 def resolve(ctx: click.Context) -> None:
     """Merge stored claims no run has placed yet into events (ingest and import run this too)."""
-    with _open(ctx.obj["db"]) as store:
+    with open_or_fail(db_of(ctx)) as store:
         click.echo(resolve_claims(store).summary())
 
 
@@ -270,6 +250,7 @@ def resolve(ctx: click.Context) -> None:
 @click.option("--all", "include_superseded", is_flag=True, help="Include superseded events.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one event per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@db_option
 @click.pass_context
 def events(
     ctx: click.Context,
@@ -283,7 +264,7 @@ def events(
 ) -> None:
     """List events: one per real-world layoff, merged from every source that told it."""
     _check_listing(ctx, as_json, as_csv)
-    with _open(ctx.obj["db"]) as store:
+    with open_or_fail(db_of(ctx)) as store:
         try:
             found = store.events(
                 company=company,
@@ -305,11 +286,12 @@ def events(
 @main.command()
 @click.argument("event_id")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object with sources and changes.")
+@db_option
 @click.pass_context
 def event(ctx: click.Context, event_id: str, as_json: bool) -> None:
     """Show one event with all its sources, their sentences, and its change history."""
     _require_db(ctx)
-    with _open(ctx.obj["db"]) as store:
+    with open_or_fail(db_of(ctx)) as store:
         detail = store.event_detail(event_id)
     if detail is None:
         raise click.ClickException(f"no event {event_id}")
@@ -327,58 +309,55 @@ def event(ctx: click.Context, event_id: str, as_json: bool) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Server processes (each with its own connections).",
+    help="Server processes (each with its own connections and its own cache).",
 )
 @click.option(
     "--token",
-    envvar="HEADCOUNT_TOKEN",
     default=None,
-    help="Token that writes (POST /api/ingest) must present; also HEADCOUNT_TOKEN.",
+    help=f"Token that writes (POST /api/ingest) must present (default: {env_name('token')}).",
 )
+@click.option(
+    "--cache-size",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Answers each worker keeps until the events change, 0 for none "
+    f"(default: {env_name('cache_size')}, else {DEFAULTS.cache_size}).",
+)
+@db_option
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, token: str | None) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int,
+    token: str | None,
+    cache_size: int | None,
+) -> None:
     """Serve the web tracker and JSON API of the database (reading is public)."""
     import uvicorn
 
-    from headcount.web import create_app
+    from headcount.web.app import app_from_env
 
-    db = ctx.obj["db"]
+    db = db_of(ctx)
     if not _db_exists(db):
         raise click.ClickException(f"no database at {db}: run `headcount ingest` or `import` first")
-    _open(db).close()  # a bad URL or an unreachable server is one line, not a traceback
-    click.echo(f"serving {_redacted(db)} at http://{host}:{port}/", err=True)
-    if workers > 1:
-        # Each worker process builds its own app from these variables.
-        os.environ["HEADCOUNT_DB"] = db
-        if token:
-            os.environ["HEADCOUNT_TOKEN"] = token
-        uvicorn.run(
-            "headcount.web.app:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
-    else:
-        uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="warning")
-
-
-def _open(db: str) -> Store:
-    """The store, or a one-line error instead of a traceback when it cannot be opened."""
-    try:
-        return open_store(db)
-    except (ImportError, ValueError, OSError) as exc:
-        raise click.ClickException(f"cannot open {_redacted(db)}: {exc}") from None
-    except Exception as exc:  # driver errors (psycopg.OperationalError) have no common base
-        raise click.ClickException(
-            f"cannot open {_redacted(db)}: {type(exc).__name__}: {exc}"
-        ) from None
-
-
-def _redacted(db: str) -> str:
-    """A database URL fit to print: any password replaced."""
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", db)
+    open_or_fail(db).close()  # a bad URL or an unreachable server is one line, not a traceback
+    click.echo(f"serving {redacted(db)} at http://{host}:{port}/", err=True)
+    # Every worker process builds its own app from the settings in the environment it
+    # inherits, so what the options say goes there; one worker is built the same way, so
+    # no setting can reach one worker count and not another.
+    given = {"db": db, "token": token, "cache_size": cache_size}
+    for name, value in given.items():
+        if value is not None:
+            os.environ[env_name(name)] = str(value)
+    uvicorn.run(
+        f"{app_from_env.__module__}:{app_from_env.__name__}",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 def _check_listing(ctx: click.Context, as_json: bool, as_csv: bool) -> None:
@@ -389,8 +368,8 @@ def _check_listing(ctx: click.Context, as_json: bool, as_csv: bool) -> None:
 
 
 def _require_db(ctx: click.Context) -> None:
-    if not _db_exists(ctx.obj["db"]):
-        raise click.ClickException(f"no database at {ctx.obj['db']}: run `headcount ingest` first")
+    if not _db_exists(db_of(ctx)):
+        raise click.ClickException(f"no database at {db_of(ctx)}: run `headcount ingest` first")
 
 
 def _db_exists(db: str) -> bool:

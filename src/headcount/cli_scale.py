@@ -1,8 +1,8 @@
 """Sub-commands for following feeds and for bulk runs: `feeds`, `watch` and `batch`.
 
-Each is a thin layer over one library function (headcount.watch, headcount.scale) and reads
-the database from `ctx.obj["db"]`, as the commands of headcount.cli do; cli.py registers them
-with `main.add_command(...)`.
+Each is a thin layer over one library function (headcount.watch, headcount.scale) and takes
+`--db` as the commands of headcount.cli do (cli_common); cli.py registers them with
+`main.add_command(...)`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -21,6 +20,14 @@ from typing import Any
 
 import click
 
+from headcount.cli_common import (
+    checked_settings,
+    db_of,
+    db_option,
+    open_or_fail,
+    published_option,
+    redacted,
+)
 from headcount.scale import (
     BatchReport,
     DatabaseSink,
@@ -33,7 +40,6 @@ from headcount.scale import (
 from headcount.scale.units import TASK_SIZE, TaskResult
 from headcount.sources import url as url_module
 from headcount.sources.url import ALLOW_PRIVATE_ENV, DEADLINE_ENV, DEFAULT_DEADLINE
-from headcount.store import Store, open_store
 from headcount.store.base import now_iso
 from headcount.store.feed_records import Feed
 from headcount.watch import PollReport, Stopper, WatchOptions, resolve_events, watch
@@ -42,45 +48,25 @@ from headcount.watch import PollReport, Stopper, WatchOptions, resolve_events, w
 SHOWN_PROBLEMS = 20
 
 
-def _redacted(db: str) -> str:
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", db)
-
-
-def _open(db: str) -> Store:
-    try:
-        return open_store(db)
-    except (ImportError, ValueError, OSError) as exc:
-        raise click.ClickException(f"cannot open {_redacted(db)}: {exc}") from None
-    except Exception as exc:  # driver errors (psycopg.OperationalError) have no common base
-        raise click.ClickException(
-            f"cannot open {_redacted(db)}: {type(exc).__name__}: {exc}"
-        ) from None
-
-
-def _db(ctx: click.Context) -> str:
-    obj = ctx.find_object(dict)
-    if obj is None or "db" not in obj:
-        raise click.UsageError("no database: run this under the `headcount` command (--db)")
-    return str(obj["db"])
-
-
 # --- feeds ---------------------------------------------------------------------------------
 
 
 @click.group()
+@db_option
 def feeds() -> None:
     """Subscribe to RSS and Atom feeds for `headcount watch` to follow."""
 
 
 @feeds.command("add")
 @click.argument("urls", nargs=-1, required=True)
+@db_option
 @click.pass_context
 def feeds_add(ctx: click.Context, urls: tuple[str, ...]) -> None:
     """Subscribe to feeds (http or https URLs)."""
     bad = [u for u in urls if not url_module.is_url(u)]
     if bad:
         raise click.BadParameter(f"not an http(s) URL: {', '.join(bad)}", param_hint="URLS")
-    with _open(_db(ctx)) as store:
+    with open_or_fail(db_of(ctx)) as store:
         for address in urls:
             feed, added = store.add_feed(address, now_iso())
             state = "added" if added else "already subscribed"
@@ -123,10 +109,11 @@ def _feed_dict(feed: Feed) -> dict[str, Any]:
 
 @feeds.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
+@db_option
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """Subscribed feeds and their health: last poll, last success, last error, items seen."""
-    with _open(_db(ctx)) as store:
+    with open_or_fail(db_of(ctx)) as store:
         found = store.feeds()
     if as_json:
         for feed in found:
@@ -158,11 +145,12 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
 
 @feeds.command("remove")
 @click.argument("feeds_", metavar="ID_OR_URL...", nargs=-1, required=True)
+@db_option
 @click.pass_context
 def feeds_remove(ctx: click.Context, feeds_: tuple[str, ...]) -> None:
     """Unsubscribe from feeds; the articles and claims they brought in stay."""
     missing = []
-    with _open(_db(ctx)) as store:
+    with open_or_fail(db_of(ctx)) as store:
         for item in feeds_:
             if store.remove_feed(item):
                 click.echo(f"removed {item}")
@@ -206,11 +194,9 @@ def _print_round(report: PollReport) -> None:
 @click.option(
     "--deadline",
     type=click.FloatRange(min=0.1),
-    default=DEFAULT_DEADLINE,
-    show_default=True,
-    envvar=DEADLINE_ENV,
-    help="Seconds a whole fetch (feed or article, redirects included) may take; "
-    f"also {DEADLINE_ENV}.",
+    default=None,
+    help="Seconds a whole fetch (feed or article, redirects included) may take "
+    f"(default: {DEADLINE_ENV}, else {DEFAULT_DEADLINE:g}).",
 )
 @click.option(
     "--concurrency",
@@ -222,7 +208,6 @@ def _print_round(report: PollReport) -> None:
 @click.option(
     "--allow-private-urls",
     is_flag=True,
-    envvar=ALLOW_PRIVATE_ENV,
     help="Also fetch loopback and private addresses (an intranet's feeds); "
     f"also {ALLOW_PRIVATE_ENV}=1. Off by default.",
 )
@@ -239,13 +224,14 @@ def _print_round(report: PollReport) -> None:
     show_default=True,
     help="Place new claims into events after each round.",
 )
+@db_option
 @click.pass_context
 def watch_command(
     ctx: click.Context,
     interval: float,
     once: bool,
     timeout: float,
-    deadline: float,
+    deadline: float | None,
     concurrency: int,
     allow_private_urls: bool,
     max_bytes: int,
@@ -260,13 +246,13 @@ def watch_command(
         interval=interval,
         max_backoff=max(interval, 6 * 3600.0),
         fetch_timeout=timeout,
-        fetch_deadline=deadline,
+        fetch_deadline=checked_settings().fetch_deadline if deadline is None else deadline,
         concurrency=concurrency,
         # Without the flag the environment still decides, as it does for `ingest`.
         allow_private=True if allow_private_urls else None,
         max_bytes=max_bytes,
     )
-    with _open(_db(ctx)) as store:
+    with open_or_fail(db_of(ctx)) as store:
         if not store.feeds():
             raise click.ClickException("no feeds to watch: add one with `headcount feeds add URL`")
         stopper = Stopper()
@@ -284,15 +270,6 @@ def watch_command(
 
 
 # --- batch ---------------------------------------------------------------------------------
-
-
-def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 class _Progress:
@@ -396,11 +373,7 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
     help="Local processes, or Ray Data (needs headcount[ray]).",
 )
 @click.option("--ray-address", default=None, help="A Ray cluster to run on (default: a local one).")
-@click.option(
-    "--published",
-    callback=_parse_date,
-    help="Publication date for inputs without one (YYYY-MM-DD).",
-)
+@published_option
 @click.option(
     "--task-size",
     type=click.IntRange(min=1),
@@ -425,6 +398,7 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
     show_default=True,
     help="Place the new claims into events (database output).",
 )
+@db_option
 @click.pass_context
 def batch_command(
     ctx: click.Context,
@@ -441,14 +415,12 @@ def batch_command(
 ) -> None:
     """Run the pipeline over large corpora: JSONL(.gz), CSV(.gz), WARC(.gz), other files,
     directories and globs. Resumable: run the same command again after a stop."""
-    out = out or (ctx.find_object(dict) or {}).get("db")
-    if not out:
-        raise click.UsageError("give --out: a database or a Parquet directory")
+    out = out or db_of(ctx)
     workers = workers or default_workers()
     if engine == "ray" and importlib.util.find_spec("ray") is None:
         raise click.ClickException("the Ray engine needs Ray: pip install 'headcount[ray]'")
     parquet = is_parquet_target(out)
-    store = None if parquet else _open(out)
+    store = None if parquet else open_or_fail(out)
 
     def sink_for(run_id: str) -> Sink:
         if store is None:
@@ -491,7 +463,7 @@ def batch_command(
             raise click.ClickException(f"{exc} (run the same command again to resume)") from None
         finally:
             bar.close()
-    target = f"{out.rstrip('/')}/ (Parquet)" if parquet else _redacted(out)
+    target = f"{out.rstrip('/')}/ (Parquet)" if parquet else redacted(out)
     if report.already_complete:
         click.echo(f"already complete: this run's output is in {target}", err=True)
     _print_batch(report, target, problems_file)
