@@ -12,7 +12,7 @@ NEWS_SAMPLE := $(SHARED)/data/layoff_news/keyword_candidates_en_bbc_reuters.json
 WEB_NEWS := $(SHARED)/data/web_news/web_excerpts.jsonl
 HC := $(BIN)/headcount --db $(HEADCOUNT_DB)
 
-.PHONY: run sample serve test system-deps lint eval eval-cv model bench clean
+.PHONY: run sample serve test system-deps lint eval eval-cv model bench clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ model: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
+
+# The README's screenshots (docs/screenshots/): the loaded sample in headless Chromium at
+# 400 px and 1,400 px. The tests never write them.
+screenshots: sample system-deps
+	$(BIN)/python tests/screenshots.py --db $(HEADCOUNT_DB)
 
 clean:
 	rm -rf $(VENV) headcount.db

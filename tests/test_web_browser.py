@@ -1,29 +1,28 @@
 """The tracker in a real headless Chromium (Debian's chromium and chromedriver, driven by
 Selenium; no browser is downloaded) against a real uvicorn server on loopback.
 
-These tests also write the screenshots the README shows (docs/screenshots/)."""
+The tests write nothing into the tree: their screenshots go to pytest's tmp_path and are
+looked at there (size, page width). `make screenshots` (tests/screenshots.py) writes the
+README's."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browser_support import DESKTOP, PHONE, BrowserUnavailable, chromium, page_widths, png_size
+from browser_support import resize as resize_viewport
 from web_support import build_ledger, running_server
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver") or (
-    "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None
-)
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 TOKEN = "browser-test-token"
+WIDTH, HEIGHT = 1280, 900
 
 
 def _unavailable(reason: str) -> None:
@@ -43,43 +42,30 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if CHROMIUM is None or CHROMEDRIVER is None:
-        _unavailable("chromium or chromedriver is not installed")
     try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _unavailable("selenium is not installed (pip install -e '.[test]')")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    profile = tempfile.mkdtemp(prefix="hc-chromium-")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,900",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+        with chromium(WIDTH, HEIGHT) as driver:
+            yield driver
+    except BrowserUnavailable as exc:
+        _unavailable(str(exc))
+
+
+@contextmanager
+def viewport(driver: Any, width: int, height: int = HEIGHT) -> Iterator[None]:
+    resize_viewport(driver, width, height)
     try:
-        yield driver
+        yield
     finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        resize_viewport(driver, WIDTH, HEIGHT)
 
 
-def _screenshot(driver: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+def _screenshot(driver: Any, folder: Path, name: str) -> Path:
+    """A screenshot of what the window shows, in the test's own folder; it must be the size
+    of the viewport (a wider image would mean the page scrolled sideways)."""
+    path = folder / f"{name}.png"
+    assert driver.save_screenshot(str(path))
+    width, height = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    assert png_size(path) == (width, height)
+    return path
 
 
 def _wait(driver: Any, condition: Any, timeout: float = 10) -> Any:
@@ -88,7 +74,9 @@ def _wait(driver: Any, condition: Any, timeout: float = 10) -> Any:
     return WebDriverWait(driver, timeout).until(condition)
 
 
-def test_search_filter_open_event_see_highlight_and_source(browser: Any, base_url: str) -> None:
+def test_search_filter_open_event_see_highlight_and_source(
+    browser: Any, base_url: str, tmp_path: Path
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import Select
@@ -109,7 +97,7 @@ def test_search_filter_open_event_see_highlight_and_source(browser: Any, base_ur
     dates = [r.find_element(By.CSS_SELECTOR, "td.date").text for r in rows]
     assert all(d.startswith("2023") for d in dates), dates
     assert all("Amazon" in r.find_element(By.CSS_SELECTOR, "td.company").text for r in rows)
-    _screenshot(browser, "tracker")
+    _screenshot(browser, tmp_path, "tracker")
 
     alexa = next(r for r in rows if "Alexa" in r.text)
     alexa.find_element(By.CSS_SELECTOR, "td.date a").click()
@@ -126,7 +114,7 @@ def test_search_filter_open_event_see_highlight_and_source(browser: Any, base_ur
     assert source.get_attribute("href").startswith("https://www.geekwire.com/2023/amazon-will-cut")
     assert source.get_attribute("rel") == "noopener noreferrer nofollow"
     assert browser.find_element(By.ID, "figure").text == "~200–900"
-    _screenshot(browser, "event")
+    _screenshot(browser, tmp_path, "event")
 
     # The news source's own document, with the same sentence marked in its text.
     browser.find_element(By.CSS_SELECTOR, "li.source a.document-link[href*='claim-']")
@@ -154,7 +142,7 @@ def test_sorting_by_column_header(browser: Any, base_url: str) -> None:
     assert figures and figures == sorted(figures, reverse=True)
 
 
-def test_charts_render_with_marks(browser: Any, base_url: str) -> None:
+def test_charts_render_with_marks(browser: Any, base_url: str, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(base_url + "/charts")
@@ -168,11 +156,35 @@ def test_charts_render_with_marks(browser: Any, base_url: str) -> None:
         for m in browser.find_elements(By.CSS_SELECTOR, "#chart-monthly svg rect.mark")
     ]
     assert sum(values) > 0
-    _screenshot(browser, "charts")
+    # Every chart has the numbers behind it: a table (folded) and a CSV of the same rows.
+    for chart in ("chart-monthly", "chart-companies", "chart-coverage", "chart-ai"):
+        box = browser.find_element(By.ID, chart)
+        table = box.find_element(By.CSS_SELECTOR, "details.chart-data table")
+        assert not table.is_displayed()
+        box.find_element(By.CSS_SELECTOR, "details.chart-data > summary").click()
+        assert table.is_displayed()
+        rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+        csv_link = box.find_element(By.CSS_SELECTOR, "a.chart-csv")
+        assert csv_link.get_attribute("download").endswith(".csv")
+        lines = urllib.request.urlopen(csv_link.get_attribute("href")).read().decode().splitlines()
+        assert len(lines) == len(rows) + 1 > 1, chart
+    # The monthly table's totals are the bars' values.
+    totals = [
+        float(row.find_elements(By.TAG_NAME, "td")[-1].text.replace(",", ""))
+        for row in browser.find_elements(By.CSS_SELECTOR, "#chart-monthly details tbody tr")
+    ]
+    assert sum(totals) == sum(values)
+    _screenshot(browser, tmp_path, "charts")
 
     browser.get(base_url + "/companies/amazon")
     bars = browser.find_elements(By.CSS_SELECTOR, "#timeline svg rect.mark")
     assert len(bars) >= 5 and any(b.size["height"] > 6 for b in bars)
+    # Every kind of mark is in the legend: the grey bars are rounds without a figure.
+    legend = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "#timeline svg text.legend")]
+    assert "Jobs cut in a round (bar height)" in legend
+    grey = [b for b in bars if b.get_attribute("fill") == "#9a9a9a"]
+    assert ("A round reported without a figure" in legend) == bool(grey)
+    assert all(b.get_attribute("data-value") == "0" for b in grey)
 
 
 def test_script_tags_in_an_article_never_execute(browser: Any, base_url: str) -> None:
@@ -224,3 +236,90 @@ def test_script_tags_in_an_article_never_execute(browser: Any, base_url: str) ->
     assert "<b>Ohio</b>" in body.text
     title = browser.find_element(By.CSS_SELECTOR, "h1.doc-title").text
     assert "<script>window.__xss='title'" in title
+
+
+def _alexa_event(driver: Any, base_url: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    driver.get(base_url + "/?company=amazon&year=2023")
+    rows = driver.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    row = next(r for r in rows if "Alexa" in r.text)
+    return str(row.find_element(By.CSS_SELECTOR, "td.date a").get_attribute("pathname"))
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP])
+def test_pages_fit_the_screen(browser: Any, base_url: str, tmp_path: Path, width: int) -> None:
+    """No page scrolls sideways, on a phone or a laptop; the tables keep date, company and
+    jobs in view (their other columns scroll inside the table's own box)."""
+    from selenium.webdriver.common.by import By
+
+    pages = {
+        "tracker": "/?company=amazon",
+        "event": _alexa_event(browser, base_url),
+        "company": "/companies/amazon",
+        "charts": "/charts",
+    }
+    with viewport(browser, width):
+        for name, path in pages.items():
+            browser.get(base_url + path)
+            scroll, inner = page_widths(browser)
+            assert inner == width and scroll <= inner, (name, scroll, inner)
+            if name in ("tracker", "company"):
+                row = browser.find_element(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+                for cell in ("td.date a", "td.company a", "td.figure a"):
+                    element = row.find_element(By.CSS_SELECTOR, cell)
+                    box = browser.execute_script(
+                        "var r = arguments[0].getBoundingClientRect(); return [r.left, r.right];",
+                        element,
+                    )
+                    assert element.is_displayed() and 0 <= box[0] < box[1] <= width, (name, cell)
+            if name == "event":
+                assert browser.find_element(By.ID, "figure").text == "~200–900"
+            _screenshot(browser, tmp_path, f"{name}-{width}")
+
+
+def test_filters_fold_away_on_a_phone(browser: Any, base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    with viewport(browser, PHONE):
+        browser.get(base_url + "/")
+        assert browser.find_element(By.ID, "q").is_displayed()
+        assert browser.find_element(By.ID, "company").is_displayed()
+        year = browser.find_element(By.ID, "year")
+        assert not year.is_displayed()
+        # The menu takes two short lines and the table starts on the first screen.
+        assert browser.find_element(By.CSS_SELECTOR, "header.top").size["height"] <= 64
+        table = browser.find_element(By.CSS_SELECTOR, "table.events")
+        assert table.location["y"] < HEIGHT
+        browser.find_element(By.CSS_SELECTOR, "#more-filters > summary").click()
+        assert year.is_displayed()
+        Select(year).select_by_value("2023")
+        _wait(browser, lambda d: "year=2023" in d.current_url)
+        # Still folded after the reload, saying a filter is on.
+        assert not browser.find_element(By.ID, "year").is_displayed()
+        assert "(1 on)" in browser.find_element(By.CSS_SELECTOR, "#more-filters > summary").text
+    browser.get(base_url + "/")
+    assert browser.find_element(By.ID, "year").is_displayed()  # open on a wide screen
+
+
+def test_event_page_reads_as_words(browser: Any, base_url: str) -> None:
+    """Industry and country labelled as such, the history in words and figures (no Python
+    lists, no False), counts pluralised."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + _alexa_event(browser, base_url))
+    assert browser.find_element(By.ID, "industry").text == "Retail"
+    assert browser.find_element(By.ID, "country").text == "United States"
+    history = browser.find_element(By.CSS_SELECTOR, "table.history").text
+    assert "most jobs reported" in history
+    for python in ("[", "]", "False", "True", "None", "'"):
+        assert python not in history, python
+    facts = browser.find_element(By.CSS_SELECTOR, ".facts dl").text
+    assert "2 documents, 2 claims" in facts
+    browser.get(base_url + "/?q=quuxware-nothing")
+    totals = browser.find_element(By.ID, "totals").text
+    assert "0 events" in totals and "0 companies" in totals
+    browser.get(base_url + "/?company=spotify")
+    totals = browser.find_element(By.ID, "totals").text
+    assert "1 event\n" in totals + "\n" and "1 company" in totals and "companies" not in totals

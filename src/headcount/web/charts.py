@@ -1,13 +1,20 @@
 """Charts as inline SVG, drawn on the server: no script, no external library, nothing to load.
 
 Every data mark is an element with class "mark" and a <title> (the browser's tooltip) that
-states its value, so a chart can be read without a mouse and checked by a test. Text that
-comes from the data (company and industry names) is escaped like everywhere else.
+states its value, so a chart can be read without a mouse and checked by a test; every chart
+is followed by the table of its numbers and a CSV of them (`data_table`), for readers who copy
+figures and for screen readers. Text that comes from the data (company and industry names) is
+escaped like everywhere else. The SVG sits in a box that scrolls sideways on a narrow screen
+(static/style.css), so its labels keep a legible size on a phone.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import math
+import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -27,6 +34,10 @@ PALETTE = (
     "#2fb0c0",
     "#b0b0b0",
 )
+
+
+#: The colour of a round without a figure (drawn as a short bar so it is not lost).
+NO_FIGURE = "#9a9a9a"
 
 
 @dataclass(frozen=True)
@@ -61,8 +72,42 @@ def nice_ticks(top: float, count: int = 5) -> list[float]:
     return ticks
 
 
+def data_table(label: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """The numbers behind a chart: a folded table and a CSV download (a data: link, so the
+    download is exactly what the table shows, with no second request)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(buffer.getvalue())
+    filename = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") + ".csv"
+
+    def cell(value: object) -> str:
+        if isinstance(value, int | float):
+            text = f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
+            return f'<td class="num">{text}</td>'
+        return f"<td>{escape(str(value))}</td>"
+
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(cell(v) for v in row) + "</tr>" for row in rows)
+    return (
+        '<details class="chart-data"><summary>Numbers behind this chart</summary>'
+        f'<p><a class="chart-csv" href="{escape(href)}" download="{escape(filename)}">'
+        f"CSV ({len(rows)} rows)</a></p>"
+        f'<div class="table-scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+        "</table></div></details>"
+    )
+
+
+def _close(out: list[str], table: str) -> Markup:
+    out.append("</svg></div>")
+    out.append(table)
+    return Markup("".join(out))
+
+
 def _open(width: int, height: int, label: str) -> list[str]:
     return [
+        '<div class="chart-scroll">'
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg">',
@@ -157,8 +202,18 @@ def stacked_bars(
             )
     _x_labels(out, categories, left, step, bottom)
     _legend(out, series, left, bottom + 38, right)
-    out.append("</svg>")
-    return Markup("".join(out))
+    return _close(out, _series_table(label, categories, series, total=True))
+
+
+def _series_table(
+    label: str, categories: Sequence[str], series: Sequence[Series], *, total: bool
+) -> str:
+    header = ["", *(s.name for s in series)] + (["Total"] if total else [])
+    rows = []
+    for i, category in enumerate(categories):
+        values = [s.values[i] for s in series]
+        rows.append([category, *values] + ([sum(values)] if total else []))
+    return data_table(label, header, rows)
 
 
 def grouped_bars(
@@ -192,8 +247,7 @@ def grouped_bars(
             )
     _x_labels(out, categories, left, step, bottom)
     _legend(out, series, left, bottom + 38, right)
-    out.append("</svg>")
-    return Markup("".join(out))
+    return _close(out, _series_table(label, categories, series, total=False))
 
 
 def line_chart(
@@ -234,8 +288,33 @@ def line_chart(
         out.append(f'<polyline class="line" points="{" ".join(points)}" stroke="{color}"/>')
     out += marks
     _x_labels(out, categories, left, step, bottom)
-    out.append("</svg>")
-    return Markup("".join(out))
+    rows = [
+        [category, "" if value is None else round(value, 1), notes[i] if notes else ""]
+        for i, (category, value) in enumerate(zip(categories, values, strict=True))
+    ]
+    return _close(out, data_table(label, ["", "%", "Basis"], rows))
+
+
+def _text_width(text: str, size: float = 12) -> float:
+    """Roughly how wide `text` is in a sans-serif font of `size` user units."""
+    return sum(size * (0.3 if ch in " .,'il|" else 0.62 if ch.isupper() else 0.55) for ch in text)
+
+
+def _wrap(text: str, room: float) -> list[str]:
+    """`text` broken at spaces into at most two lines that fit `room` (a longer second line
+    ends with an ellipsis; the bar's tooltip and the table still carry the whole name)."""
+    if _text_width(text) <= room:
+        return [text]
+    words, first = text.split(" "), ""
+    while words and _text_width((first + " " + words[0]).strip()) <= room:
+        first = (first + " " + words.pop(0)).strip()
+    if not first:  # one long word: cut it
+        cut = max(1, int(len(text) * room / _text_width(text)) - 1)
+        first, words = text[:cut] + "-", [text[cut:]]
+    second = " ".join(words)
+    while _text_width(second) > room and len(second) > 1:
+        second = second[:-2] + "…"
+    return [first, second]
 
 
 def horizontal_bars(
@@ -248,21 +327,32 @@ def horizontal_bars(
     unit: str = "jobs",
     color: str = PALETTE[0],
 ) -> Markup:
-    """One bar per label, largest first as given; a label may link somewhere."""
-    row = 24
-    left, right, top = 200, width - 70, 8
+    """One bar per label, largest first as given; a label may link somewhere.
+
+    The label column is as wide as the longest name needs (up to 40% of the chart); a name
+    longer than that wraps onto a second line rather than being cut."""
+    row = 26
+    room = min(width * 0.4, max((_text_width(n) for n in labels), default=60) + 4)
+    left, right, top = int(room) + 16, width - 70, 8
+    lines = [_wrap(name, room) for name in labels]
     height = top + row * max(1, len(labels)) + 8
     top_value = max(values, default=0) or 1
     out = _open(width, height, label)
     for i, (name, value) in enumerate(zip(labels, values, strict=True)):
         y = top + row * i
         w = (right - left) * value / top_value
-        text = escape(name if len(name) <= 28 else name[:27] + "…")
+        parts = lines[i]
+        first_y = y + 17 if len(parts) == 1 else y + 11
+        text = "".join(
+            f'<tspan x="{left - 8}" y="{first_y + 12 * j}">{escape(part)}</tspan>'
+            for j, part in enumerate(parts)
+        )
         link = links[i] if links else None
         if link:
             text = f'<a href="{escape(link)}">{text}</a>'
+        size = ' font-size="11"' if len(parts) > 1 else ""
         out.append(
-            f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end">{text}</text>'
+            f'<text class="label" text-anchor="end"{size}><title>{escape(name)}</title>{text}</text>'
         )
         if value > 0:
             out.append(
@@ -270,9 +360,11 @@ def horizontal_bars(
                 f'fill="{color}" data-value="{value:g}"><title>{escape(name)}: {value:,.0f} {unit}'
                 "</title></rect>"
             )
-        out.append(f'<text class="value" x="{left + w + 6:.1f}" y="{y + 16}">{_fmt(value)}</text>')
-    out.append("</svg>")
-    return Markup("".join(out))
+        out.append(f'<text class="value" x="{left + w + 6:.1f}" y="{y + 17}">{_fmt(value)}</text>')
+    table = data_table(
+        label, ["", unit.capitalize()], [[n, v] for n, v in zip(labels, values, strict=True)]
+    )
+    return _close(out, table)
 
 
 def timeline(
@@ -280,20 +372,22 @@ def timeline(
     label: str,
     *,
     width: int = 960,
-    height: int = 220,
+    height: int = 240,
     color: str = PALETTE[3],
 ) -> Markup:
     """A company's rounds on a time axis: (date, figure, tooltip, link) per round.
 
-    Rounds without a figure are drawn as short grey ticks so they are not lost."""
-    left, right, top, bottom = 60, width - 20, 10, height - 30
+    Rounds without a figure are drawn as short grey ticks so they are not lost; the legend
+    says so."""
+    left, right, top, bottom = 60, width - 20, 10, height - 50
     dated = [(d, v, t, link) for d, v, t, link in points if d]
     out = _open(width, height, label)
+    table = data_table(label, ["Date", "Jobs cut", "Round"], [[d, v, t] for d, v, t, _ in dated])
     if not dated:
         out.append(
-            f'<text class="tick" x="{width / 2}" y="{height / 2}" text-anchor="middle">no dated rounds</text></svg>'
+            f'<text class="tick" x="{width / 2}" y="{height / 2}" text-anchor="middle">no dated rounds</text>'
         )
-        return Markup("".join(out))
+        return _close(out, table)
 
     def position(day: str) -> float:
         year = int(day[:4])
@@ -323,11 +417,14 @@ def timeline(
     for (_day, value, tip, link), xv in zip(dated, xs, strict=True):
         x = x_of(xv) - bar / 2
         h = value * scale if value > 0 else 6
-        fill = color if value > 0 else "#9a9a9a"
+        fill = color if value > 0 else NO_FIGURE
         rect = (
             f'<rect class="mark" x="{x:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
             f'fill="{fill}" data-value="{value:g}"><title>{escape(tip)}</title></rect>'
         )
         out.append(f'<a href="{escape(link)}">{rect}</a>' if link else rect)
-    out.append("</svg>")
-    return Markup("".join(out))
+    legend = [Series("Jobs cut in a round (bar height)", [], color)]
+    if any(v <= 0 for _, v, _, _ in dated):
+        legend.append(Series("A round reported without a figure", [], NO_FIGURE))
+    _legend(out, legend, left, bottom + 40, right)
+    return _close(out, table)

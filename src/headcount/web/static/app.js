@@ -1,6 +1,10 @@
 // headcount: the only script the pages load. It adds conveniences; every page works without it.
 (function () {
   "use strict";
+  // The filters beyond search and company fold away on phones (the table then starts on the
+  // first screen); wider screens show them open.
+  var more = document.getElementById("more-filters");
+  if (more && window.matchMedia("(min-width: 641px)").matches) { more.open = true; }
   // Changing a drop-down filter applies the filters at once.
   document.querySelectorAll("form.filters select.autosubmit").forEach(function (select) {
     select.addEventListener("change", function () {
