@@ -37,7 +37,7 @@ from headcount.store.event_index import (
 from headcount.web import create_app
 from headcount.web.fast_path import plain_events_query
 from headcount.web.middleware import CSP
-from headcount.web.queries import Ledger
+from headcount.web.queries import StorePool
 from web_support import build_ledger
 
 TOKEN = "test-token-123"
@@ -329,7 +329,7 @@ def test_plain_queries_are_read_as_the_route_reads_them() -> None:
 
 
 def test_ledger_pool_lends_at_most_its_size_and_takes_every_store_back(db: str) -> None:
-    ledger = Ledger(db, cache_size=0, pool_size=3)
+    ledger = StorePool(db, cache_size=0, pool_size=3)
     ledger.sync(force=True)  # the read model, as the app's start-up brings it up to date
     lent = 0
     most = 0

@@ -69,18 +69,18 @@ async def api_events(
 ) -> Response:
     # Plain queries are answered by EventsFastPath before they get here; this answers the
     # rest (say, with a parameter the API does not know) the same way.
-    ledger = web.ledger
-    if ledger.sync_due():
-        await run_in_threadpool(ledger.sync)
+    stores = web.stores
+    if stores.sync_due():
+        await run_in_threadpool(stores.sync)
     key = events_key(request.scope)
-    found, body, generation = ledger.lookup(key)
+    found, body, generation = stores.lookup(key)
     if not found:
         query = EventsQuery(f, check_sort(sort), page, per_page, dict(request.query_params))
         result = await run_in_threadpool(
-            ledger.records_page, query.filter, query.sort, query.page, query.per_page
+            stores.records_page, query.filter, query.sort, query.page, query.per_page
         )
         body = events_body(query, result)
-        ledger.remember(key, body, generation)
+        stores.remember(key, body, generation)
     return Response(body, media_type="application/json")
 
 
@@ -259,13 +259,13 @@ def api_statistics(
 ) -> Response:
     if by not in BREAKDOWNS:
         raise FilterError(f"unknown breakdown {by!r}; expected one of {', '.join(BREAKDOWNS)}")
-    ledger = web.fresh()
+    stores = web.fresh()
     return json_response(
         {
             "by": by,
             "filters": filter_params(f),
-            "totals": totals_json(ledger.totals(f)),
-            "groups": [group_json(g) for g in ledger.breakdown(f, by, limit)],
+            "totals": totals_json(stores.totals(f)),
+            "groups": [group_json(g) for g in stores.breakdown(f, by, limit)],
         }
     )
 
@@ -311,7 +311,7 @@ def api_ingest(request: Request, web: Web, article: Annotated[IngestIn, Body()])
         raise FilterError("give the article's text or its url")
     if article.url and not article.text and not article.url.startswith(("http://", "https://")):
         raise FilterError("url must be an http:// or https:// address")
-    result = web.ledger.ingest(
+    result = web.stores.ingest(
         url=article.url,
         text=article.text if article.text and article.text.strip() else None,
         title=article.title,

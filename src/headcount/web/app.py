@@ -18,19 +18,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
+from headcount.settings import current
+from headcount.settings import parse_networks as parse_proxies
 from headcount.store.event_index import confidence_threshold
 from headcount.web import api, feeds, site
 from headcount.web.fast_path import EventsFastPath
 from headcount.web.middleware import (
     CSP,
-    TRUSTED_PROXIES_ENV,
     RateLimiter,
     SecurityHeaders,
     add_error_handlers,
     client_key,
-    parse_proxies,
 )
-from headcount.web.queries import Ledger
+from headcount.web.queries import StorePool
 from headcount.web.schemas import event_json as _event_json
 from headcount.web.state import WebState
 
@@ -45,15 +45,19 @@ def create_app(
     *,
     rate_per_minute: float = 10.0,
     rate_burst: int = 5,
-    cache_size: int = 2048,
+    cache_size: int | None = None,
     accuracy_dir: str | os.PathLike[str] | None = None,
     trusted_proxies: str | Iterable[str] | None = None,
     allow_private_urls: bool | None = None,
 ) -> FastAPI:
     """The tracker over the database at `db_url` (a SQLite path or a database URL).
 
+    What is not given comes from the settings (headcount.settings, the HEADCOUNT_*
+    environment variables), read here once.
     token: what writes must present (Authorization: Bearer TOKEN); defaults to the
     HEADCOUNT_TOKEN environment variable; with neither, writes are refused.
+    cache_size: answers kept until the events change, 0 for none; defaults to
+    HEADCOUNT_CACHE_SIZE (2048).
     accuracy_dir: where the pinned accuracy figures (floors.json) are, for the methodology
     page; defaults to HEADCOUNT_ACCURACY_DIR, else ./accuracy, else the source checkout's.
     trusted_proxies: the reverse proxies whose X-Forwarded-For is believed (addresses or
@@ -61,25 +65,30 @@ def create_app(
     allow_private_urls: whether POST /api/ingest may fetch loopback and private addresses;
     defaults to HEADCOUNT_ALLOW_PRIVATE_URLS, else no.
     """
-    # A bad threshold setting is one error at start-up, not a failure of every request.
+    # A bad setting is one error at start-up, not a failure of every request.
+    settings = current()
     confidence_threshold()
-    ledger = Ledger(db_url, cache_size=cache_size, allow_private_urls=allow_private_urls)
+    stores = StorePool(
+        db_url,
+        cache_size=settings.cache_size if cache_size is None else cache_size,
+        allow_private_urls=allow_private_urls,
+    )
     state = WebState(
-        ledger=ledger,
-        token=token if token is not None else os.environ.get("HEADCOUNT_TOKEN") or None,
-        proxies=parse_proxies(
-            trusted_proxies if trusted_proxies is not None else os.environ.get(TRUSTED_PROXIES_ENV)
-        ),
+        stores=stores,
+        token=token if token is not None else settings.token,
+        proxies=settings.trusted_proxies
+        if trusted_proxies is None
+        else parse_proxies(trusted_proxies),
         limiter=RateLimiter(rate_per_minute, rate_burst),
-        accuracy_dir=accuracy_dir,
+        accuracy_dir=accuracy_dir if accuracy_dir is not None else settings.accuracy_dir,
         event_json=_event_json,
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(ledger.sync, True)
+        await run_in_threadpool(stores.sync, True)
         yield
-        ledger.close()
+        stores.close()
 
     app = FastAPI(
         title="headcount",
@@ -94,8 +103,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.web = state
-    app.state.ledger = ledger
-    app.add_middleware(EventsFastPath, ledger=ledger)
+    app.add_middleware(EventsFastPath, stores=stores)
     app.add_middleware(SecurityHeaders)  # outermost: every answer gets the headers
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     add_error_handlers(app)
@@ -105,9 +113,6 @@ def create_app(
 
 
 def app_from_env() -> FastAPI:
-    """The app for HEADCOUNT_DB (and HEADCOUNT_TOKEN, HEADCOUNT_CACHE_SIZE: answers kept per
-    process, 0 for none): for `uvicorn --factory` and `headcount serve --workers`."""
-    return create_app(
-        os.environ.get("HEADCOUNT_DB", "headcount.db"),
-        cache_size=int(os.environ.get("HEADCOUNT_CACHE_SIZE", "2048")),
-    )
+    """The app the settings describe (HEADCOUNT_DB, HEADCOUNT_TOKEN, HEADCOUNT_CACHE_SIZE,
+    ...): for `uvicorn --factory` and `headcount serve`, whose every worker builds its own."""
+    return create_app(current().db)

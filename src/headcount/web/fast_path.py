@@ -22,7 +22,7 @@ from headcount.web.filters import (
 )
 from headcount.web.middleware import ASGIApp, Receive, Scope, Send
 from headcount.web.pages import query_string
-from headcount.web.queries import MAX_PAGE_SIZE, Ledger, RecordsPage
+from headcount.web.queries import MAX_PAGE_SIZE, RecordsPage, StorePool
 from headcount.web.schemas import totals_json
 
 
@@ -109,26 +109,26 @@ def events_body(query: EventsQuery, result: RecordsPage) -> bytes:
 
 
 class EventsFastPath:
-    """ASGI middleware for GET /api/events: it answers from the ledger's cache, else, when
+    """ASGI middleware for GET /api/events: it answers from the cache of answers, else, when
     the query is plain (see plain_events_query), from the store. Anything else (an error to
     report, an unusual parameter) goes on to the route, which answers with the very same
     function (events_body)."""
 
-    def __init__(self, app: ASGIApp, ledger: Ledger) -> None:
+    def __init__(self, app: ASGIApp, stores: StorePool) -> None:
         self.app = app
-        self.ledger = ledger
+        self.stores = stores
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/api/events":
-            if self.ledger.sync_due():
-                await run_in_threadpool(self.ledger.sync)
+            if self.stores.sync_due():
+                await run_in_threadpool(self.stores.sync)
             key = events_key(scope)
-            found, body, generation = self.ledger.lookup(key)
+            found, body, generation = self.stores.lookup(key)
             if not found:
                 query = plain_events_query(QueryParams(scope.get("query_string", b"")))
                 if query is not None:
                     body = await self._answer(query)
-                    self.ledger.remember(key, body, generation)
+                    self.stores.remember(key, body, generation)
                     found = True
             if found:
                 await send(
@@ -153,11 +153,11 @@ class EventsFastPath:
         # search word is too short for the text index and the query may read every row, or no
         # store is idle: then in a thread, as on PostgreSQL, where a query waits on a server.
         f = query.filter
-        if self.ledger.local_reads and all(len(term) >= 3 for term in f.terms()):
-            page = self.ledger.records_page_now(f, query.sort, query.page, query.per_page)
+        if self.stores.local_reads and all(len(term) >= 3 for term in f.terms()):
+            page = self.stores.records_page_now(f, query.sort, query.page, query.per_page)
             if page is not None:
                 return events_body(query, page)
         page = await run_in_threadpool(
-            self.ledger.records_page, f, query.sort, query.page, query.per_page
+            self.stores.records_page, f, query.sort, query.page, query.per_page
         )
         return events_body(query, page)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from headcount.settings import Network
 from headcount.web import pages
 from headcount.web.filters import FilterError, OutOfRange
 from headcount.web.schemas import json_response
@@ -167,26 +168,6 @@ class RateLimiter:
                 for key in [k for k, (t, a) in self._buckets.items() if now - a > 3600]:
                     del self._buckets[key]
             return (1 - tokens) / self.rate if self.rate > 0 else 3600.0
-
-
-TRUSTED_PROXIES_ENV = "HEADCOUNT_TRUSTED_PROXIES"
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def parse_proxies(value: str | Iterable[str] | None) -> tuple[Network, ...]:
-    """Proxy addresses or networks ("10.0.0.5", "10.0.0.0/8", "::1"), as a list or one
-    comma-separated string; raises ValueError for one that is neither."""
-    if value is None:
-        return ()
-    items = value.split(",") if isinstance(value, str) else list(value)
-    networks = []
-    for item in (i.strip() for i in items):
-        if item:
-            try:
-                networks.append(ipaddress.ip_network(item, strict=False))
-            except ValueError:
-                raise ValueError(f"not a proxy address or network: {item!r}") from None
-    return tuple(networks)
 
 
 def _host(value: str) -> str:

@@ -15,11 +15,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
 from headcount.extract.pipeline import extract_document
+from headcount.ingest import RunReport, store_extraction
 from headcount.model import (
     Company,
     Document,
@@ -44,12 +45,13 @@ from headcount.store.event_index import (
     claim_confidence,
     confidence_threshold,
 )
+from headcount.store.feed_records import Feed
 
 T = TypeVar("T")
 
 #: The largest page the API serves.
 MAX_PAGE_SIZE = 500
-#: Stores a Ledger keeps open and lends at once (threads beyond that wait for one).
+#: Stores a StorePool keeps open and lends at once (threads beyond that wait for one).
 POOL_SIZE = 8
 
 
@@ -157,19 +159,23 @@ def shown_event(detail: EventDetail, threshold: float, include_unconfirmed: bool
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class IngestResult:
-    documents: int = 0
-    new_documents: int = 0
-    claims: int = 0
-    new_claims: int = 0
-    document_ids: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    resolved: str = ""
+    """What storing an article did: documents read and new, claims found and new, the ids
+    of its documents, what could not be read, and the resolver's summary."""
+
+    documents: int
+    new_documents: int
+    claims: int
+    new_claims: int
+    document_ids: list[str]
+    problems: list[str]
+    resolved: str
 
 
-class Ledger:
-    """The store behind a web app, shared by its threads."""
+class StorePool:
+    """The database behind a web app, shared by its threads: a pool of open stores (see the
+    module's docstring) and a cache of answers, with the questions the app asks."""
 
     def __init__(
         self,
@@ -226,7 +232,7 @@ class Ledger:
         with self._pool:
             while True:
                 if self._closed:
-                    raise RuntimeError("the ledger is closed")
+                    raise RuntimeError("the store pool is closed")
                 if self._idle:
                     return self._idle.pop()
                 if self._open < self._pool_size:
@@ -473,11 +479,8 @@ class Ledger:
     def freshness(self) -> list[SourceFreshness]:
         return self.cached(("freshness",), lambda: self._ask(lambda s: s.source_freshness()))
 
-    def feeds(self) -> list[Any]:
-        def compute(store: Store) -> list[Any]:
-            return list(store.feeds()) if hasattr(store, "feeds") else []
-
-        return self.cached(("feeds",), lambda: self._ask(compute))
+    def feeds(self) -> list[Feed]:
+        return self.cached(("feeds",), lambda: self._ask(lambda s: s.feeds()))
 
     def document(self, document_id: str) -> DocumentView | None:
         def compute(store: Store) -> DocumentView | None:
@@ -502,7 +505,6 @@ class Ledger:
     ) -> IngestResult:
         """Store one article (given as text, or fetched from url), extract its claims and
         resolve them into events."""
-        result = IngestResult()
         items: list[Document | SourceError]
         if text is not None:
             origin = url or f"api:{title or 'article'}"
@@ -518,27 +520,29 @@ class Ledger:
                 items = list(load([url], published))
         else:
             raise ValueError("give the article's text or its url")
+        report = RunReport()
+        extractions = []
+        for item in items:
+            if isinstance(item, SourceError):
+                report.problems.append(item)
+            else:
+                extractions.append(extract_document(item))
+        resolved = ""
         with self.connection() as store:
-            for item in items:
-                if isinstance(item, SourceError):
-                    result.problems.append(str(item))
-                    continue
-                extraction = extract_document(item)
-                result.documents += 1
-                result.claims += len(extraction.mentions)
-                result.document_ids.append(item.id)
-                with store.transaction():
-                    if store.add_document(item):
-                        result.new_documents += 1
-                    store.add_document_origin(item.id, item.origin)
-                    result.new_claims += store.add_mentions(extraction.mentions)
-                    store.record_extraction(
-                        item.id, extraction.extractor_version, extraction.status, None
-                    )
-            if result.documents:
-                result.resolved = resolve(store).summary()
+            for extraction in extractions:
+                store_extraction(store, extraction.document, extraction, report)
+            if extractions:
+                resolved = resolve(store).summary()
         self.sync(force=True)
-        return result
+        return IngestResult(
+            documents=len(extractions),
+            new_documents=report.new_documents,
+            claims=sum(len(e.mentions) for e in extractions),
+            new_claims=report.new_claims,
+            document_ids=[e.document.id for e in extractions],
+            problems=[str(problem) for problem in report.problems],
+            resolved=resolved,
+        )
 
 
 def _rated(store: Store, f: EventFilter, rows: list[EventRow]) -> list[EventRow]:

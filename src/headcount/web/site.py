@@ -26,15 +26,16 @@ def tracker(request: Request, web: Web) -> HTMLResponse:
     sort = check_sort(request.query_params.get("sort"))
     page = page_int(request, "page", 1, 1, 1_000_000)
     per_page = page_int(request, "per_page", 50, 1, 200)
-    ledger = web.fresh()
-    result = ledger.events_page(f, sort, page, per_page)
+    stores = web.fresh()
+    result = stores.events_page(f, sort, page, per_page)
     html = pages.render(
         "tracker.html",
         result=result,
         params=params,
         sort=sort,
         per_page=per_page,
-        facets=ledger.facets(),
+        facets=stores.facets(),
+        headline=pages.jobs_per_period(stores.breakdown(f, "year"), stores.breakdown(f, "month")),
         threshold=confidence_threshold(),
         include_unconfirmed=f.min_confidence is None,
         page_params={
@@ -65,7 +66,7 @@ def event_page(request: Request, web: Web, event_id: str) -> HTMLResponse:
     detail = shown.detail
     superseded_by = None
     if detail.event.superseded_by:
-        superseded_by = web.ledger.event_detail(detail.event.superseded_by)
+        superseded_by = web.stores.event_detail(detail.event.superseded_by)
     return HTMLResponse(
         pages.render(
             "event.html",
@@ -126,30 +127,30 @@ def document_page(web: Web, document_id: str) -> HTMLResponse:
 @router.get("/charts", response_class=HTMLResponse)
 def charts_page(request: Request, web: Web) -> HTMLResponse:
     f, params = page_filter(request)
-    ledger = web.fresh()
+    stores = web.fresh()
     html = pages.render(
         "charts.html",
         params=params,
-        totals=ledger.totals(f),
-        monthly=pages.monthly_by_industry(ledger.breakdown(f, "month_industry")),
-        top=pages.top_companies(ledger.breakdown(f, "company", 20)),
-        ai=pages.ai_share(ledger.breakdown(f, "month_reason")),
-        coverage=pages.coverage(ledger.breakdown(f, "month_source")),
-        reasons=ledger.breakdown(f, "reason"),
+        totals=stores.totals(f),
+        monthly=pages.monthly_by_industry(stores.breakdown(f, "month_industry")),
+        top=pages.top_companies(stores.breakdown(f, "company", 20)),
+        ai=pages.ai_share(stores.breakdown(f, "month_reason")),
+        coverage=pages.coverage(stores.breakdown(f, "month_source")),
+        reasons=stores.breakdown(f, "reason"),
     )
     return HTMLResponse(html)
 
 
 @router.get("/methodology", response_class=HTMLResponse)
 def methodology_page(web: Web) -> HTMLResponse:
-    ledger = web.fresh()
+    stores = web.fresh()
     return HTMLResponse(
         pages.render(
             "methodology.html",
             accuracy=accuracy_figures(web.accuracy_dir),
-            freshness=ledger.freshness(),
-            feeds=ledger.feeds(),
-            totals=ledger.totals(EventFilter()),
+            freshness=stores.freshness(),
+            feeds=stores.feeds(),
+            totals=stores.totals(EventFilter()),
         )
     )
 
@@ -165,12 +166,10 @@ def favicon() -> Response:
 
 
 def accuracy_figures(accuracy_dir: str | os.PathLike[str] | None) -> list[dict[str, Any]]:
-    """The pinned accuracy figures (accuracy/*floors.json), for the methodology page."""
+    """The pinned accuracy figures (accuracy/*floors.json), for the methodology page: in
+    `accuracy_dir` (the setting), else ./accuracy, else the source checkout's."""
     candidates = [
         Path(accuracy_dir) if accuracy_dir else None,
-        Path(os.environ["HEADCOUNT_ACCURACY_DIR"])
-        if os.environ.get("HEADCOUNT_ACCURACY_DIR")
-        else None,
         Path.cwd() / "accuracy",
         Path(__file__).resolve().parents[3] / "accuracy",
     ]

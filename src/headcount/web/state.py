@@ -1,5 +1,5 @@
 """What the routes share, kept on the app (app.state.web) rather than in a closure: the
-ledger, the write token, the rate limiter and trusted proxies, where the accuracy figures are.
+stores, the write token, the rate limiter and trusted proxies, where the accuracy figures are.
 Routes reach it through the `Web` dependency."""
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 
+from headcount.settings import Network
 from headcount.store.event_index import confidence_threshold
-from headcount.web.middleware import Network, RateLimiter
-from headcount.web.queries import EventRow, Ledger, ShownEvent, shown_event
+from headcount.web.middleware import RateLimiter
+from headcount.web.queries import EventRow, ShownEvent, StorePool, shown_event
 
 
 @dataclass(frozen=True)
 class WebState:
-    ledger: Ledger
+    stores: StorePool  # the database, through a pool of connections and a cache
     token: str | None  # what writes must present; None refuses every write
     proxies: tuple[Network, ...]  # whose X-Forwarded-For is believed
     limiter: RateLimiter  # of writes, per client
@@ -27,10 +28,10 @@ class WebState:
     # by create_app, where tests put a hostile one to see it neutralised.
     event_json: Callable[[EventRow], dict[str, Any]]
 
-    def fresh(self) -> Ledger:
-        """The ledger, its read model brought up to date if events changed."""
-        self.ledger.sync()
-        return self.ledger
+    def fresh(self) -> StorePool:
+        """The stores, with the read model brought up to date if events changed."""
+        self.stores.sync()
+        return self.stores
 
     def shown(self, event_id: str, include_unconfirmed: bool) -> ShownEvent:
         """An event as a reader sees it; one no claim of which reaches the confidence
