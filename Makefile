@@ -12,7 +12,7 @@ NEWS_SAMPLE := $(SHARED)/data/layoff_news/keyword_candidates_en_bbc_reuters.json
 WEB_NEWS := $(SHARED)/data/web_news/web_excerpts.jsonl
 HC := $(BIN)/headcount --db $(HEADCOUNT_DB)
 
-.PHONY: run sample serve test system-deps lint eval eval-cv model bench clean screenshots
+.PHONY: run sample serve test system-deps lint eval eval-cv model bench clean screenshots docs
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ model: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
+
+# Documentation written from the code: docs/cli.md from every command's help, the README's
+# settings table from headcount.settings (tests/test_docs.py fails when either is stale).
+docs: $(STAMP)
+	$(BIN)/python -m headcount.docs .
 
 # The README's screenshots (docs/screenshots/): the loaded sample in headless Chromium at
 # 400 px and 1,400 px. The tests never write them.

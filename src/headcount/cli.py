@@ -29,6 +29,7 @@ from headcount.evaluate.report import (
 from headcount.extract.pipeline import DEFAULT_EXTRACTOR, EXTRACTOR_SETTING, EXTRACTORS
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.learn.crossval import cross_validated
+from headcount.model import KINDS
 from headcount.resolve import resolve as resolve_claims
 from headcount.settings import DEFAULTS, env_name
 from headcount.store.event_export import (
@@ -183,7 +184,7 @@ def import_command(ctx: click.Context, kind: str, files: tuple[str, ...]) -> Non
 @click.option("--company", help="Employer name (case-insensitive, also matches parent).")
 @click.option(
     "--kind",
-    type=click.Choice(["new", "past", "cumulative", "aggregate", "planned", "rumor", "denied"]),
+    type=click.Choice(list(KINDS)),
 )
 @click.option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
