@@ -8,9 +8,9 @@ import dataclasses
 import hmac
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import Response
@@ -25,7 +25,7 @@ from headcount.web.fast_path import EventsQuery, events_body, events_key
 from headcount.web.filters import MAX_PAGE, Filter, FilterError, check_sort, filter_params
 from headcount.web.highlight import figure_span
 from headcount.web.middleware import client_key
-from headcount.web.queries import MAX_PAGE_SIZE, EventRow
+from headcount.web.queries import MAX_PAGE_SIZE
 from headcount.web.schemas import (
     COMPANY_FIELDS,
     ERRORS,
@@ -84,11 +84,52 @@ async def api_events(
     return Response(body, media_type="application/json")
 
 
-def _download_rows(web: WebState, f: EventFilter, sort: str) -> Iterator[EventRow]:
-    for n, row in enumerate(web.fresh().iter_events(f, sort)):
-        if n >= EXPORT_LIMIT:
-            return
-        yield row
+def _download(
+    web: WebState,
+    f: EventFilter,
+    sort: str,
+    write: Callable[[Iterator[dict[str, Any]]], Iterator[str]],
+    media_type: str,
+    filename: str,
+) -> Response:
+    """Every event `f` selects (EXPORT_LIMIT at most) as its JSON record, written out by
+    `write` as the client reads."""
+    sort = check_sort(sort)  # a bad sort is a 400 before anything is sent
+
+    def records() -> Iterator[dict[str, Any]]:
+        for n, row in enumerate(web.fresh().iter_events(f, sort)):
+            if n >= EXPORT_LIMIT:
+                return
+            yield web.event_json(row)
+
+    return StreamingResponse(
+        write(records()),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
+    columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for data in records:
+        writer.writerow([csv_cell(data[c]) for c in columns])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _json_array(records: Iterator[dict[str, Any]]) -> Iterator[str]:
+    yield "["
+    first = True
+    for data in records:
+        yield ("" if first else ",\n") + json.dumps(data, ensure_ascii=False)
+        first = False
+    yield "]\n"
 
 
 @router.get(
@@ -102,27 +143,7 @@ def _download_rows(web: WebState, f: EventFilter, sort: str) -> Iterator[EventRo
     response_class=Response,
 )
 def api_events_csv(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
-    rows = _download_rows(web, f, check_sort(sort))
-    columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url")
-
-    def stream() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for row in rows:
-            data = web.event_json(row)
-            writer.writerow([csv_cell(data[c]) for c in columns])
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return StreamingResponse(
-        stream(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="headcount-events.csv"'},
-    )
+    return _download(web, f, sort, _csv, "text/csv; charset=utf-8", "headcount-events.csv")
 
 
 @router.get(
@@ -133,21 +154,7 @@ def api_events_csv(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
     response_class=Response,
 )
 def api_events_download(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
-    rows = _download_rows(web, f, check_sort(sort))
-
-    def stream() -> Iterator[str]:
-        yield "["
-        first = True
-        for row in rows:
-            yield ("" if first else ",\n") + json.dumps(web.event_json(row), ensure_ascii=False)
-            first = False
-        yield "]\n"
-
-    return StreamingResponse(
-        stream(),
-        media_type="application/json",
-        headers={"Content-Disposition": 'attachment; filename="headcount-events.json"'},
-    )
+    return _download(web, f, sort, _json_array, "application/json", "headcount-events.json")
 
 
 @router.get(
