@@ -323,3 +323,27 @@ def test_event_page_reads_as_words(browser: Any, base_url: str) -> None:
     browser.get(base_url + "/?company=spotify")
     totals = browser.find_element(By.ID, "totals").text
     assert "1 event\n" in totals + "\n" and "1 company" in totals and "companies" not in totals
+
+
+def test_tracker_headline_charts_add_up_to_its_totals(browser: Any, base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    for query in ("", "?company=amazon", "?year=2023"):
+        browser.get(base_url + "/" + query)
+        jobs = browser.find_elements(By.CSS_SELECTOR, "#totals strong")[1].text
+        for chart, what in (("chart-years", "year"), ("chart-months", "month")):
+            box = browser.find_element(By.ID, chart)
+            drawn = sum(
+                float(m.get_attribute("data-value"))
+                for m in box.find_elements(By.CSS_SELECTOR, "svg rect.mark")
+            )
+            note = [p.text for p in box.find_elements(By.CSS_SELECTOR, "p.hint")]
+            hidden = 0
+            if note:
+                assert note[0].endswith(f"jobs whose date gives no {what}.")
+                hidden = int(note[0].split()[2].replace(",", ""))
+            assert drawn > 0 and drawn + hidden == int(jobs.replace(",", "")), (query, chart)
+    # One year chosen: one bar, its figure written above it.
+    bars = browser.find_elements(By.CSS_SELECTOR, "#chart-years svg rect.mark")
+    assert len(bars) == 1
+    assert browser.find_element(By.CSS_SELECTOR, "#chart-years svg text.value").text

@@ -105,10 +105,10 @@ def _close(out: list[str], table: str) -> Markup:
     return Markup("".join(out))
 
 
-def _open(width: int, height: int, label: str) -> list[str]:
+def _open(width: int, height: int, label: str, css: str = "chart") -> list[str]:
     return [
         '<div class="chart-scroll">'
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
+        f'<svg class="{css}" viewBox="0 0 {width} {height}" width="100%" '
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(label)}" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(label)}</title>",
@@ -214,6 +214,45 @@ def _series_table(
         values = [s.values[i] for s in series]
         rows.append([category, *values] + ([sum(values)] if total else []))
     return data_table(label, header, rows)
+
+
+def columns(
+    categories: Sequence[str],
+    values: Sequence[float],
+    label: str,
+    *,
+    width: int = 960,
+    height: int = 220,
+    unit: str = "jobs",
+    color: str = PALETTE[3],
+    compact: bool = False,
+) -> Markup:
+    """One bar per category with its value written above it (a headline chart: jobs per
+    year). A compact chart fits a phone's width instead of scrolling (static/style.css)."""
+    left, right, top, bottom = 48, width - 8, 18, height - 24
+    ticks = nice_ticks(max(values, default=0))
+    out = _open(width, height, label, "chart compact" if compact else "chart")
+    _y_axis(out, ticks, left, right, top, bottom, False)
+    step = (right - left) / max(1, len(categories))
+    scale = (bottom - top) / (ticks[-1] or 1)
+    written = len(categories) <= 16  # room for a figure above each bar
+    for i, (category, value) in enumerate(zip(categories, values, strict=True)):
+        if value <= 0:
+            continue
+        h, x = value * scale, left + step * i + step * 0.15
+        out.append(
+            f'<rect class="mark" x="{x:.1f}" y="{bottom - h:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="{color}" data-value="{value:g}">'
+            f"<title>{escape(category)}: {value:,.0f} {unit}</title></rect>"
+        )
+        if written:
+            out.append(
+                f'<text class="value" x="{x + step * 0.35:.1f}" y="{bottom - h - 4:.1f}" '
+                f'text-anchor="middle">{_fmt(value)}</text>'
+            )
+    _x_labels(out, categories, left, step, bottom)
+    rows = [[c, v] for c, v in zip(categories, values, strict=True)]
+    return _close(out, data_table(label, ["", unit.capitalize()], rows))
 
 
 def grouped_bars(

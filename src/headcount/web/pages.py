@@ -267,3 +267,47 @@ def coverage(groups: Sequence[Group]) -> Markup:
         charts.Series(SOURCE_LABELS[k], values[k], charts.PALETTE[i]) for i, k in enumerate(kinds)
     ]
     return charts.grouped_bars(years, series, "Events per year by kind of source")
+
+
+# --- the tracker's headline -----------------------------------------------------------------
+
+
+def jobs_per_period(years: Sequence[Group], months: Sequence[Group]) -> dict[str, Markup]:
+    """The tracker's headline: jobs cut per year (every year from the first to the last) and
+    per month (every month from the first to the last), for the tracker's filter. Events
+    whose date gives no year (or no month) are counted in a note, so the bars and the
+    tracker's total agree."""
+    dated_years = sorted(g.key for g in years if g.key and g.key != UNDATED)
+    all_years = (
+        [str(y) for y in range(int(dated_years[0]), int(dated_years[-1]) + 1)]
+        if dated_years
+        else []
+    )
+    per_year = {g.key: float(g.headcount) for g in years}
+    dated_months = sorted(g.key for g in months if g.key and g.key != UNDATED)
+    all_months = _month_range(dated_months[0], dated_months[-1]) if dated_months else []
+    per_month = {g.key: float(g.headcount) for g in months}
+
+    def note(groups: Sequence[Group], what: str) -> Markup:
+        undated = [g for g in groups if g.key == UNDATED]
+        jobs = sum(g.headcount for g in undated)
+        if not jobs:
+            return Markup("")
+        return Markup('<p class="hint">Not shown: {} jobs whose date gives no {}.</p>').format(
+            _num(jobs), what
+        )
+
+    return {
+        "years": charts.columns(
+            all_years,
+            [per_year.get(y, 0.0) for y in all_years],
+            "Jobs cut per year",
+            width=480,
+            compact=True,
+        )
+        + note(years, "year"),
+        "months": charts.columns(
+            all_months, [per_month.get(m, 0.0) for m in all_months], "Jobs cut per month"
+        )
+        + note(months, "month"),
+    }
