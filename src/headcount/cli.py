@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
+from typing import TextIO, TypeVar
 
 import click
 
@@ -32,6 +34,7 @@ from headcount.learn.crossval import cross_validated
 from headcount.model import KINDS
 from headcount.resolve import resolve as resolve_claims
 from headcount.settings import DEFAULTS, env_name
+from headcount.store import Store
 from headcount.store.event_export import (
     detail_record,
     events_to_csv,
@@ -213,25 +216,20 @@ def claims(
     """List stored claims: records' and those at or above the confidence threshold, or all
     with --all."""
     threshold = None if show_all else _threshold()
-    _check_listing(ctx, as_json, as_csv)
-    with open_or_fail(db_of(ctx)) as store:
-        try:
-            found = store.claims(
-                company=company,
-                kind=kind,
-                since=since,
-                until=until,
-                limit=limit,
-                min_confidence=threshold,
-            )
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-    if as_json:
-        mentions_to_jsonl(found, sys.stdout)
-    elif as_csv:
-        mentions_to_csv(found, sys.stdout)
-    else:
-        click.echo(format_table(found, confidence=show_all) if found else "no claims match")
+    _list(
+        ctx,
+        lambda store: store.claims(
+            company=company,
+            kind=kind,
+            since=since,
+            until=until,
+            limit=limit,
+            min_confidence=threshold,
+        ),
+        mentions_to_jsonl if as_json else mentions_to_csv if as_csv else None,
+        lambda found: format_table(found, confidence=show_all) if found else "no claims match",
+        as_json and as_csv,
+    )
 
 
 @main.command()
@@ -264,24 +262,19 @@ def events(
     as_csv: bool,
 ) -> None:
     """List events: one per real-world layoff, merged from every source that told it."""
-    _check_listing(ctx, as_json, as_csv)
-    with open_or_fail(db_of(ctx)) as store:
-        try:
-            found = store.events(
-                company=company,
-                since=since,
-                until=until,
-                limit=limit,
-                include_superseded=include_superseded,
-            )
-        except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-    if as_json:
-        events_to_jsonl(found, sys.stdout)
-    elif as_csv:
-        events_to_csv(found, sys.stdout)
-    else:
-        click.echo(format_events(found) if found else "no events match")
+    _list(
+        ctx,
+        lambda store: store.events(
+            company=company,
+            since=since,
+            until=until,
+            limit=limit,
+            include_superseded=include_superseded,
+        ),
+        events_to_jsonl if as_json else events_to_csv if as_csv else None,
+        lambda found: format_events(found) if found else "no events match",
+        as_json and as_csv,
+    )
 
 
 @main.command()
@@ -361,11 +354,30 @@ def serve(
     )
 
 
-def _check_listing(ctx: click.Context, as_json: bool, as_csv: bool) -> None:
-    """The checks every listing command makes before it opens the store."""
-    if as_json and as_csv:
+T = TypeVar("T")
+
+
+def _list(
+    ctx: click.Context,
+    query: Callable[[Store], list[T]],
+    write: Callable[[list[T], TextIO], object] | None,
+    table: Callable[[list[T]], str],
+    both_formats: bool,
+) -> None:
+    """What a listing command does: check, ask the store, then print what it found as JSON
+    Lines or CSV (`write`) or as a table; a question the store refuses is a usage error."""
+    if both_formats:
         raise click.UsageError("choose one of --json and --csv")
     _require_db(ctx)
+    with open_or_fail(db_of(ctx)) as store:
+        try:
+            found = query(store)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    if write is None:
+        click.echo(table(found))
+    else:
+        write(found, sys.stdout)
 
 
 def _require_db(ctx: click.Context) -> None:
