@@ -258,6 +258,7 @@ def test_pages_fit_the_screen(browser: Any, base_url: str, tmp_path: Path, width
         "event": _alexa_event(browser, base_url),
         "company": "/companies/amazon",
         "charts": "/charts",
+        "ai": "/ai",
     }
     with viewport(browser, width):
         for name, path in pages.items():
@@ -347,3 +348,32 @@ def test_tracker_headline_charts_add_up_to_its_totals(browser: Any, base_url: st
     bars = browser.find_elements(By.CSS_SELECTOR, "#chart-years svg rect.mark")
     assert len(bars) == 1
     assert browser.find_element(By.CSS_SELECTOR, "#chart-years svg text.value").text
+
+
+def test_ai_page_lists_rounds_citing_ai_with_their_sentences(browser: Any, base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/")
+    rounds = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    browser.get(base_url + "/?reason=ai")
+    citing = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    browser.find_element(By.CSS_SELECTOR, "header nav a[href='/ai']").click()
+    _wait(browser, lambda d: d.current_url.endswith("/ai"))
+    summary = browser.find_element(By.ID, "ai-summary").text
+    assert summary.startswith(f"Of {rounds:,} rounds,")
+    assert f"and {citing:,} cite AI" in summary or f"and {citing:,} cites AI" in summary
+    with_reason = int(summary.split(", ")[1].split()[0].replace(",", ""))
+    assert citing <= with_reason < rounds  # most tracker rows state no reason
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.ai-rounds tbody tr[data-event]")
+    assert 0 < len(rows) == citing
+    assert browser.find_elements(By.CSS_SELECTOR, "#ai-years svg rect.mark")
+    assert browser.find_elements(By.CSS_SELECTOR, "#ai-companies svg rect.mark")
+    # Each round links to the sentence stating the reason; the Alexa round to its own.
+    alexa = next(r for r in rows if "Alexa" in r.text)
+    link = alexa.find_element(By.CSS_SELECTOR, "a.sentence-link")
+    assert "generative AI" in alexa.text
+    claim = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    _wait(browser, lambda d: "/events/" in d.current_url)
+    sentence = browser.find_element(By.ID, claim).text
+    assert "Alexa and AI unit" in sentence

@@ -272,6 +272,17 @@ def coverage(groups: Sequence[Group]) -> Markup:
 # --- the tracker's headline -----------------------------------------------------------------
 
 
+def undated_note(groups: Sequence[Group], what: str) -> Markup:
+    """Under a chart by period: the jobs of the events whose date gives no `what` (year,
+    month), which it cannot draw, so that its bars and the totals still agree."""
+    jobs = sum(g.headcount for g in groups if g.key == UNDATED)
+    if not jobs:
+        return Markup("")
+    return Markup('<p class="hint">Not shown: {} jobs whose date gives no {}.</p>').format(
+        _num(jobs), what
+    )
+
+
 def jobs_per_period(years: Sequence[Group], months: Sequence[Group]) -> dict[str, Markup]:
     """The tracker's headline: jobs cut per year (every year from the first to the last) and
     per month (every month from the first to the last), for the tracker's filter. Events
@@ -288,15 +299,6 @@ def jobs_per_period(years: Sequence[Group], months: Sequence[Group]) -> dict[str
     all_months = _month_range(dated_months[0], dated_months[-1]) if dated_months else []
     per_month = {g.key: float(g.headcount) for g in months}
 
-    def note(groups: Sequence[Group], what: str) -> Markup:
-        undated = [g for g in groups if g.key == UNDATED]
-        jobs = sum(g.headcount for g in undated)
-        if not jobs:
-            return Markup("")
-        return Markup('<p class="hint">Not shown: {} jobs whose date gives no {}.</p>').format(
-            _num(jobs), what
-        )
-
     return {
         "years": charts.columns(
             all_years,
@@ -305,9 +307,9 @@ def jobs_per_period(years: Sequence[Group], months: Sequence[Group]) -> dict[str
             width=480,
             compact=True,
         )
-        + note(years, "year"),
+        + undated_note(years, "year"),
         "months": charts.columns(
             all_months, [per_month.get(m, 0.0) for m in all_months], "Jobs cut per month"
         )
-        + note(months, "month"),
+        + undated_note(months, "month"),
     }

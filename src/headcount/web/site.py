@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from headcount.store.event_export import format_headline
 from headcount.store.event_index import EventFilter, confidence_threshold, counted_figure
-from headcount.web import charts, pages
+from headcount.web import charts, pages, themes
 from headcount.web.filters import check_sort, page_filter, page_int, switch
 from headcount.web.state import Web, unconfirmed_message
 
@@ -139,6 +139,13 @@ def charts_page(request: Request, web: Web) -> HTMLResponse:
         reasons=stores.breakdown(f, "reason"),
     )
     return HTMLResponse(html)
+
+
+@router.get("/ai", response_class=HTMLResponse)
+def ai_page(request: Request, web: Web) -> HTMLResponse:
+    f, params = page_filter(request)
+    theme = themes.ai_theme(web.fresh(), f)
+    return HTMLResponse(pages.render("ai.html", theme=theme, params=params))
 
 
 @router.get("/methodology", response_class=HTMLResponse)
