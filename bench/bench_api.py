@@ -53,16 +53,16 @@ from headcount.ingest import import_file
 from headcount.model import Event, EventChange, EventSource
 from headcount.resolve import resolve
 from headcount.store import Store, open_store
-from headcount.store.base import (
+from headcount.store.rows import (
     COMPANY_COLUMNS,
     DOCUMENT_COLUMNS,
     EVENT_COLUMNS,
     MENTION_COLUMNS,
     SOURCE_COLUMNS,
-    _event_from_row,
-    _source_from_row,
-    now_iso,
+    event_from_row,
+    source_from_row,
 )
+from headcount.store.sql import now_iso
 
 ROOT = Path(__file__).resolve().parents[1]
 WARN_FILES = ("wa.csv", "ny.csv", "tx.csv", "ma.csv")
@@ -106,7 +106,7 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
     conn = sqlite3.connect(base)
     companies = _rows(conn, "companies", COMPANY_COLUMNS)
     events = [
-        _event_from_row(r)
+        event_from_row(r)
         for r in _rows(conn, "events", EVENT_COLUMNS, "WHERE superseded_by IS NULL ORDER BY id")
     ]
     placed: dict[str, list[tuple[EventSource, tuple[Any, ...], tuple[Any, ...]]]] = {}
@@ -119,7 +119,7 @@ def fill(store: Store, base: Path, events_wanted: int) -> dict[str, Any]:
         "WHERE es.event_id IS NOT NULL ORDER BY es.position"
     ):
         ns, nm = len(SOURCE_COLUMNS), len(MENTION_COLUMNS)
-        source = _source_from_row(row[:ns])
+        source = source_from_row(row[:ns])
         assert source.event_id is not None
         placed.setdefault(source.event_id, []).append((source, row[ns : ns + nm], row[ns + nm :]))
     conn.close()

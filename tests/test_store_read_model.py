@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from headcount.store import Store, open_store
-from headcount.store.base import _bar_list
 from headcount.store.event_index import EventFilter, api_record, fold, to_json
+from headcount.store.rows import bar_list
 from headcount.store.schema import MIGRATIONS, for_dialect
 from headcount.store.sqlite import apply_migrations
 from web_support import build_ledger
@@ -216,5 +216,5 @@ def test_records_carry_the_kinds_and_tags_of_the_index(store: Store) -> None:
             "JOIN event_records r ON r.event_id = x.event_id WHERE x.event_id = ?",
             (event.id,),
         )
-        assert _bar_list(row[0]) == kinds and _bar_list(row[1]) == tags
+        assert bar_list(row[0]) == kinds and bar_list(row[1]) == tags
         assert row[2] == to_json(api_record(event, kinds, tags))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import re
 
-from headcount.store.base import Extraction, Store
+from headcount.store.base import ExtractionNote, Store
 from headcount.store.sqlite import SQLiteStore
 
-__all__ = ["Extraction", "SQLiteStore", "Store", "open_store"]
+__all__ = ["ExtractionNote", "SQLiteStore", "Store", "open_store"]
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 

@@ -5,34 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-FEED_COLUMNS: tuple[str, ...] = (
-    "id",
-    "url",
-    "title",
-    "added_at",
-    "etag",
-    "last_modified",
-    "last_polled",
-    "last_success",
-    "last_error",
-    "last_error_at",
-    "errors",
-    "next_poll",
-)
-
-FEED_ITEM_COLUMNS: tuple[str, ...] = (
-    "feed_id",
-    "key",
-    "link",
-    "title",
-    "summary",
-    "published",
-    "first_seen",
-    "status",
-    "attempts",
-    "last_error",
-    "document_id",
-)
+from headcount.store.rows import Shape
 
 
 def feed_id(url: str) -> str:
@@ -76,3 +49,10 @@ class FeedEntry:
     attempts: int
     last_error: str | None
     document_id: str | None
+
+
+# The item counts of a feed are counted from feed_items when it is read.
+FEEDS = Shape(Feed, kept_apart=("items_seen", "items_pending", "items_failed"))
+FEED_ITEMS = Shape(FeedEntry)
+FEED_COLUMNS = FEEDS.columns
+FEED_ITEM_COLUMNS = FEED_ITEMS.columns
