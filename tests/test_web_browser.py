@@ -377,3 +377,23 @@ def test_ai_page_lists_rounds_citing_ai_with_their_sentences(browser: Any, base_
     _wait(browser, lambda d: "/events/" in d.current_url)
     sentence = browser.find_element(By.ID, claim).text
     assert "Alexa and AI unit" in sentence
+
+
+def test_a_misspelt_company_offers_the_right_one(browser: Any, base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/?company=amazn&year=2023")
+    assert not browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    offer = browser.find_element(By.ID, "did-you-mean")
+    assert "Did you mean" in offer.text
+    first = offer.find_element(By.TAG_NAME, "a")
+    assert first.text == "Amazon"
+    first.click()
+    _wait(browser, lambda d: "company=Amazon" in d.current_url)
+    assert "year=2023" in browser.current_url  # the other filters are kept
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    assert rows and all("Amazon" in r.text for r in rows)
+    assert not browser.find_elements(By.ID, "did-you-mean")
+    # Nothing alike: no offer.
+    browser.get(base_url + "/?company=xyzzyq")
+    assert not browser.find_elements(By.ID, "did-you-mean")

@@ -11,8 +11,9 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from headcount.store.event_export import format_headline
-from headcount.store.event_index import EventFilter, confidence_threshold, counted_figure
+from headcount.present.figures import counted_figure, format_headline
+from headcount.resolve.suggest import nearest_companies
+from headcount.store.event_index import EventFilter, confidence_threshold
 from headcount.web import charts, pages, themes
 from headcount.web.filters import check_sort, page_filter, page_int, switch
 from headcount.web.state import Web, unconfirmed_message
@@ -28,8 +29,14 @@ def tracker(request: Request, web: Web) -> HTMLResponse:
     per_page = page_int(request, "per_page", 50, 1, 200)
     stores = web.fresh()
     result = stores.events_page(f, sort, page, per_page)
+    suggestions: list[tuple[str, str]] = []
+    if f.company and not result.totals.events:
+        # A misspelt company ("amazn"): offer the nearest names, most events first.
+        _, listed = stores.companies(EventFilter(), 1, 100_000)
+        suggestions = nearest_companies(f.company, ((c[0], c[1] or c[0]) for c in listed))
     html = pages.render(
         "tracker.html",
+        suggestions=suggestions,
         result=result,
         params=params,
         sort=sort,
