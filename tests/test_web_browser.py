@@ -397,3 +397,20 @@ def test_a_misspelt_company_offers_the_right_one(browser: Any, base_url: str) ->
     # Nothing alike: no offer.
     browser.get(base_url + "/?company=xyzzyq")
     assert not browser.find_elements(By.ID, "did-you-mean")
+
+
+def test_downloads_are_named_after_their_filter(browser: Any, base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/?company=amazon&year=2023")
+    names = {}
+    for kind in ("CSV", "JSON"):
+        link = browser.find_element(By.XPATH, f"//section[@id='totals']//a[text()='{kind}']")
+        with urllib.request.urlopen(link.get_attribute("href"), timeout=60) as response:
+            names[kind] = response.headers["Content-Disposition"]
+    assert names == {
+        "CSV": 'attachment; filename="headcount-events-company-amazon-since-2023-until-2023.csv"',
+        "JSON": 'attachment; filename="headcount-events-company-amazon-since-2023-until-2023.json"',
+    }
+    with urllib.request.urlopen(base_url + "/api/events.csv", timeout=60) as response:
+        assert response.headers["Content-Disposition"].endswith('filename="headcount-events.csv"')

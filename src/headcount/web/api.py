@@ -8,6 +8,7 @@ import dataclasses
 import hmac
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Annotated, Any
@@ -90,10 +91,10 @@ def _download(
     sort: str,
     write: Callable[[Iterator[dict[str, Any]]], Iterator[str]],
     media_type: str,
-    filename: str,
+    extension: str,
 ) -> Response:
     """Every event `f` selects (EXPORT_LIMIT at most) as its JSON record, written out by
-    `write` as the client reads."""
+    `write` as the client reads, in a file named after the filter."""
     sort = check_sort(sort)  # a bad sort is a 400 before anything is sent
 
     def records() -> Iterator[dict[str, Any]]:
@@ -105,8 +106,18 @@ def _download(
     return StreamingResponse(
         write(records()),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{download_name(f, extension)}"'},
     )
+
+
+def download_name(f: EventFilter, extension: str) -> str:
+    """The file a download is saved as, named after the filter it holds:
+    "headcount-events-company-amazon-since-2023-until-2023.csv"."""
+    parts = ["headcount-events"]
+    for name, value in filter_params(f).items():
+        parts += [name, "all" if value is True else str(value)]
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+    return f"{slug[:150].rstrip('-')}.{extension}"
 
 
 def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
@@ -143,7 +154,7 @@ def _json_array(records: Iterator[dict[str, Any]]) -> Iterator[str]:
     response_class=Response,
 )
 def api_events_csv(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
-    return _download(web, f, sort, _csv, "text/csv; charset=utf-8", "headcount-events.csv")
+    return _download(web, f, sort, _csv, "text/csv; charset=utf-8", "csv")
 
 
 @router.get(
@@ -154,7 +165,7 @@ def api_events_csv(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
     response_class=Response,
 )
 def api_events_download(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
-    return _download(web, f, sort, _json_array, "application/json", "headcount-events.json")
+    return _download(web, f, sort, _json_array, "application/json", "json")
 
 
 @router.get(
