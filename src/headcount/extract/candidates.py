@@ -200,11 +200,13 @@ def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
         add(head.group("name"), head.start("name"), head.end("name"), "LIST")
     anaphor = cue_patterns()["anaphor"].search(sentence.text) or _described().search(sentence.text)
     for rank, name in enumerate(focus):
-        if anaphor is None or normalize_company(name) in found:
+        if normalize_company(name) in found:
             continue
-        option = Option(name, -1, -1, {"ANAPHOR", f"FOCUS{rank}"}, None)
+        # Without "it" or "the company" the page's main employer may still be meant: wire copy
+        # names it once and then writes "a spokesman said 1,800 workers will be affected".
+        option = Option(name, -1, -1, {"ANAPHOR" if anaphor else "IMPLICIT", f"FOCUS{rank}"}, None)
         for token in parsed:
-            if token.idx >= anaphor.end() - 1:
+            if anaphor is not None and token.idx >= anaphor.end() - 1:
                 option.root = token  # the head word: "company" in "the company"
                 break
         found[normalize_company(name)] = option

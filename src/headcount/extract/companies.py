@@ -152,22 +152,32 @@ def same_company(a: str, b: str) -> bool:
     if ca == cb:
         return True
     short, long_ = sorted((ka, kb), key=len)
+    sw, lw = short.split(), long_.split()
+    if len(sw) < len(lw) and len(short) >= 3 and lw[: len(sw)] == sw:
+        # A leading short form ("Delta" / "Delta Air Lines"); never a generic word.
+        return len(sw) > 1 or sw[0] not in _GENERIC
+    return shortens(*((a, b) if len(ka) <= len(kb) else (b, a)))
+
+
+def shortens(short_name: str, long_name: str) -> bool:
+    """True when `short_name` is a story's short form of `long_name` that is not its leading
+    words: an acronym ("GM" / "General Motors"), the distinctive last word ("Renault" /
+    "Regie Nationale des Usines Renault") or a contraction ("Royal Canada" / "Royal Bank of
+    Canada"). A page that names an employer both ways means the longer name by the shorter."""
+    short, long_ = normalize_company(short_name), normalize_company(long_name)
+    if not short or not long_ or len(short) >= len(long_):
+        return False
     if (
         " " not in short
         and len(short) >= 2
-        and short
-        in (_initials(long_), _initials(re.sub(r"[.,&()<>\"'!]", " ", max(a, b, key=len).lower())))
+        and short in (_initials(long_), _initials(re.sub(r"[.,&()<>\"'!]", " ", long_name.lower())))
     ):
         return True
     sw, lw = short.split(), long_.split()
     if len(sw) >= len(lw) or len(short) < 3:
         return False
-    # A leading short form ("Delta" / "Delta Air Lines") or the distinctive last word
-    # ("Renault" / "Regie Nationale des Usines Renault"); never a generic word like "general".
-    if lw[: len(sw)] == sw and (len(sw) > 1 or sw[0] not in _GENERIC):
-        return True
     if len(sw) >= 2 and sw[0] == lw[0] and sw[-1] == lw[-1] and _in_order(sw, lw):
-        return True  # "Royal Canada" / "Royal Bank of Canada": a story's own short form
+        return True
     return len(sw) == 1 and len(short) >= 5 and sw[0] == lw[-1] and sw[0] not in _GENERIC
 
 

@@ -16,7 +16,7 @@ from headcount.extract.companies import normalize_company
 CUE_LISTS = (
     "cut_strong", "cut_verb", "staff_noun", "past_time", "current_time", "cumulative",
     "aggregate", "rumor", "hiring", "negation", "non_cut", "reporting_verb", "unit_word",
-    "anaphor", "source_name", "descriptor", "person_title",
+    "anaphor", "source_name", "descriptor", "person_title", "name_inner_word",
 )  # fmt: skip
 
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from headcount.extract.attributes import find_locations, find_reason, find_units
 from headcount.extract.candidates import Analysed, Candidate
-from headcount.extract.companies import canonicalize, normalize_company, same_company
+from headcount.extract.companies import canonicalize, normalize_company, same_company, shortens
+from headcount.extract.cues import cue_words, in_gazetteer
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import KINDS, Decisions
 from headcount.extract.quantities import Quantity
@@ -162,13 +163,56 @@ def _date(kind: str, scored: Scored, analysed: Analysed) -> tuple[str | None, st
     return None, None
 
 
+def _one_name(text: str) -> bool:
+    """A single proper name: no list ("Dell and Apple"), possessive ("Amazon's Twitch") or
+    lower-case descriptor ("audio giant Spotify") inside it."""
+    inner = cue_words()["name_inner_word"]
+    return not re.search(r"[,;()/]|['’]s\b|\.[A-Z]", text) and all(
+        w[:1].isupper() or w[:1].isdigit() or w.lower() in inner for w in text.split()
+    )
+
+
+def _expands(short: str, full: str) -> bool:
+    if not _one_name(full) or not shortens(short, full):
+        return False
+    # Only the last word in common ("Kodak" / "Eastman Kodak Co") is weak evidence: the
+    # longer name must be a company's whole name (a legal suffix, or a known company).
+    words = normalize_company(short).split()
+    if len(words) == 1 and not short.isupper():
+        return normalize_company(full) != full.lower().strip() or in_gazetteer(full)
+    return True
+
+
+def _in_full(candidate: Candidate, analysed: Analysed) -> str | None:
+    """The page's longer name for the employer a short form denotes ("GM" on a page that
+    also says "General Motors Corp"), the nearest before it when there are several ("Times"):
+    a reader, and a ledger, want the name, not the nickname."""
+    company = candidate.option.text
+    if company is None:
+        return None
+    at = candidate.sentence.start
+    longer = [
+        c.sentence.start
+        for c in analysed.candidates
+        if c.option.start >= 0 and c.option.text and _expands(company, c.option.text)
+    ]
+    if not longer:
+        return company
+    nearest = min(longer, key=lambda start: (start > at, abs(start - at)))
+    return next(
+        c.option.text
+        for c in analysed.candidates
+        if c.sentence.start == nearest and c.option.text and _expands(company, c.option.text)
+    )
+
+
 def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
     document = analysed.document
     mentions = []
     for s in sorted(scored, key=lambda s: (s.candidate.sentence.start, s.candidate.option.start)):
         c = s.candidate
         sentence = c.sentence
-        company = c.option.text
+        company = _in_full(c, analysed)
         canonical = canonicalize(company) if company else None
         parent = canonical.parent if canonical and canonical.parent else None
         if (
@@ -183,7 +227,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
         mentions.append(
             Mention(
                 document_id=document.id,
-                employer_text=company,
+                employer_text=c.option.text,
                 company=company,
                 parent=parent,
                 canonical=canonical.name if canonical else None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import html
 import json
 import re
 from collections import Counter
@@ -56,6 +57,9 @@ class Labelled:
 
 
 def _evidence_span(text: str, evidence: str) -> tuple[int, int] | None:
+    # The gold quotes the source as stored ("&lt;RENA.PA>"); documents are read decoded.
+    if "&" in evidence and html.unescape(evidence) != evidence and evidence not in text:
+        evidence = html.unescape(evidence)
     at = text.find(evidence)
     if at >= 0:
         return at, at + len(evidence)
