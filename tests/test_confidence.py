@@ -25,9 +25,8 @@ with warnings.catch_warnings():
 
 from headcount.cli import main
 from headcount.extract.decisions import DEFAULT_THRESHOLD
-from headcount.model import Document, Mention
+from headcount.model import CORE_ROLES, Document, Mention
 from headcount.resolve import resolve
-from headcount.resolve.cluster import CORE_ROLES
 from headcount.sources.document import build_document
 from headcount.store import open_store
 from headcount.store.event_index import (

@@ -23,7 +23,10 @@ from headcount.model import ClaimSource, Mention
 from headcount.records import import_records
 from headcount.records.summary import yearly_totals
 from headcount.resolve import resolve
-from headcount.resolve.cluster import Claim, Ledger, claims_for, cluster, compare
+from headcount.resolve.cluster import cluster
+from headcount.resolve.facts import ClaimFacts, claims_for
+from headcount.resolve.figures import compare
+from headcount.resolve.ledger import EventLedger
 from headcount.resolve.registry import Registry, company_key
 from headcount.store import Store, open_store
 
@@ -99,16 +102,16 @@ def news(company: str | None, published: str, kind: str = "new", doc: str = "art
     )
 
 
-def run(pairs: list[tuple[Mention, ClaimSource]], ledger: Ledger | None = None,
-        registry: Registry | None = None) -> tuple[Ledger, Any, dict[str, Claim]]:  # fmt: skip
+def run(pairs: list[tuple[Mention, ClaimSource]], ledger: EventLedger | None = None,
+        registry: Registry | None = None) -> tuple[EventLedger, Any, dict[str, ClaimFacts]]:  # fmt: skip
     registry = registry or Registry()
-    ledger = ledger or Ledger()
+    ledger = ledger or EventLedger()
     claims = claims_for(pairs, registry)
     outcome = cluster(claims, ledger, registry, NOW)
     return ledger, outcome, {c.id: c for c in claims}
 
 
-def placement(ledger: Ledger, outcome: Any, m: Mention) -> tuple[str | None, str]:
+def placement(ledger: EventLedger, outcome: Any, m: Mention) -> tuple[str | None, str]:
     """(event id, role) of a claim after a run."""
     for state in ledger.events.values():
         for member in state.members:
@@ -120,7 +123,7 @@ def placement(ledger: Ledger, outcome: Any, m: Mention) -> tuple[str | None, str
     raise AssertionError("claim not placed")
 
 
-def active(ledger: Ledger) -> list[Any]:
+def active(ledger: EventLedger) -> list[Any]:
     return [s for s in ledger.events.values() if s.superseded_by is None]
 
 
@@ -328,7 +331,7 @@ def test_a_claim_whose_placement_fails_is_reported_and_the_others_land(
 
     placing = cluster_module._Run.place_news
 
-    def fragile(self: Any, claim: Claim) -> None:
+    def fragile(self: Any, claim: ClaimFacts) -> None:
         if claim.mention.company == "Brokenco":
             raise RuntimeError("cannot compare")
         placing(self, claim)

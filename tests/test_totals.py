@@ -27,8 +27,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from headcount.ingest import import_file, ingest_inputs, sample_paths
+from headcount.model import CORE_ROLES
 from headcount.resolve import resolve
-from headcount.resolve.cluster import CORE_ROLES
 from headcount.store import open_store
 from headcount.store.event_index import UNDATED
 from headcount.web import create_app

@@ -7,13 +7,16 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, Literal
+from typing import Any, Final, Literal, get_args
 
 SourceKind = Literal["news", "warn", "table", "manual"]
-Kind = Literal["new", "past", "cumulative", "aggregate", "planned", "rumor", "denied"]
+#: What a claim tells: a `new` round, a `past` one cited for background, a `cumulative` running
+#: total, an `aggregate` industry- or region-wide statistic, a `rumor`.
+Kind = Literal["new", "past", "cumulative", "aggregate", "rumor"]
+#: How precise a date is: the length of the period it names (see headcount.periods).
 Precision = Literal["day", "month", "year"]
 
-KINDS: tuple[str, ...] = ("new", "past", "cumulative", "aggregate", "planned", "rumor", "denied")
+KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 
 _SPACE = re.compile(r"\s+")
 
@@ -66,7 +69,7 @@ class Mention:
     company: str | None  # the fullest name the document gives that employer
     parent: str | None
     canonical: str | None  # registry name after aliases and parents (Google -> Alphabet)
-    kind: str
+    kind: str  # one of KINDS
     headcount_min: int | None
     headcount_max: int | None
     approx: bool
@@ -103,7 +106,7 @@ class Mention:
 #: `filing` is a WARN notice filed for an announced layoff; `context` is a past round or running
 #: total cited later; `statistic` an industry-wide figure; `unattributed` a claim that names no
 #: employer.
-ROLES: tuple[str, ...] = (
+Role = Literal[
     "primary",
     "duplicate",
     "correction",
@@ -113,7 +116,16 @@ ROLES: tuple[str, ...] = (
     "context",
     "statistic",
     "unattributed",
+]
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
+#: Roles whose figures describe the event itself (a past round or running total cited as
+#: context does not): what an event's figures, sources and confidence are made of.
+CORE_ROLES: Final[frozenset[Role]] = frozenset(
+    {"primary", "duplicate", "correction", "report", "part", "filing"}
 )
+#: `confirmed`: a record backs the event; `reported`: news alone; `superseded`: merged into
+#: another event or replaced by a corrected record.
+Status = Literal["confirmed", "reported", "superseded"]
 
 
 @dataclass
@@ -138,7 +150,7 @@ class ClaimSource:
     """What the resolver needs to know about a claim's document."""
 
     origin: str
-    source_kind: str
+    source_kind: SourceKind
     outlet: str | None = None
     url: str | None = None
     published_at: str | None = None  # YYYY-MM-DD
@@ -156,7 +168,7 @@ class Event:
     company: str | None
     parent: str | None
     announced_on: str | None  # YYYY-MM-DD, YYYY-MM or YYYY
-    date_precision: str | None
+    date_precision: Precision | None
     headcount: int | None  # the figure counted in totals (a record's own figure when any)
     headcount_min: int | None  # the range over every source's own figure
     headcount_max: int | None
@@ -167,7 +179,7 @@ class Event:
     units: list[str]
     locations: list[str]
     reasons: list[str]
-    status: str  # confirmed (a record), reported (news only), planned, superseded
+    status: Status
     sources: int  # distinct documents behind it
     claims: int
     lead_mention_id: str | None
@@ -203,7 +215,7 @@ class EventSource:
 
     mention_id: str
     event_id: str | None
-    role: str
+    role: Role
     reason: str
     counted: bool = False  # its figure is (part of) the event's headcount
     superseded_by: str | None = None  # the claim that replaced it (a corrected record)

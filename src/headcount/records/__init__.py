@@ -42,8 +42,8 @@ from headcount.records.reading import Layout, read_records
 
 __all__ = [
     "EXTRACTOR_VERSION",
-    "KINDS",
     "LAYOUTS",
+    "RECORD_FILE_KINDS",
     "ImportedRow",
     "Metadata",
     "RecordKind",
@@ -65,7 +65,9 @@ _LAYOUTS = (
     Layout(warn_wa.METADATA, warn_wa.parse),
 )
 
-KINDS: tuple[RecordKind, ...] = get_args(RecordKind)
+#: What a file given to import_records may hold (RecordKind): named apart from model.KINDS, the
+#: kinds of claim.
+RECORD_FILE_KINDS: tuple[RecordKind, ...] = get_args(RecordKind)
 # Every recognized layout by name, for listing them (`headcount records --layouts`).
 LAYOUTS: Mapping[str, Metadata] = {layout.name: layout.metadata for layout in _LAYOUTS}
 
@@ -76,6 +78,6 @@ def import_records(kind: RecordKind, path: str | os.PathLike[str]) -> Iterator[R
     kind says what the file should hold: "layoffs-fyi" (tracker tables and the multi-tracker
     JSON) or "warn" (WARN notices). An unknown kind is a caller's mistake and raises ValueError.
     """
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    if kind not in RECORD_FILE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(RECORD_FILE_KINDS)}, got {kind!r}")
     return read_records(kind, path, _LAYOUTS)

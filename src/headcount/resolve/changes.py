@@ -7,32 +7,19 @@ time and the claim that caused it. Creation is recorded as the change `created`.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, Final
 
 from headcount.model import Event
 
-#: The fields whose changes are recorded, in the order they are reported.
-TRACKED: Final[tuple[str, ...]] = (
-    "company_id",
-    "company",
-    "parent",
-    "announced_on",
-    "date_precision",
-    "headcount",
-    "headcount_min",
-    "headcount_max",
-    "approx",
-    "percent",
-    "estimated_headcount",
-    "units",
-    "locations",
-    "reasons",
-    "status",
-    "sources",
-    "claims",
-    "lead_mention_id",
-    "superseded_by",
-)
+#: Fields that describe no change of the layoff itself: identity, bookkeeping, and facts of the
+#: company rather than of its event.
+UNTRACKED: Final[frozenset[str]] = frozenset(
+    {"id", "estimate_basis", "first_seen", "last_updated", "industry", "country", "revision",
+     "family_id"}
+)  # fmt: skip
+#: The fields whose changes are recorded, in the order they are reported (the Event's own).
+TRACKED: Final[tuple[str, ...]] = tuple(f.name for f in fields(Event) if f.name not in UNTRACKED)
 
 
 def diff_events(old: Event | None, new: Event) -> list[tuple[str, Any, Any]]:

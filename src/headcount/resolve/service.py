@@ -11,15 +11,9 @@ import time
 from dataclasses import dataclass, field
 
 from headcount.model import Company, EventSource
-from headcount.resolve.cluster import (
-    Claim,
-    EventState,
-    Ledger,
-    Member,
-    Outcome,
-    claims_for,
-    cluster,
-)
+from headcount.resolve.cluster import Outcome, cluster
+from headcount.resolve.facts import ClaimFacts, claims_for
+from headcount.resolve.ledger import EventLedger, EventState, Member
 from headcount.resolve.registry import Registry
 from headcount.store.base import Store, now_iso
 
@@ -48,19 +42,6 @@ class ResolveReport:
             + f"; {self.changes} changes recorded in {self.seconds:.2f}s"
             + "".join(f"\nnot placed {claim}: {why}" for claim, why in self.unplaced)
         )
-
-
-def _member(source: EventSource, claim: Claim) -> Member:
-    return Member(
-        claim,
-        source.role,
-        source.reason,
-        source.position,
-        source.attached_at,
-        superseded_by=source.superseded_by,
-        counted=source.counted,
-        stored=source,
-    )
 
 
 def resolve(store: Store, now: str | None = None) -> ResolveReport:
@@ -94,25 +75,17 @@ def _resolve_locked(store: Store, now: str, report: ResolveReport) -> tuple[Outc
     states: dict[str, EventState] = {}
     if families:
         for event in store.active_events(families):
-            states[event.id] = EventState(
-                event.id,
-                event.family_id,
-                [],
-                event.first_seen,
-                stored=event,
-                current=event,
-                revision=event.revision,
-            )
+            states[event.id] = EventState.from_stored(event)
         for source, mention, doc in store.placed_claims(list(states)):
             state = states.get(source.event_id or "")
             if state is not None:
-                claim = Claim(mention, doc, source.company_id, source.family_id)
-                state.members.append(_member(source, claim))
+                claim = ClaimFacts(mention, doc, source.company_id, source.family_id)
+                state.members.append(Member.from_stored(source, claim))
     retry = [
-        (Claim(mention, doc, source.company_id, source.family_id), source)
+        (ClaimFacts(mention, doc, source.company_id, source.family_id), source)
         for source, mention, doc in store.unattached_context(families)
     ]
-    ledger = Ledger(states.values())
+    ledger = EventLedger(states.values())
     outcome = cluster(claims, ledger, registry, now, retry)
 
     new_events, updated_events = [], []

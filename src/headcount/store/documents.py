@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from headcount.model import KINDS, Document, EventSource, Mention
+from headcount.periods import date_range
 from headcount.store.core import StoreCore
 from headcount.store.event_index import RECORD_KINDS, SourceFreshness
 from headcount.store.rows import (
@@ -18,7 +19,7 @@ from headcount.store.rows import (
     mention_from_row,
     source_from_row,
 )
-from headcount.store.sql import chunks, date_range, finish, like_pattern, marks, now_iso
+from headcount.store.sql import chunks, finish, like_pattern, marks, now_iso
 
 
 @dataclass(frozen=True)

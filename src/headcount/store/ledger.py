@@ -16,6 +16,7 @@ from headcount.model import (
     EventSourceView,
     Mention,
 )
+from headcount.periods import date_range
 from headcount.store.documents import DocumentStore
 from headcount.store.rows import (
     CHANGES,
@@ -31,7 +32,7 @@ from headcount.store.rows import (
     mention_from_row,
     source_from_row,
 )
-from headcount.store.sql import chunks, date_range, finish, like_pattern, marks, now_iso
+from headcount.store.sql import chunks, finish, like_pattern, marks, now_iso
 
 T = TypeVar("T")
 

@@ -1,13 +1,13 @@
-"""Small pieces every part of the Store's SQL shares: periods, patterns, pages and chunks."""
+"""Small pieces every part of the Store's SQL shares: patterns, pages and chunks."""
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Periods have one home (headcount.periods); modules still importing date_range from here get it
+# from there.
+from headcount.periods import date_range as date_range
 
 #: Keeps IN (...) lists well under every driver's parameter limit.
 CHUNK = 500
@@ -22,37 +22,6 @@ def window(offset: int, limit: int) -> tuple[int, int]:
     if offset < 0 or limit < 0:
         raise ValueError(f"offset and limit must be >= 0, got {offset} and {limit}")
     return offset, limit
-
-
-def period(value: str, name: str) -> tuple[str, str]:
-    """First and last day of a YYYY, YYYY-MM or YYYY-MM-DD period, as ISO dates; `name` (the
-    parameter it came from) is what an error about it says."""
-    match = _DATE.match(value)
-    if not match:
-        raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    try:
-        if day is not None and month is not None:
-            start = end = date(year, month, day)
-        elif month is not None:
-            start = date(year, month, 1)
-            end = date(year, month, calendar.monthrange(year, month)[1])
-        else:
-            start, end = date(year, 1, 1), date(year, 12, 31)
-    except ValueError:
-        raise ValueError(f"{name} is not a real date: {value!r}") from None
-    return start.isoformat(), end.isoformat()
-
-
-def date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
-    """The first day of `since` and the last day of `until` (either may be None), refused
-    when the range runs backwards."""
-    since_day = period(since, "since")[0] if since is not None else None
-    until_day = period(until, "until")[1] if until is not None else None
-    if since_day and until_day and since_day > until_day:
-        raise ValueError(f"since ({since}) is after until ({until})")
-    return since_day, until_day
 
 
 def like_pattern(needle: str) -> str:
