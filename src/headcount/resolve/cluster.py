@@ -10,8 +10,8 @@ The rules, in the order a run applies them:
    - The same tracker's row for the same company and day is a `duplicate` (the same figures,
      in the same file or another copy of the table), a `part` of the same round (the same file
      with another figure: another place or unit; parts add up) or a `correction` that
-     supersedes the older row (a later import with different figures). WARN notices of one company on one day are
-     `part`s of one event (other sites) or `duplicate`s (same figure).
+     supersedes the older row (a later import with different figures). WARN notices of one
+     company on one day are `part`s of one event (other sites) or `duplicate`s (same figure).
    - A WARN notice near an announced layoff (another tracker's row) whose figure fits inside it
      is a `filing` of it; another tracker's row with a compatible figure is a `report`.
    - Anything else creates an event.
@@ -20,9 +20,9 @@ The rules, in the order a run applies them:
 3. News claims, by publication date:
    - `new` claims join the best event of the same company (or its parent/subsidiary)
      whose date falls in the claim's window and whose figure is compatible, as a `report`;
-     else they create an event. Windows by date precision: a day +-14 days; a month +-1 month;
-     a year the same year; a claim dated only by its article's publication, the 30 days before
-     it (and 3 after).
+     else they create an event. Windows by date precision (windows.py): a day +-14 days; a
+     month +-1 month; a year the same year; a claim dated only by its article's publication,
+     the 30 days before it (and 3 after).
    - `past` joins an earlier event with a matching figure as a `report`, else the nearest
      earlier event as `context`; `cumulative` always as `context`; neither ever creates an
      event. With no earlier event it is kept as context and tried again on later runs.
