@@ -8,31 +8,27 @@ and a binary (code point) sort order.
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, ClassVar, TypeVar
 
+from headcount.settings import DEFAULTS, current
 from headcount.store.rows import Row
 
 _C = TypeVar("_C", bound="StoreCore")
 
 #: Seconds a writer waits for another writer's lock when HEADCOUNT_LOCK_TIMEOUT is not set.
-DEFAULT_LOCK_TIMEOUT = 600.0
+DEFAULT_LOCK_TIMEOUT = DEFAULTS.lock_timeout
 
 
 def lock_timeout() -> float:
-    """Seconds a writer waits for another's write lock (HEADCOUNT_LOCK_TIMEOUT, default 600).
+    """Seconds a writer waits for another's write lock (the HEADCOUNT_LOCK_TIMEOUT setting).
 
-    Long, because a resolve run over a large import holds the lock for its whole run, and a
-    writer that gives up loses its work; a bad value falls back to the default."""
-    try:
-        seconds = float(os.environ.get("HEADCOUNT_LOCK_TIMEOUT", "") or DEFAULT_LOCK_TIMEOUT)
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT
-    return seconds if seconds > 0 else DEFAULT_LOCK_TIMEOUT
+    Long by default, because a resolve run over a large import holds the lock for its whole
+    run, and a writer that gives up loses its work."""
+    return current().lock_timeout
 
 
 class StoreCore(ABC):

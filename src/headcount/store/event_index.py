@@ -9,14 +9,13 @@ means, and `Store` (base.py) runs the SQL.
 from __future__ import annotations
 
 import json
-import math
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from headcount.model import Event
+from headcount.settings import current, env_name
 from headcount.store.event_export import EVENT_FIELDS
 from headcount.store.event_export import counted_figure as counted_figure  # re-exported
 
@@ -33,28 +32,15 @@ RECORD_KINDS: Final[tuple[str, ...]] = ("warn", "table")
 BACKING_ROLES: Final[frozenset[str]] = frozenset(
     {"primary", "duplicate", "correction", "report", "part", "filing"}
 )
-#: The setting that moves the confidence threshold (default: extract.decisions.DEFAULT_THRESHOLD).
-CONFIDENCE_SETTING: Final = "HEADCOUNT_CONFIDENCE_THRESHOLD"
+#: The setting that moves the confidence threshold (headcount.settings).
+CONFIDENCE_SETTING: Final = env_name("confidence_threshold")
 
 
 def confidence_threshold() -> float:
     """The confidence a claim needs to be shown and counted by default: the
-    HEADCOUNT_CONFIDENCE_THRESHOLD setting, else the extractor's documented DEFAULT_THRESHOLD.
-    Every surface (CLI, tracker, API, exports) reads it here."""
-    # Imported here: the decisions module loads numpy and the extractor's candidates, which
-    # a store opened only to list events does not need.
-    from headcount.extract.decisions import DEFAULT_THRESHOLD
-
-    raw = os.environ.get(CONFIDENCE_SETTING, "").strip()
-    if not raw:
-        return DEFAULT_THRESHOLD
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not 0.0 <= value <= 1.0:  # NaN fails this too
-        raise ValueError(f"{CONFIDENCE_SETTING}={raw!r}: give a number from 0 to 1")
-    return value
+    HEADCOUNT_CONFIDENCE_THRESHOLD setting (default: the learned extractor's calibrated
+    threshold). Every surface (CLI, tracker, API, exports) reads it here."""
+    return current().confidence_threshold
 
 
 def claim_confidence(source_kind: str, confidence: float) -> float:
