@@ -119,3 +119,17 @@ def test_every_variable_the_code_names_is_a_setting() -> None:
         for name in re.findall(r"HEADCOUNT_[A-Z_]+", path.read_text(encoding="utf-8"))
     }
     assert named - known == set()
+
+
+def test_only_the_settings_read_the_environment() -> None:
+    # Reading a variable (a click envvar included); the CLI may still write one, which is
+    # how a command's option reaches the worker processes it starts.
+    reads = re.compile(r"os\.getenv|environ\.get\(|environ\[[^\]]+\](?!\s*=)|envvar=")
+    found = [
+        f"{path.relative_to(SRC)}:{number}: {line.strip()}"
+        for path in SRC.rglob("*.py")
+        if path.name != "settings.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reads.search(line)
+    ]
+    assert found == []
