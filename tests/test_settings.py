@@ -87,6 +87,17 @@ def test_a_value_not_taken_is_a_one_line_error(variable: str, value: str, says: 
     assert "\n" not in message
 
 
+def test_reading_only_some_settings() -> None:
+    environ = {"HEADCOUNT_CACHE_SIZE": "5", "HEADCOUNT_DB": "other.db", "HEADCOUNT_TOKEN": "x"}
+    some = Settings.from_environment(environ, only=["cache_size", "db"])
+    assert (some.cache_size, some.db, some.token) == (5, "other.db", None)
+    # What is not read is not checked either: hot paths read only what they use.
+    environ["HEADCOUNT_LOCK_TIMEOUT"] = "soon"
+    assert Settings.from_environment(environ, only=["cache_size"]).cache_size == 5
+    with pytest.raises(KeyError):
+        Settings.from_environment(environ, only=["no_such_setting"])
+
+
 def test_the_readers_read_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEADCOUNT_MAX_JSON_DEPTH", "7")
     monkeypatch.setenv("HEADCOUNT_MAX_INFLATE_RATIO", "9")

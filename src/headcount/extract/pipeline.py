@@ -704,7 +704,7 @@ DEFAULT_EXTRACTOR = DEFAULTS.extractor
 
 def chosen_extractor() -> str:
     """The HEADCOUNT_EXTRACTOR setting (settings.SettingsError, a ValueError, when unknown)."""
-    return current().extractor
+    return current("extractor").extractor
 
 
 # Extraction reads at most this many characters of a document: a news story states its
@@ -715,7 +715,7 @@ PARTLY_READ = "extracted the first"
 
 
 def extract_chars_limit() -> int:
-    return current().max_extract_chars
+    return current("max_extract_chars").max_extract_chars
 
 
 def _opening(doc: Document, limit: int) -> Document:

@@ -60,7 +60,9 @@ def _context() -> multiprocessing.context.BaseContext:
     models, so they start at once and share the models' memory until they write to it;
     elsewhere (macOS, Windows: fork is unsafe or missing) each is spawned and loads its own.
     HEADCOUNT_START_METHOD=spawn|forkserver|fork overrides the choice."""
-    method = current().start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
+    method = current("start_method").start_method or (
+        "fork" if sys.platform.startswith("linux") else "spawn"
+    )
     if method == "fork":
         warm_up()
     return multiprocessing.get_context(method)

@@ -62,7 +62,7 @@ class Limits:
     def from_env(cls) -> Limits:
         """HEADCOUNT_MAX_INFLATE_RATIO, HEADCOUNT_MAX_JSON_DEPTH, HEADCOUNT_MAX_JSON_CONTAINERS;
         read on each call so a long-lived process (or a test) can change them."""
-        settings = current()
+        settings = current("max_inflate_ratio", "max_json_depth", "max_json_containers")
         return cls(
             inflate_ratio=settings.max_inflate_ratio,
             json_depth=settings.max_json_depth,

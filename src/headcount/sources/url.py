@@ -78,7 +78,7 @@ _POLICY: ContextVar[FetchPolicy | None] = ContextVar("headcount_fetch_policy", d
 def policy_from_env(environ: Mapping[str, str] | None = None) -> FetchPolicy:
     """The policy HEADCOUNT_ALLOW_PRIVATE_URLS and HEADCOUNT_FETCH_DEADLINE set (in `environ`,
     default this process's environment)."""
-    settings = Settings.from_environment(environ)
+    settings = Settings.from_environment(environ, only=("allow_private_urls", "fetch_deadline"))
     return FetchPolicy(allow_private=settings.allow_private_urls, deadline=settings.fetch_deadline)
 
 

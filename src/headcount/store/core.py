@@ -28,7 +28,7 @@ def lock_timeout() -> float:
 
     Long by default, because a resolve run over a large import holds the lock for its whole
     run, and a writer that gives up loses its work."""
-    return current().lock_timeout
+    return current("lock_timeout").lock_timeout
 
 
 class StoreCore(ABC):

@@ -40,7 +40,7 @@ def confidence_threshold() -> float:
     """The confidence a claim needs to be shown and counted by default: the
     HEADCOUNT_CONFIDENCE_THRESHOLD setting (default: the learned extractor's calibrated
     threshold). Every surface (CLI, tracker, API, exports) reads it here."""
-    return current().confidence_threshold
+    return current("confidence_threshold").confidence_threshold
 
 
 def claim_confidence(source_kind: str, confidence: float) -> float:
