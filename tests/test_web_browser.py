@@ -414,3 +414,23 @@ def test_downloads_are_named_after_their_filter(browser: Any, base_url: str) -> 
     }
     with urllib.request.urlopen(base_url + "/api/events.csv", timeout=60) as response:
         assert response.headers["Content-Disposition"].endswith('filename="headcount-events.csv"')
+
+
+def test_search_matches_words_not_letters_inside_words(browser: Any, base_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    def listed(query: str) -> list[str]:
+        browser.get(base_url + "/?" + query)
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+        return [r.text for r in rows]
+
+    # Most Amazon rows say "Retail"; only the Alexa round's reason has the word "AI".
+    amazon = listed("company=amazon")
+    retail = [row for row in amazon if "Retail" in row]
+    assert len(retail) > 2
+    found = listed("company=amazon&q=AI")
+    assert found and not set(retail) <= set(found)
+    assert any("Alexa" in row for row in found)
+    # A longer word is also found as the start of a word, never from inside one.
+    assert set(retail) <= set(listed("company=amazon&q=retai"))
+    assert listed("company=amazon&q=etail") == []

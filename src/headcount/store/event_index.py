@@ -117,6 +117,9 @@ _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _SPACE = re.compile(r"\s+")
 # The search text of one event is capped so a much-reported layoff cannot bloat every scan.
 _SEARCH_CAP = 4000
+# A search word this short is matched as a whole word only ("ai", "ibm"): as a word's start it
+# would find every "air..." and "aim...".
+_WHOLE_WORD = 3
 
 
 def reason_tags(reasons: Iterable[str]) -> list[str]:
@@ -204,7 +207,7 @@ def index_row(
     ]
     for source in sources:
         parts += [source.outlet or "", source.title or "", source.evidence]
-    search = fold(" \n ".join(dict.fromkeys(p for p in parts if p)))[:_SEARCH_CAP]
+    search = search_words(" \n ".join(dict.fromkeys(p for p in parts if p))[:_SEARCH_CAP])
     row = (
         event.id,
         day,
@@ -238,6 +241,12 @@ _WORD = re.compile(r"\w+")
 def words(text: str) -> list[str]:
     """The folded words of a name: "Amazon.com, Inc." -> ["amazon", "com", "inc"]."""
     return _WORD.findall(fold(text))
+
+
+def search_words(text: str) -> str:
+    """Text as searched: its folded words, each between spaces (" amazon cuts 14 000 jobs "),
+    so that a pattern can ask for a whole word (" ai ") or the start of one (" amaz")."""
+    return " " + " ".join(_WORD.findall(fold(text))) + " "
 
 
 def company_words(names: Iterable[str]) -> list[str]:
@@ -341,7 +350,13 @@ class EventFilter:
             )
 
     def terms(self) -> list[str]:
-        return [fold(t) for t in (self.q or "").split() if t.strip()]
+        """The search's terms as patterns over search_words() text, one per space-separated
+        term: a term matches words, not the inside of words ("ai" is not in "Retail" or
+        "Dubai"); its last word is matched whole when it has up to three characters (" ai ",
+        " ibm ") and as the start of a word when longer (" amaz" finds Amazon). A term of
+        several words matches them in a row ("amazon.com" is " amazon com ")."""
+        found = (words(term) for term in (self.q or "").split())
+        return [" " + " ".join(w) + (" " if len(w[-1]) <= _WHOLE_WORD else "") for w in found if w]
 
     def key(self) -> tuple[Any, ...]:
         """A hashable identity, for caches."""

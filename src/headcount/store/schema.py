@@ -445,6 +445,12 @@ _V7: Final[tuple[Statement, ...]] = (
     "(country_key, day, figure, family_id, company_id, confidence)",
 )
 
+# Version 8: search by words. event_search holds each event's folded words between single
+# spaces (event_index.search_words), so that a search for "AI" finds the word and not the
+# letters inside "Retail" or "Dubai" (EventFilter.terms). The read model is emptied, as by
+# version 6, so that the next refresh writes every search text in the new form.
+_V8: Final[tuple[Statement, ...]] = _V6
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     (1, _V1),
     (2, _V2),
@@ -453,6 +459,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     (5, _V5),
     (6, _V6),
     (7, _V7),
+    (8, _V8),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1][0]

@@ -55,9 +55,15 @@ class FilterQuery(BaseModel):
     path. parse_filter reads them into the store's EventFilter."""
 
     q: str | None = Field(
-        None, description="Words that must all appear (any field or source sentence)"
+        None,
+        description="Words that must all appear as words, in any field or source sentence "
+        '("AI" is not in "Retail"); a word of four letters or more also as the start of a word',
     )
-    company: str | None = Field(None, description="Company, parent or alias (substring, any case)")
+    company: str | None = Field(
+        None,
+        description="Words each starting a word of the company's name, its owner's or an "
+        "alias (any case)",
+    )
     # A company page's "all its events" link names the company by id, with its subsidiaries,
     # so that the tracker counts what the page counts.
     company_id: str | None = Field(None, description="A company id: it and its subsidiaries")
