@@ -361,7 +361,7 @@ def test_round_trips_unicode_dates_and_floats_exactly(store: Store) -> None:
             company="ŠKODA AUTO a.s. 🚗",
             parent="Volkswagen AG",
             canonical="Volkswagen",
-            kind="planned",
+            kind="rumor",
             headcount_min=0,
             headcount_max=2**31 - 1,
             approx=True,
@@ -421,7 +421,7 @@ def fill_claims(store: Store) -> Store:
                 d,
                 company="ŠKODA AUTO",
                 employer_text="Škoda",
-                kind="planned",
+                kind="rumor",
                 date="2024-01-15",
                 evidence_start=5,
             ),
@@ -505,9 +505,9 @@ def test_claims_on_one_day_sort_by_code_point_of_the_lowered_name(store: Store) 
 
 
 def test_claims_kind_filter(claims_store: Store) -> None:
-    assert companies(claims_store.claims(kind="planned")) == ["ŠKODA AUTO"]
+    assert companies(claims_store.claims(kind="rumor")) == ["ŠKODA AUTO"]
     assert companies(claims_store.claims(kind="past")) == ["Meta"]
-    assert claims_store.claims(kind="denied") == []
+    assert claims_store.claims(kind="cumulative") == []
 
 
 @pytest.mark.parametrize(
