@@ -32,11 +32,12 @@ with warnings.catch_warnings():
 from headcount.evaluate.gold import load_gold
 from headcount.extract.pipeline import extract_document
 from headcount.ingest import import_file, ingest_inputs, sample_paths, store_extraction
+from headcount.present.formats import to_json
 from headcount.records import RecordKind
 from headcount.resolve import resolve
 from headcount.resolve.service import ResolveReport
 from headcount.store import Store, open_store
-from headcount.store.event_index import UNDATED, to_json
+from headcount.store.event_index import UNDATED
 from headcount.store.schema import MIGRATIONS
 from headcount.store.sqlite import SQLiteStore
 from headcount.store.sqlite import apply_migrations as sqlite_migrations

@@ -25,14 +25,14 @@ from fastapi.testclient import TestClient
 from headcount.cli_scale import watch_command
 from headcount.ingest import ingest_inputs
 from headcount.model import Document, Event, Mention, SourceError
+from headcount.present.claims import mentions_to_csv
+from headcount.present.events import events_to_csv
 from headcount.resolve import resolve
 from headcount.sources import load
 from headcount.sources import url as url_module
 from headcount.sources.feeds import FeedError, fetch_feed
 from headcount.sources.url import ALLOW_PRIVATE_ENV, REFUSED, fetch_policy, is_public_address
 from headcount.store import SQLiteStore
-from headcount.store.event_export import events_to_csv
-from headcount.store.export import mentions_to_csv
 from headcount.watch import WatchOptions, poll_once
 from headcount.web import app as app_module
 from headcount.web import create_app

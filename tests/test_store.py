@@ -19,14 +19,16 @@ from typing import Any, NoReturn
 import pytest
 
 from headcount.model import Document, Mention
-from headcount.store import SQLiteStore, Store, open_store
-from headcount.store.export import (
+from headcount.present.claims import (
     CLAIM_FIELDS,
     format_headcount,
     format_table,
     mentions_to_csv,
     mentions_to_jsonl,
 )
+from headcount.present.formats import field_order
+from headcount.store import SQLiteStore, Store, open_store
+from headcount.store.rows import MENTION_COLUMNS, Shape
 from headcount.store.schema import MIGRATIONS, pending
 from headcount.store.sqlite import apply_migrations
 
@@ -727,3 +729,34 @@ def test_format_table() -> None:
     for line in lines[2:]:
         assert line[column_end - 1] in "0123456789—"
     assert format_table([]).splitlines()[0].startswith("date")
+
+
+def test_columns_and_export_fields_follow_the_model() -> None:
+    # A field added to a record is a column and an export field without being named again;
+    # a field whose stored form is unknown is refused when the module loads, not stored wrongly.
+    @dataclasses.dataclass
+    class Grown:
+        id: str
+        tags: list[str]
+        flag: bool
+        added: str | None = None
+
+    shape = Shape(Grown)
+    assert shape.columns == ("id", "tags", "flag", "added")
+    assert shape.row(Grown("a", ["x"], True)) == ("a", '["x"]', 1, None)
+    assert shape.record(("a", '["x"]', 1, "new")) == Grown("a", ["x"], True, "new")
+    assert field_order(Grown, first=("flag",), hidden=("tags",)) == ("flag", "id", "added")
+    with pytest.raises(ValueError, match="no field 'missing'"):
+        field_order(Grown, hidden=("missing",))
+
+    @dataclasses.dataclass
+    class Unknown:
+        id: str
+        tags: list[str] | None
+
+    with pytest.raises(TypeError, match="Unknown.tags"):
+        Shape(Unknown)
+    assert set(MENTION_COLUMNS) == {"id"} | {
+        f.name for f in dataclasses.fields(Mention) if f.name != "doc"
+    }
+    assert set(CLAIM_FIELDS) == set(MENTION_COLUMNS) | {"doc"}

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from headcount.present.events import api_record
+from headcount.present.formats import to_json
 from headcount.store import Store, open_store
-from headcount.store.event_index import EventFilter, api_record, fold, to_json
+from headcount.store.event_index import EventFilter, fold
 from headcount.store.rows import bar_list
 from headcount.store.schema import MIGRATIONS, for_dialect
 from headcount.store.sqlite import apply_migrations

@@ -26,14 +26,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)
     from fastapi.testclient import TestClient
 
+from headcount.present.reasons import REASON_NAMES, reason_tags
 from headcount.store import open_store
-from headcount.store.event_index import (
-    BREAKDOWNS,
-    REASON_NAMES,
-    SOURCE_KINDS,
-    EventFilter,
-    reason_tags,
-)
+from headcount.store.event_index import BREAKDOWNS, SOURCE_KINDS, EventFilter
 from headcount.web import create_app
 from headcount.web.fast_path import plain_events_query
 from headcount.web.middleware import CSP

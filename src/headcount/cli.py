@@ -31,19 +31,20 @@ from headcount.evaluate.report import (
 from headcount.extract.pipeline import DEFAULT_EXTRACTOR, EXTRACTOR_SETTING, EXTRACTORS
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
 from headcount.learn.crossval import cross_validated
-from headcount.model import KINDS
-from headcount.resolve import resolve as resolve_claims
-from headcount.settings import DEFAULTS, env_name
-from headcount.store import Store
-from headcount.store.event_export import (
+from headcount.model import KINDS, Event
+from headcount.present.claims import format_table, mentions_to_csv, mentions_to_jsonl
+from headcount.present.events import (
     detail_record,
     events_to_csv,
     events_to_jsonl,
     format_event_detail,
     format_events,
 )
-from headcount.store.event_index import CONFIDENCE_SETTING, confidence_threshold
-from headcount.store.export import format_table, mentions_to_csv, mentions_to_jsonl
+from headcount.resolve import resolve as resolve_claims
+from headcount.resolve.suggest import nearest_companies
+from headcount.settings import DEFAULTS, env_name
+from headcount.store import Store
+from headcount.store.event_index import CONFIDENCE_SETTING, EventFilter, confidence_threshold
 
 
 def _report_problems(report: RunReport) -> None:
@@ -242,7 +243,11 @@ def resolve(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--company", help="Company, parent or alias (case-insensitive substring).")
+@click.option(
+    "--company",
+    help="Words each starting a word of the company's name, its owner's or an alias, as the "
+    "tracker's company filter (web and API) means them; none alike offers the nearest names.",
+)
 @click.option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--until", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(min=1))
@@ -262,17 +267,38 @@ def events(
     as_csv: bool,
 ) -> None:
     """List events: one per real-world layoff, merged from every source that told it."""
+    nearest: list[tuple[str, str]] = []
+
+    def found(store: Store) -> list[Event]:
+        if company is None or include_superseded:
+            return store.events(
+                company=company,
+                since=since,
+                until=until,
+                limit=limit,
+                include_superseded=include_superseded,
+            )
+        # The tracker's company filter, so that a name finds here what it finds on the web and
+        # in the API (every event, confirmed or not, as this command lists them).
+        store.refresh_event_index()
+        f = EventFilter(company=company, since=since, until=until, min_confidence=None)
+        listed = [event for event, _, _ in store.find_events(f, "-date", 0, limit)]
+        if not listed:
+            _, companies = store.company_summaries(EventFilter(min_confidence=None), 0, 100_000)
+            nearest.extend(nearest_companies(company, ((c[0], c[1] or c[0]) for c in companies)))
+        return listed
+
+    def table(listed: list[Event]) -> str:
+        if listed:
+            return format_events(listed)
+        offer = " or ".join(name for _, name in nearest)
+        return "no events match" + (f"; did you mean {offer}?" if offer else "")
+
     _list(
         ctx,
-        lambda store: store.events(
-            company=company,
-            since=since,
-            until=until,
-            limit=limit,
-            include_superseded=include_superseded,
-        ),
+        found,
         events_to_jsonl if as_json else events_to_csv if as_csv else None,
-        lambda found: format_events(found) if found else "no events match",
+        table,
         as_json and as_csv,
     )
 

@@ -16,9 +16,6 @@ from headcount.store.ledger import LedgerStore
 from headcount.store.registry import RegistryStore
 from headcount.store.rows import Row
 from headcount.store.sql import now_iso
-from headcount.store.sql import (
-    period as _period,
-)  # TODO(issue 11): web imports this until the web split lands
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
@@ -26,7 +23,6 @@ __all__ = [
     "Row",
     "Store",
     "StoreCore",
-    "_period",
     "lock_timeout",
     "now_iso",
 ]

@@ -3,21 +3,23 @@
 The web tracker and its API ask the same questions over and over (events of a company, in a
 year, with a WARN filing, citing AI, ordered by size). `event_index` holds one row per current
 event with the answers precomputed; this module says what goes in a row and what a filter
-means, and `Store` (base.py) runs the SQL.
+means, and the Store (index_refresh.py, index_pages.py, index_groups.py) runs the SQL.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
+from headcount.extract.companies import normalize_company
 from headcount.model import Event
+from headcount.present.events import api_record
+from headcount.present.figures import counted_figure
+from headcount.present.formats import to_json
+from headcount.present.reasons import REASON_NAMES, reason_tags
 from headcount.settings import current, env_name
-from headcount.store.event_export import EVENT_FIELDS
-from headcount.store.event_export import counted_figure as counted_figure  # re-exported
 
 #: The kinds of document an event's sources can be (model.SourceKind).
 SOURCE_KINDS: Final[tuple[str, ...]] = ("news", "warn", "table", "manual")
@@ -62,29 +64,6 @@ def backing_confidence(sources: Iterable[tuple[str, str | None, str, float]]) ->
     )
 
 
-#: Stated reasons grouped into tags a filter or chart can use; a reason may carry several.
-REASON_TAGS: Final[dict[str, re.Pattern[str]]] = {
-    "ai": re.compile(
-        r"\b(?:ai|a\.i\.|artificial intelligence|generative|automation|automat\w*|machine learning"
-        r"|chatgpt|llms?|large language models?)\b",
-        re.IGNORECASE,
-    ),
-    "restructuring": re.compile(
-        r"restructur|reorgani[sz]|streamlin|efficien|realign|refocus|shift|priorit|strateg",
-        re.IGNORECASE,
-    ),
-    "costs": re.compile(r"\bcost|expense|spending|budget|margin|profitab|savings", re.IGNORECASE),
-    "economy": re.compile(
-        r"econom|downturn|recession|demand|inflation|interest rate|market condition|slowdown",
-        re.IGNORECASE,
-    ),
-    "funding": re.compile(r"funding|cash|runway|capital|investor|bankrupt", re.IGNORECASE),
-    "merger": re.compile(r"acqui|merger|takeover|integration", re.IGNORECASE),
-    "closure": re.compile(r"clos|shut|wind(?:ing)? down|exit", re.IGNORECASE),
-}
-OTHER_REASON: Final = "other"
-REASON_NAMES: Final[tuple[str, ...]] = (*REASON_TAGS, OTHER_REASON)
-
 #: Sort orders: name -> the indexed column, with "-name" meaning descending.
 SORTS: Final[dict[str, str]] = {
     "date": "x.day",
@@ -122,22 +101,6 @@ _SEARCH_CAP = 4000
 _WHOLE_WORD = 3
 
 
-def reason_tags(reasons: Iterable[str]) -> list[str]:
-    """The tags of an event's stated reasons: ["ai", "restructuring"], or ["other"]."""
-    tags: list[str] = []
-    any_reason = False
-    for reason in reasons:
-        if not reason.strip():
-            continue
-        any_reason = True
-        for tag, pattern in REASON_TAGS.items():
-            if tag not in tags and pattern.search(reason):
-                tags.append(tag)
-    if any_reason and not tags:
-        tags.append(OTHER_REASON)
-    return [t for t in REASON_NAMES if t in tags]
-
-
 def fold(text: str) -> str:
     """Text as searched: lower case (all of Unicode) with runs of whitespace as one space."""
     return _SPACE.sub(" ", text.lower()).strip()
@@ -161,24 +124,6 @@ class IndexSource:
     confidence: float = 1.0
 
 
-def to_json(data: Any) -> str:
-    """JSON as the API sends it: compact, non-ASCII characters as themselves."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def api_record(event: Event, source_kinds: list[str], reason_tags: list[str]) -> dict[str, Any]:
-    """An event as the events API lists it: the fields of event_export.EVENT_FIELDS (with
-    `headcount` the counted figure, as in every export), the
-    kinds of its sources, its reason tags and the path of its page on the tracker."""
-    data = {name: getattr(event, name) for name in EVENT_FIELDS}  # asdict() would deep-copy
-    # The figure the totals add, so that a download's headcount column re-adds to them.
-    data["headcount"] = counted_figure(event)
-    data["source_kinds"] = source_kinds
-    data["reason_tags"] = reason_tags
-    data["url"] = f"/events/{event.id}"
-    return data
-
-
 def index_row(
     event: Event,
     owner: str | None,
@@ -186,7 +131,7 @@ def index_row(
     sources: Sequence[IndexSource],
 ) -> tuple[tuple[Any, ...], str, str]:
     """The event_index row of `event` (in INDEX_COLUMNS order), its search text and its API
-    record (to_json of api_record)."""
+    record (to_json of present.events.api_record)."""
     day = event.announced_on or ""
     month = day[:7] if len(day) >= 7 else None
     year = day[:4] if len(day) >= 4 else None
@@ -247,6 +192,16 @@ def search_words(text: str) -> str:
     """Text as searched: its folded words, each between spaces (" amazon cuts 14 000 jobs "),
     so that a pattern can ask for a whole word (" ai ") or the start of one (" amaz")."""
     return " " + " ".join(_WORD.findall(fold(text))) + " "
+
+
+def company_filter_words(text: str) -> list[str]:
+    """The words a company filter asks for: those of the name as the registry compares names
+    (legal suffixes and punctuation do not count: "Amazon, Inc." asks for "amazon"), without
+    a trailing ".com" ("amazon.com" asks for "amazon")."""
+    asked = words(normalize_company(text)) or words(text)
+    if len(asked) > 1 and asked[-1] == "com":
+        asked.pop()
+    return asked
 
 
 def company_words(names: Iterable[str]) -> list[str]:

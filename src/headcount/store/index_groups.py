@@ -3,9 +3,9 @@ and source, the company list, and the values the filters offer."""
 
 from __future__ import annotations
 
+from headcount.present.reasons import REASON_NAMES
 from headcount.store.event_index import (
     BREAKDOWNS,
-    REASON_NAMES,
     SOURCE_KINDS,
     UNDATED,
     EventFilter,

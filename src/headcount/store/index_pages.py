@@ -11,9 +11,9 @@ from headcount.store.event_index import (
     SORTS,
     EventFilter,
     Totals,
+    company_filter_words,
     fold,
     parse_sort,
-    words,
 )
 from headcount.store.index_refresh import ALL_TOTALS, CONFIRMED_TOTALS, IndexRefresh
 from headcount.store.rows import EVENT_COLUMNS, EVENTS, bar_list, event_from_row
@@ -55,7 +55,7 @@ class IndexPages(IndexRefresh):
         if f.company is not None:
             # The few companies with a word starting with each word asked for (a range of the
             # company_words key), then their events through the indexes.
-            asked = words(f.company)
+            asked = company_filter_words(f.company)
             if not asked:
                 raise ValueError(f"company filter has no words: {f.company!r}")
             # The word that starts fewest companies' words drives; the others are checked per
@@ -190,7 +190,7 @@ class IndexPages(IndexRefresh):
         limit: int = 50,
     ) -> list[tuple[str, str]]:
         """What find_events() finds, as (event id, its API record: JSON text of
-        event_index.api_record) pairs. Reads event_index: call refresh_event_index() after
+        present.events.api_record) pairs. Reads event_index: call refresh_event_index() after
         events change."""
         f = f or EventFilter()
         return self._records(f, self._index_where(f), sort, offset, limit)

@@ -408,7 +408,7 @@ $$"""
 # rebuilds rows whose event changed (by last_updated and revision), so rows written by an older
 # release keep what that release computed until their event is touched: records whose
 # `headcount` was the event's own figure rather than the counted one (see
-# event_export.counted_figure), so that an upgraded database's listings did not re-add to its
+# present.figures.counted_figure), so that an upgraded database's listings did not re-add to its
 # totals or its CSV. Events, claims, documents and the change log are untouched. event_search is
 # emptied too: a refresh drops the search text of a superseded event only while its
 # event_index row exists, so once event_index is empty such text would never be dropped.

@@ -18,9 +18,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import StreamingResponse
 
-from headcount.store.event_export import EVENT_FIELDS, detail_record
-from headcount.store.event_index import BREAKDOWNS, SORTS, EventFilter, reason_tags
-from headcount.store.export import csv_cell
+from headcount.present.events import EVENT_FIELDS, detail_record
+from headcount.present.formats import csv_cell
+from headcount.present.reasons import reason_tags
+from headcount.store.event_index import BREAKDOWNS, SORTS, EventFilter
 from headcount.web import pages
 from headcount.web.fast_path import EventsQuery, events_body, events_key
 from headcount.web.filters import MAX_PAGE, Filter, FilterError, check_sort, filter_params

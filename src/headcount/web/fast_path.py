@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 
-from headcount.store.event_index import EventFilter, confidence_threshold, to_json
+from headcount.present.formats import to_json
+from headcount.store.event_index import EventFilter, confidence_threshold
 from headcount.web.filters import (
     FILTER_PARAMS,
     NUMBER_PARAMS,

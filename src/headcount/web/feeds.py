@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from headcount.model import Event
-from headcount.store.event_export import format_headline
+from headcount.present.figures import format_headline
 from headcount.store.event_index import EventFilter
 from headcount.web.filters import Filter
 from headcount.web.schemas import ErrorOut

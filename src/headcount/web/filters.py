@@ -10,9 +10,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from headcount.periods import date_range
+from headcount.present.reasons import REASON_NAMES
 from headcount.store.event_index import (
     CONFIDENCE_SETTING,
-    REASON_NAMES,
     SOURCE_KINDS,
     EventFilter,
     parse_sort,
@@ -140,15 +141,9 @@ def parse_filter(values: Mapping[str, FilterValue]) -> EventFilter:
         # only when it runs, as a server error.
         if f.company is not None and not words(f.company):
             raise FilterError(f"company filter has no words: {f.company!r}")
-        # Dates must be real ones ("2023-02-30" is not); the store checks that when it runs.
-        from headcount.store.base import _period
-
-        for name in ("since", "until"):
-            value = getattr(f, name)
-            if value is not None:
-                _period(value, name)
-        if f.since and f.until and _period(f.since, "since")[0] > _period(f.until, "until")[1]:
-            raise FilterError(f"since ({f.since}) is after until ({f.until})")
+        # Dates must be real ones ("2023-02-30" is not) and in order; the store checks that
+        # when it runs.
+        date_range(f.since, f.until)
     except FilterError:
         raise
     except ValueError as exc:

@@ -13,8 +13,9 @@ import jinja2
 from markupsafe import Markup
 
 from headcount.model import Event, Mention
-from headcount.store.event_export import format_headline, format_range
-from headcount.store.event_index import REASON_NAMES, SORTS, SOURCE_KINDS, UNDATED, Group
+from headcount.present.figures import format_headline, format_range
+from headcount.present.reasons import REASON_NAMES
+from headcount.store.event_index import SORTS, SOURCE_KINDS, UNDATED, Group
 from headcount.web import charts
 from headcount.web.filters import FILTER_PARAMS
 from headcount.web.highlight import figure_span, split_highlight

@@ -16,9 +16,10 @@ from typing import Any, TypeVar, cast, get_type_hints
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 
-from headcount.model import ClaimSource, Company, Event, EventSource, EventSourceView, Mention
-from headcount.store.event_export import EVENT_FIELDS
-from headcount.store.event_index import Group, Totals, api_record, to_json
+from headcount.model import Company, Event
+from headcount.present.events import EVENT_FIELDS, SOURCE_CLAIM_PARTS, api_record
+from headcount.present.formats import to_json
+from headcount.store.event_index import Group, Totals
 from headcount.web.queries import EventRow, IngestResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -64,32 +65,9 @@ def _fields(record: type[Any]) -> tuple[str, ...]:
 #: What the API says of a company, and of a breakdown's group, in this order.
 COMPANY_FIELDS = ("id", "name", "aliases", "industry", "country", "workforce", "workforce_basis")
 GROUP_FIELDS = ("key", "label", "second", "events", "headcount")
-#: A source claim: how it joined (EventSource), what it says (Mention; its `reason` is the
-#: reason the text gives, `reason_given`, beside the reason it joined), its document.
-SOURCE_CLAIM_FIELDS: tuple[tuple[type[Any], FieldNames], ...] = (
-    (EventSource, ("mention_id", "role", "reason", "counted", "superseded_by")),
-    (
-        Mention,
-        (
-            "kind",
-            "employer_text",
-            "company",
-            "headcount_min",
-            "headcount_max",
-            "approx",
-            "percent",
-            "date",
-            "date_precision",
-            "units",
-            "locations",
-            ("reason", "reason_given"),
-            "evidence",
-            "document_id",
-        ),
-    ),
-    (ClaimSource, ("source_kind", "outlet", "url", "published_at")),
-    (EventSourceView, ("origins",)),
-)
+#: A source claim, record by record (present.events.SOURCE_CLAIM_PARTS: the one list the API's
+#: answers and this schema share).
+SOURCE_CLAIM_FIELDS: tuple[tuple[type[Any], FieldNames], ...] = SOURCE_CLAIM_PARTS
 
 
 # --- models ------------------------------------------------------------------------------------

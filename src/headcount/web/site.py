@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from headcount.store.event_export import counted_figure, format_headline
+from headcount.present.figures import counted_figure, format_headline
 from headcount.resolve.suggest import nearest_companies
 from headcount.store.event_index import EventFilter, confidence_threshold
 from headcount.web import charts, pages, themes

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from headcount.model import Mention
-from headcount.store.event_index import UNDATED, EventFilter, Group, Totals, reason_tags
+from headcount.present.reasons import reason_tags
+from headcount.store.event_index import UNDATED, EventFilter, Group, Totals
 from headcount.web import charts, pages
 from headcount.web.queries import EventRow, StorePool
 
