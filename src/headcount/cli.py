@@ -291,7 +291,8 @@ def events(
     def table(listed: list[Event]) -> str:
         if listed:
             return format_events(listed)
-        offer = " or ".join(name for _, name in nearest)
+        names = [name for _, name in nearest]
+        offer = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         return "no events match" + (f"; did you mean {offer}?" if offer else "")
 
     _list(
