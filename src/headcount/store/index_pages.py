@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from headcount.model import Event
+from headcount.periods import date_range
 from headcount.store.event_index import (
     SORTS,
     EventFilter,
@@ -17,7 +18,7 @@ from headcount.store.event_index import (
 )
 from headcount.store.index_refresh import ALL_TOTALS, CONFIRMED_TOTALS, IndexRefresh
 from headcount.store.rows import EVENT_COLUMNS, EVENTS, bar_list, event_from_row
-from headcount.store.sql import CHUNK, chunks, date_range, like_pattern, marks, window
+from headcount.store.sql import CHUNK, chunks, like_pattern, marks, window
 
 # How far the company filter counts the companies a word starts, to pick the rarest word.
 _WORD_COUNT_BOUND = 200

@@ -5,11 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 
-# Periods have one home (headcount.periods); modules still importing date_range or period from
-# here get them from there.
-from headcount.periods import date_range as date_range
-from headcount.periods import period as period
-
 #: Keeps IN (...) lists well under every driver's parameter limit.
 CHUNK = 500
 
