@@ -6,19 +6,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, TextIO
 
 from headcount.model import Mention
+from headcount.present import formats
 from headcount.present.figures import format_percent, format_range
-from headcount.present.formats import (
-    NONE,
-    field_order,
-    text_table,
-    truncate,
-    write_csv,
-    write_jsonl,
-)
 
 #: The fields of a claim in its exports: provenance first (which claim, which document), then
 #: the claim, then its evidence, in the order of model.Mention.
-CLAIM_FIELDS: Final[tuple[str, ...]] = field_order(
+CLAIM_FIELDS: Final[tuple[str, ...]] = formats.field_order(
     Mention, first=("id", "document_id", "doc", "company")
 )
 
@@ -39,12 +32,12 @@ def mentions_to_csv(mentions: Iterable[Mention], stream: TextIO) -> int:
     Open files for this with newline="" so the csv module controls line endings (evidence
     sentences may hold newlines). Absent values are empty cells; lists are joined with "; ".
     """
-    return write_csv(CLAIM_FIELDS, _records(mentions), stream)
+    return formats.write_csv(CLAIM_FIELDS, _records(mentions), stream)
 
 
 def mentions_to_jsonl(mentions: Iterable[Mention], stream: TextIO) -> int:
     """Write one JSON object per line per claim, with every field; return the number of lines."""
-    return write_jsonl(_records(mentions), stream)
+    return formats.write_jsonl(_records(mentions), stream)
 
 
 def format_headcount(mention: Mention) -> str:
@@ -60,8 +53,8 @@ def _one_line(text: str) -> str:
 _Column = tuple[str, Callable[[Mention], str], int, bool]
 
 _COLUMNS: Final[Sequence[_Column]] = (
-    ("date", lambda m: m.date or NONE, 10, False),
-    ("company", lambda m: m.company or m.employer_text or NONE, 24, False),
+    ("date", lambda m: m.date or formats.NONE, 10, False),
+    ("company", lambda m: m.company or m.employer_text or formats.NONE, 24, False),
     ("kind", lambda m: m.kind, 10, False),
     ("headcount", format_headcount, 15, True),
     ("percent", lambda m: format_percent(m.percent), 7, True),
@@ -81,6 +74,7 @@ def format_table(mentions: Iterable[Mention], confidence: bool = False) -> str:
     adds a column with each claim's confidence."""
     columns = [*_COLUMNS, _CONFIDENCE_COLUMN] if confidence else list(_COLUMNS)
     rows = [
-        [truncate(_one_line(cell(m)), limit) for _, cell, limit, _ in columns] for m in mentions
+        [formats.truncate(_one_line(cell(m)), limit) for _, cell, limit, _ in columns]
+        for m in mentions
     ]
-    return text_table([c[0] for c in columns], rows, [c[3] for c in columns])
+    return formats.text_table([c[0] for c in columns], rows, [c[3] for c in columns])
