@@ -10,6 +10,11 @@ from datetime import date, datetime, timezone
 from typing import Any, Final, Literal, get_args
 
 SourceKind = Literal["news", "warn", "table", "manual"]
+SOURCE_KINDS: Final[tuple[SourceKind, ...]] = get_args(SourceKind)
+#: Kinds of document that are structured records (a layoffs.fyi row, a WARN filing): what they
+#: say was filed or tabulated, not guessed from prose. They are resolved before news, and their
+#: claims count as confirmed whatever their confidence field holds.
+RECORD_KINDS: Final[tuple[SourceKind, ...]] = ("warn", "table")
 #: What a claim tells: a `new` round, a `past` one cited for background, a `cumulative` running
 #: total, an `aggregate` industry- or region-wide statistic, a `rumor`.
 Kind = Literal["new", "past", "cumulative", "aggregate", "rumor"]

@@ -89,6 +89,17 @@ def year_of(ordinal: int) -> int:
     return date.fromordinal(ordinal).year
 
 
+def months(first: str, last: str, most: int = 12 * 200) -> list[str]:
+    """Every YYYY-MM from the month of `first` to that of `last` (at most `most` of them), so
+    months without events show as gaps."""
+    year, month = int(first[:4]), int(first[5:7])
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < most:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def quarter(month: str) -> str:
     """The quarter a YYYY-MM (or longer) date falls in, as "2024 Q1"."""
     return f"{month[:4]} Q{(int(month[5:7]) - 1) // 3 + 1}"

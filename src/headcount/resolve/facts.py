@@ -8,16 +8,12 @@ placement rules (cluster.py) read.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
 
-from headcount.model import ClaimSource, Mention, SourceKind
+from headcount.model import RECORD_KINDS, ClaimSource, Mention
 from headcount.periods import Span, iso, precision_of, span
 from headcount.resolve.figures import mention_figure
 from headcount.resolve.registry import Registry
 from headcount.resolve.windows import around, before_publication, past_window, publication_window
-
-#: Sources whose claims are records (tracker rows, WARN notices) rather than news.
-STRUCTURED: Final[frozenset[SourceKind]] = frozenset({"table", "warn"})
 
 
 class ClaimFacts:
@@ -36,7 +32,7 @@ class ClaimFacts:
         self.company_id = company_id
         self.family_id = family_id
         self.kind = mention.kind
-        self.structured = source.source_kind in STRUCTURED
+        self.structured = source.source_kind in RECORD_KINDS
         self.warn = source.source_kind == "warn"
         file, _, row = source.origin.rpartition("#row=")
         self.file = file if row.isdigit() else source.origin
@@ -110,7 +106,7 @@ def claims_for(
                 if company_id:
                     break
         family = registry.family(company_id) if company_id else None
-        if company_id and source.source_kind in STRUCTURED:
+        if company_id and source.source_kind in RECORD_KINDS:
             registry.note_facts(company_id, source.industry, source.country)
             if (
                 mention.headcount_min is not None

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from headcount.model import KINDS, Document, EventSource, Mention
+from headcount.model import KINDS, RECORD_KINDS, Document, EventSource, Mention
 from headcount.periods import date_range
 from headcount.store.core import StoreCore
-from headcount.store.event_index import RECORD_KINDS, SourceFreshness
+from headcount.store.event_index import SourceFreshness
 from headcount.store.rows import (
     DOCUMENTS,
     MENTION_COLUMNS,

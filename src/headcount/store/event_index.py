@@ -14,26 +14,17 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Final
 
 from headcount.extract.companies import normalize_company
-from headcount.model import Event
+from headcount.model import CORE_ROLES, RECORD_KINDS, SOURCE_KINDS, Event
+from headcount.periods import period
 from headcount.present.events import api_record
 from headcount.present.figures import counted_figure
 from headcount.present.formats import to_json
 from headcount.present.reasons import REASON_NAMES, reason_tags
 from headcount.settings import current, env_name
 
-#: The kinds of document an event's sources can be (model.SourceKind).
-SOURCE_KINDS: Final[tuple[str, ...]] = ("news", "warn", "table", "manual")
-
-#: Kinds of document that are structured records (a layoffs.fyi row, a WARN filing): what they
-#: say was filed or tabulated, not guessed from prose, so their claims count as confirmed
-#: whatever their confidence field holds.
-RECORD_KINDS: Final[tuple[str, ...]] = ("warn", "table")
-#: Roles of the claims that tell an event itself (resolve.cluster.CORE_ROLES, which a test
-#: keeps equal; importing the resolver here would make the store depend on it). A past round
+#: Roles of the claims that vouch for an event's confidence (model.CORE_ROLES): a past round
 #: cited as context does not vouch for the event it sits beside.
-BACKING_ROLES: Final[frozenset[str]] = frozenset(
-    {"primary", "duplicate", "correction", "report", "part", "filing"}
-)
+BACKING_ROLES: Final = CORE_ROLES
 #: The setting that moves the confidence threshold (headcount.settings).
 CONFIDENCE_SETTING: Final = env_name("confidence_threshold")
 
@@ -92,7 +83,6 @@ BREAKDOWNS: Final[tuple[str, ...]] = (
 #: only a year in a month breakdown); it sorts after every date.
 UNDATED: Final = "undated"
 
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 _SPACE = re.compile(r"\s+")
 # The search text of one event is capped so a much-reported layoff cannot bloat every scan.
 _SEARCH_CAP = 4000
@@ -136,7 +126,7 @@ def index_row(
     month = day[:7] if len(day) >= 7 else None
     year = day[:4] if len(day) >= 4 else None
     names = [n for n in (event.company, event.parent, owner, *aliases) if n]
-    kinds = [k for k in SOURCE_KINDS if any(s.source_kind == k for s in sources)]
+    kinds: list[str] = [k for k in SOURCE_KINDS if any(s.source_kind == k for s in sources)]
     tags = reason_tags(event.reasons)
     figure = counted_figure(event)
     confidence = backing_confidence(
@@ -279,8 +269,8 @@ class EventFilter:
                 object.__setattr__(self, f.name, value)
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not _DATE.match(value):
-                raise ValueError(f"{name} must be YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
+            if value is not None:
+                period(value, name)  # a ValueError saying what is wrong with it
         if self.source is not None and self.source not in SOURCE_KINDS:
             raise ValueError(
                 f"unknown source {self.source!r}; expected one of {', '.join(SOURCE_KINDS)}"

@@ -3,10 +3,10 @@ and source, the company list, and the values the filters offer."""
 
 from __future__ import annotations
 
+from headcount.model import SOURCE_KINDS
 from headcount.present.reasons import REASON_NAMES
 from headcount.store.event_index import (
     BREAKDOWNS,
-    SOURCE_KINDS,
     UNDATED,
     EventFilter,
     Group,

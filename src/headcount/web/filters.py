@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from headcount.model import SOURCE_KINDS
 from headcount.periods import date_range
 from headcount.present.reasons import REASON_NAMES
 from headcount.store.event_index import (
     CONFIDENCE_SETTING,
-    SOURCE_KINDS,
     EventFilter,
     parse_sort,
     words,
