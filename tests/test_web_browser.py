@@ -318,6 +318,16 @@ def test_event_page_reads_as_words(browser: Any, base_url: str) -> None:
         assert python not in history, python
     facts = browser.find_element(By.CSS_SELECTOR, ".facts dl").text
     assert "2 documents, 2 claims" in facts
+    # A place once, under one name.
+    places = browser.find_element(By.ID, "locations").text.split(", ")
+    assert "United States" in places and "U.S." not in places
+    assert len(places) == len(set(places))
+    # Near-identical subsidiaries together, each still linked.
+    browser.get(base_url + "/companies/amazon")
+    subsidiaries = browser.find_element(By.CSS_SELECTOR, "dd.subsidiaries")
+    assert "Whole Foods Market (also Whole Foods)" in subsidiaries.text
+    names = [a.text for a in subsidiaries.find_elements(By.TAG_NAME, "a")]
+    assert names.count("Whole Foods") == names.count("Whole Foods Market") == 1
     browser.get(base_url + "/?q=quuxware-nothing")
     totals = browser.find_element(By.ID, "totals").text
     assert "0 events" in totals and "0 companies" in totals
