@@ -12,10 +12,11 @@ from urllib.parse import urlencode
 import jinja2
 from markupsafe import Markup
 
-from headcount.model import Event, Mention
+from headcount import periods
+from headcount.model import SOURCE_KINDS, Event, Mention
 from headcount.present.figures import format_headline, format_range
 from headcount.present.reasons import REASON_NAMES
-from headcount.store.event_index import SORTS, SOURCE_KINDS, UNDATED, Group
+from headcount.store.event_index import SORTS, UNDATED, Group
 from headcount.web import charts
 from headcount.web.filters import FILTER_PARAMS
 from headcount.web.highlight import figure_span, split_highlight
@@ -175,22 +176,12 @@ def _top_industries(groups: Sequence[Group], keep: int = 9) -> list[str]:
     return ranked[:keep]
 
 
-def _month_range(first: str, last: str) -> list[str]:
-    """Every YYYY-MM from first to last, so months without events show as gaps."""
-    year, month = int(first[:4]), int(first[5:7])
-    out: list[str] = []
-    while f"{year:04d}-{month:02d}" <= last and len(out) < 12 * 200:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def monthly_by_industry(groups: Sequence[Group], months: int | None = None) -> Markup:
     """Jobs cut per month, stacked by industry (the largest nine, the rest as "Other"), from
     the first month with data (or the last `months` months); events whose date names no
     month are counted in a note under the chart, so the chart and the totals agree."""
     present = sorted({g.key for g in groups if g.key and g.key != UNDATED})
-    all_months = _month_range(present[0], present[-1]) if present else []
+    all_months = periods.months(present[0], present[-1]) if present else []
     if months is not None:
         all_months = all_months[-months:]
     keep = _top_industries([g for g in groups if g.key in all_months])
@@ -225,10 +216,6 @@ def top_companies(groups: Sequence[Group]) -> Markup:
     )
 
 
-def _quarter(month: str) -> str:
-    return f"{month[:4]} Q{(int(month[5:7]) - 1) // 3 + 1}"
-
-
 def ai_share(groups: Sequence[Group], quarters: int = 24) -> Markup:
     """Per quarter, the share of rounds with a stated reason that cite AI (the month_reason
     breakdown: second=None is every round, "*" those with any reason, "ai" those citing AI)."""
@@ -238,7 +225,7 @@ def ai_share(groups: Sequence[Group], quarters: int = 24) -> Markup:
     for g in groups:
         if not g.key or g.key == UNDATED:
             continue
-        quarter = _quarter(g.key)
+        quarter = periods.quarter(g.key)
         target = {"ai": cited, "*": with_reason, None: rounds}.get(g.second)
         if target is not None:
             target[quarter] = target.get(quarter, 0) + g.events
@@ -300,7 +287,7 @@ def jobs_per_period(years: Sequence[Group], months: Sequence[Group]) -> dict[str
     )
     per_year = {g.key: float(g.headcount) for g in years}
     dated_months = sorted(g.key for g in months if g.key and g.key != UNDATED)
-    all_months = _month_range(dated_months[0], dated_months[-1]) if dated_months else []
+    all_months = periods.months(dated_months[0], dated_months[-1]) if dated_months else []
     per_month = {g.key: float(g.headcount) for g in months}
 
     return {
