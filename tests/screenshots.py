@@ -2,7 +2,7 @@
 
 Serves a ledger over loopback (the database given with --db, e.g. the one `make sample`
 loads; without it, the small ledger the browser tests build) and photographs the tracker, an
-event, a company and the charts in headless Chromium at a phone's width (400 px) and a
+event, a company, the charts and the AI theme in headless Chromium at a phone's width (400 px) and a
 laptop's (1,400 px), into docs/screenshots/ (or --out). It fails when a page scrolls sideways.
 
     .venv/bin/python tests/screenshots.py --db headcount.db
@@ -44,6 +44,7 @@ def shoot(base: str, out: Path, company: str, year: str, words: str) -> list[Pat
             "event": _event_path(driver, base, tracker, words),
             "company": f"/companies/{company}",
             "charts": "/charts",
+            "ai": "/ai",
         }
         for width in (PHONE, DESKTOP):
             resize(driver, width, HEIGHTS[width])
