@@ -444,3 +444,40 @@ def test_search_matches_words_not_letters_inside_words(browser: Any, base_url: s
     # A longer word is also found as the start of a word, never from inside one.
     assert set(retail) <= set(listed("company=amazon&q=retai"))
     assert listed("company=amazon&q=etail") == []
+
+
+def test_every_row_links_its_original_source(browser: Any, base_url: str) -> None:
+    """The tracker and a company page link each row's original source; the CSV carries it
+    and the event's page, both as absolute addresses."""
+    import csv
+
+    from selenium.webdriver.common.by import By
+
+    for page in ("/?company=amazon&year=2023", "/companies/amazon"):
+        browser.get(base_url + page)
+        rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+        linked = {
+            r.get_attribute("data-event"): r.find_element(By.CSS_SELECTOR, "a.source-link")
+            for r in rows
+            if r.find_elements(By.CSS_SELECTOR, "a.source-link")
+        }
+        assert rows and len(linked) == len(rows), page
+        for link in linked.values():
+            assert link.get_attribute("href").startswith(("http://", "https://"))
+            assert link.get_attribute("rel") == "noopener noreferrer nofollow"
+    browser.get(base_url + "/?company=amazon&year=2023")
+    alexa = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+        if "Alexa" in r.text
+    )
+    href = alexa.find_element(By.CSS_SELECTOR, "a.source-link").get_attribute("href")
+    assert href.startswith("https://www.geekwire.com/2023/amazon-will-cut")
+    csv_link = browser.find_element(By.XPATH, "//section[@id='totals']//a[text()='CSV']")
+    with urllib.request.urlopen(csv_link.get_attribute("href"), timeout=60) as response:
+        table = list(csv.DictReader(response.read().decode().splitlines()))
+    by_id = {r["id"]: r for r in table}
+    row = by_id[alexa.get_attribute("data-event")]
+    assert row["source_url"] == href
+    assert row["page_url"] == f"{base_url}/events/{row['id']}"
+    assert all(r["source_url"].startswith(("http://", "https://")) for r in table)

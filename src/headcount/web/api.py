@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import hmac
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -93,16 +94,24 @@ def _download(
     write: Callable[[Iterator[dict[str, Any]]], Iterator[str]],
     media_type: str,
     extension: str,
+    site: str | None = None,
 ) -> Response:
     """Every event `f` selects (EXPORT_LIMIT at most) as its JSON record, written out by
-    `write` as the client reads, in a file named after the filter."""
+    `write` as the client reads, in a file named after the filter. With `site` (the
+    server's address), each record also has its original source's address (source_url)
+    and its page's (page_url), both absolute."""
     sort = check_sort(sort)  # a bad sort is a 400 before anything is sent
 
     def records() -> Iterator[dict[str, Any]]:
-        for n, row in enumerate(web.fresh().iter_events(f, sort)):
-            if n >= EXPORT_LIMIT:
-                return
-            yield web.event_json(row)
+        rows = itertools.islice(web.fresh().iter_events(f, sort), EXPORT_LIMIT)
+        while batch := list(itertools.islice(rows, 500)):
+            urls = web.fresh().source_urls([row.event.id for row in batch]) if site else {}
+            for row in batch:
+                data = web.event_json(row)
+                if site is not None:
+                    data["source_url"] = urls.get(row.event.id)
+                    data["page_url"] = site.rstrip("/") + data["url"]
+                yield data
 
     return StreamingResponse(
         write(records()),
@@ -122,7 +131,7 @@ def download_name(f: EventFilter, extension: str) -> str:
 
 
 def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
-    columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url")
+    columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url", "source_url", "page_url")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -154,8 +163,9 @@ def _json_array(records: Iterator[dict[str, Any]]) -> Iterator[str]:
     summary="Every event matching the filters as CSV",
     response_class=Response,
 )
-def api_events_csv(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
-    return _download(web, f, sort, _csv, "text/csv; charset=utf-8", "csv")
+def api_events_csv(request: Request, web: Web, f: Filter, sort: str = Query("-date")) -> Response:
+    site = str(request.base_url)
+    return _download(web, f, sort, _csv, "text/csv; charset=utf-8", "csv", site)
 
 
 @router.get(

@@ -429,6 +429,11 @@ class StorePool:
                 return
             offset += chunk
 
+    def source_urls(self, event_ids: list[str]) -> dict[str, str]:
+        """Each listed event's original source as a web address (Store.source_urls)."""
+        ids = tuple(event_ids)
+        return self.cached(("source_urls", ids), lambda: self._ask(lambda s: s.source_urls(ids)))
+
     def event_detail(self, event_id: str) -> EventDetail | None:
         return self.cached(
             ("event", event_id), lambda: self._ask(lambda s: s.event_detail(event_id))

@@ -37,6 +37,7 @@ def tracker(request: Request, web: Web) -> HTMLResponse:
     html = pages.render(
         "tracker.html",
         suggestions=suggestions,
+        links=stores.source_urls([r.event.id for r in result.rows]),
         result=result,
         params=params,
         sort=sort,
@@ -119,7 +120,10 @@ def company_page(web: Web, company_id: str) -> HTMLResponse:
         for r in view.events
     ]
     chart = charts.timeline(points, f"Layoff rounds at {view.company.name}")
-    return HTMLResponse(pages.render("company.html", view=view, c=view.company, chart=chart))
+    links = web.stores.source_urls([r.event.id for r in view.events])
+    return HTMLResponse(
+        pages.render("company.html", view=view, c=view.company, chart=chart, links=links)
+    )
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
