@@ -26,7 +26,7 @@ from headcount.extract.cues import (
     in_gazetteer,
     keeps_possessive,
 )
-from headcount.extract.dates import find_dates
+from headcount.extract.dates import find_dates, is_date_name
 from headcount.extract.ner import Entity, remember
 from headcount.extract.quantities import PERCENT_RE, Quantity, find_quantities, percent_value
 from headcount.extract.sentences import Sentence, split_sentences
@@ -129,10 +129,21 @@ def _described() -> re.Pattern[str]:
     return re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,5}}?(?:{words})\b")
 
 
+_TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
+
+
 def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
     found: dict[str, Option] = {}
 
     def add(text: str | None, start: int, end: int, label: str, root: Any = None) -> None:
+        parts = _TITLE_SEPARATOR.split(text) if text else []
+        if len(parts) > 1:
+            # "Proactive Investors - Cisco Systems Inc": a page title joins outlet and name.
+            at = start
+            for part in parts:
+                add(part, at, at + len(part), label, None)
+                at += len(part) + 3
+            return
         name = _clean_name(text) if text else None
         if not name:
             return
@@ -534,14 +545,27 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
     """The page's main employers (most named, the headline counting thrice), best first."""
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
+    sources = cue_words()["source_name"]
     for index, parsed in parses.items():
         weight = 3 if index == 0 else 1
         for ent in parsed.ents:
-            if ent.label_ in ("ORG", "PRODUCT", "PERSON", "GPE") or in_gazetteer(ent.text):
-                name = _clean_name(ent.text)
-                if name and (ent.label_ == "ORG" or in_gazetteer(name)):
+            if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE") and not in_gazetteer(ent.text):
+                continue
+            if parsed.text[max(0, ent.start_char - 1) : ent.start_char] == ":" or re.match(
+                r":\w", parsed.text[ent.end_char : ent.end_char + 2]
+            ):
+                continue  # an exchange or its ticker ("NASDAQ:CSCO, ETR:CIS") is not a name
+            for part in _TITLE_SEPARATOR.split(ent.text):
+                name = _clean_name(part)
+                if (
+                    name
+                    and (ent.label_ == "ORG" or in_gazetteer(name))
+                    and not is_date_name(name)
+                    and name.lower() not in sources
+                ):
                     key = normalize_company(name)
-                    counts[key] += weight
+                    # A known company outweighs a stray name the recognizer called an ORG.
+                    counts[key] += weight * (2 if in_gazetteer(name) else 1)
                     shown.setdefault(key, name)
     return [shown[key] for key, _ in counts.most_common(2)], counts
 
@@ -613,7 +637,11 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
     """Candidate sentences, their parses and every (sentence, employer option) candidate."""
     sentences = _lines_apart(split_sentences(document.text), _hard_wrapped(document.text))
     about_cuts = bool(cue_patterns()["cut_strong"].search(document.text))
-    wanted = [s.index for s in sentences if s.index == 0 or _has_cue(s.text, about_cuts)]
+    cued = [s.index for s in sentences if _has_cue(s.text, about_cuts)]
+    if not cued:
+        # Nothing to decide: no parse, and no rule extractor run for its opinion.
+        return Analysed(document, sentences, [], Counter(), [])
+    wanted = sorted({0, *cued})
     texts = [sentences[i].text for i in wanted]
     parses = dict(zip(wanted, _nlp().pipe(texts, batch_size=64), strict=True)) if texts else {}
     for index, parsed in parses.items():
@@ -785,6 +813,8 @@ def _rule_features(document: Document, candidates: list[Candidate]) -> None:
     for the model to weigh (stacking), not a decision."""
     from headcount.extract.pipeline import rule_mentions
 
+    if not candidates:
+        return
     mentions = rule_mentions(document)
     for candidate in candidates:
         unit = candidate.sentence

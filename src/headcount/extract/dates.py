@@ -31,6 +31,13 @@ MONTHS["sept"] = 9
 _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
+
+def is_date_name(text: str) -> bool:
+    """A weekday or a month ("Thursday", "Sept."), which recognizers sometimes call a name."""
+    word = text.strip().rstrip(".").lower()
+    return word in _WEEKDAYS or word in MONTHS
+
+
 _DATE_RE = re.compile(
     rf"""
     (?P<md>\b(?:on\s+)?(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d\d))?\b)

@@ -17,8 +17,8 @@ import numpy as np
 
 from headcount.extract.candidates import Candidate
 from headcount.extract.companies import normalize_company
+from headcount.model import KINDS
 
-KINDS = ("new", "past", "cumulative", "aggregate", "rumor")
 # Claims below this confidence are stored but not shown or counted by default.
 DEFAULT_THRESHOLD = 0.5
 
@@ -114,6 +114,7 @@ class Decisions:
     def to_json(self) -> str:
         return json.dumps(
             {
+                "kinds": list(KINDS),
                 "feature_names": self.feature_names,
                 "keep_threshold": self.keep_threshold,
                 "calibration": [list(self.calibration[0]), list(self.calibration[1])],
@@ -128,6 +129,11 @@ class Decisions:
         import lightgbm
 
         raw = json.loads(text)
+        if tuple(raw.get("kinds", KINDS)) != KINDS:
+            # The kind model's classes are positions in KINDS: another list misnames them.
+            raise ValueError(
+                "the extraction model was trained for other kinds: run `headcount train`"
+            )
         return cls(
             raw["feature_names"],
             lightgbm.Booster(model_str=raw["first_model"]),

@@ -18,10 +18,10 @@ from headcount.extract.candidates import Analysed, Candidate
 from headcount.extract.companies import canonicalize, normalize_company, same_company, shortens
 from headcount.extract.cues import cue_words, in_gazetteer
 from headcount.extract.dates import ResolvedDate, find_dates
-from headcount.extract.decisions import KINDS, Decisions
+from headcount.extract.decisions import Decisions
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
-from headcount.model import Mention
+from headcount.model import KINDS, Mention
 
 EXTRACTOR_VERSION = "learned-0.1"
 
