@@ -143,8 +143,8 @@ class Settings:
     )
     confidence_threshold: float = _setting(
         "HEADCOUNT_CONFIDENCE_THRESHOLD",
-        # The learned extractor's calibrated threshold (extract.decisions.DEFAULT_THRESHOLD,
-        # which tests/test_settings.py keeps equal: importing it here would load numpy).
+        # The learned extractor's calibrated threshold (extract.decisions.DEFAULT_THRESHOLD
+        # reads it from here: importing the extractor here would load numpy).
         0.5,
         "Confidence (0 to 1) a news claim needs to be shown and counted by default in every "
         "surface; records always are.",

@@ -6,17 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from headcount.extract.datafiles import read_json
 from headcount.extract.places import DEMONYMS, PLACES
-
-# name as written (normalized key) -> (canonical company, parent or None)
-# Parents are the owner a reader would want events rolled up to.
-_ALIASES: dict[str, tuple[str, str | None]] = {}
-
-
-def _alias(canonical: str, *names: str, parent: str | None = None) -> None:
-    for name in (canonical, *names):
-        _ALIASES[normalize_company(name)] = (canonical, parent)
-
 
 LEGAL_SUFFIXES = (
     "inc", "incorporated", "corp", "corporation", "co", "company", "ltd", "limited", "plc",
@@ -39,71 +30,26 @@ def normalize_company(name: str) -> str:
     return stripped or key
 
 
-_alias("Alphabet", "Google", "Alphabet Inc", "YouTube", "Fitbit", "DeepMind", "Waymo", "Verily")
-_alias(
-    "Amazon",
-    "Amazon.com",
-    "AWS",
-    "Amazon Web Services",
-    "Twitch",
-    "Audible",
-    "Whole Foods",
-    "Whole Foods Market",
-    "Zappos",
-    "Ring",
-    "MGM Studios",
-    "Zoox",
-    "IMDb",
-)
-_alias("Meta", "Meta Platforms", "Facebook", "Instagram", "WhatsApp", "Oculus", "Reality Labs")
-_alias(
-    "Microsoft",
-    "LinkedIn",
-    "GitHub",
-    "Activision Blizzard",
-    "Activision",
-    "Blizzard",
-    "Xbox",
-    "Nuance",
-    "Bethesda",
-    "ZeniMax",
-    "Mojang",
-)
-_alias("Apple", "Beats")
-_alias("Salesforce", "Slack", "Tableau", "MuleSoft")
-_alias("Oracle", "Cerner", "PeopleSoft")
-_alias("Cisco", "Splunk", "Webex")
-_alias("IBM", "International Business Machines", "Red Hat")
-_alias("Intel", "Mobileye", "Altera")
-_alias("Dell", "Dell Technologies", "VMware by Dell")
-_alias("Broadcom", "VMware")
-_alias("X", "Twitter", "X Corp")
-_alias("Match Group", "Hinge", "Tinder")
-_alias("Spotify")
-_alias("Netflix")
-_alias("Uber", "Uber Eats")
-_alias("Block", "Square", "Cash App", "Tidal")
-_alias("PayPal", "Venmo", "Braintree")
-_alias("eBay")
-_alias("Snap", "Snapchat")
-_alias("ByteDance", "TikTok")
-_alias("Alibaba", "Alibaba Group", "Taobao")
-_alias("Tencent")
-_alias("Samsung", "Samsung Electronics")
-_alias("SAP")
-_alias("Siemens")
-_alias("Ericsson")
-_alias("Nokia")
-_alias("Tesla")
-_alias("Zoom", "Zoom Video Communications")
-_alias("Disney", "Walt Disney", "Walt Disney Co", "ESPN", "Pixar", "Marvel")
-_alias("Warner Bros. Discovery", "Warner Bros Discovery", "HBO", "CNN")
-_alias("General Motors", "GM", "Chevrolet", "Cadillac", "Buick")
-_alias("Opel", "Adam Opel", "Vauxhall", parent="General Motors")
-_alias("Ford", "Ford Motor", "Ford Motor Co")
-_alias("British Airways", "BA")
-_alias("Hewlett Packard Enterprise", "HPE")
-_alias("HP", "Hewlett-Packard", "HP Inc")
+def _alias_table() -> dict[str, tuple[str, str | None]]:
+    table: dict[str, tuple[str, str | None]] = {}
+    for company in read_json("aliases.json")["companies"]:
+        canonical = company["name"]
+        for name in (canonical, *company["aliases"]):
+            table[normalize_company(name)] = (canonical, company.get("parent"))
+    return table
+
+
+# name as written (normalized key) -> (canonical company, parent or None), from
+# data/aliases.json. Parents are the owner a reader would want events rolled up to.
+ALIASES: dict[str, tuple[str, str | None]] = _alias_table()
+_WORDS: dict[str, list[str]] = read_json("names.json")
+# Words too generic to name a company alone; the lists' meanings are in data/names.json.
+GENERIC_WORDS = frozenset(_WORDS["generic"])
+_NOT_NAMES = frozenset(_WORDS["not_names"])
+_NOT_EMPLOYER_ACRONYMS = frozenset(_WORDS["not_employer_acronyms"])
+_TITLES = frozenset(_WORDS["titles"])
+_TITLE_QUALIFIERS = frozenset(_WORDS["title_qualifiers"])
+_COMMON_CAPITALIZED = frozenset(_WORDS["common_capitalized"])
 
 
 @dataclass(frozen=True)
@@ -116,7 +62,7 @@ class Canonical:
 def canonicalize(name: str) -> Canonical:
     """The registry identity of an employer name; unknown names are their own canonical."""
     key = normalize_company(name)
-    hit = _ALIASES.get(key)
+    hit = ALIASES.get(key)
     if hit:
         canonical, parent = hit
         # A subsidiary named in the text rolls up to its owner (Twitch -> Amazon).
@@ -126,12 +72,25 @@ def canonicalize(name: str) -> Canonical:
     return Canonical(name.strip(), None)
 
 
+def registry_names(name: str | None) -> tuple[str | None, str | None]:
+    """A claim's employer as the registry knows it: (canonical name, owner), the owner being
+    the alias table's parent, or the canonical name when the text used another (Google ->
+    Alphabet)."""
+    if not name:
+        return None, None
+    canonical = canonicalize(name)
+    parent = canonical.parent
+    if not parent and normalize_company(canonical.name) != normalize_company(name):
+        parent = canonical.name
+    return canonical.name, parent
+
+
 @lru_cache(maxsize=65536)
 def owner_key(name: str) -> str:
     """The normalized key of the top owner: what two names must share to be one employer."""
     c = canonicalize(name)
     top = c.parent or c.name
-    return normalize_company(_ALIASES.get(normalize_company(top), (top, None))[0])
+    return normalize_company(ALIASES.get(normalize_company(top), (top, None))[0])
 
 
 def _initials(key: str) -> str:
@@ -155,7 +114,7 @@ def same_company(a: str, b: str) -> bool:
     sw, lw = short.split(), long_.split()
     if len(sw) < len(lw) and len(short) >= 3 and lw[: len(sw)] == sw:
         # A leading short form ("Delta" / "Delta Air Lines"); never a generic word.
-        return len(sw) > 1 or sw[0] not in _GENERIC
+        return len(sw) > 1 or sw[0] not in GENERIC_WORDS
     return shortens(*((a, b) if len(ka) <= len(kb) else (b, a)))
 
 
@@ -178,7 +137,7 @@ def shortens(short_name: str, long_name: str) -> bool:
         return False
     if len(sw) >= 2 and sw[0] == lw[0] and sw[-1] == lw[-1] and _in_order(sw, lw):
         return True
-    return len(sw) == 1 and len(short) >= 5 and sw[0] == lw[-1] and sw[0] not in _GENERIC
+    return len(sw) == 1 and len(short) >= 5 and sw[0] == lw[-1] and sw[0] not in GENERIC_WORDS
 
 
 def _in_order(short: list[str], long_: list[str]) -> bool:
@@ -186,266 +145,12 @@ def _in_order(short: list[str], long_: list[str]) -> bool:
     return all(word in rest for word in short)
 
 
-_GENERIC = frozenset(
-    [
-        "general",
-        "national",
-        "international",
-        "united",
-        "american",
-        "british",
-        "first",
-        "new",
-        "royal",
-        "union",
-        "central",
-        "state",
-        "federal",
-        "bank",
-        "department",
-        "ministry",
-        "motors",
-        "airlines",
-        "airways",
-        "steel",
-        "group",
-        "industries",
-        "holdings",
-        "systems",
-        "technologies",
-        "communications",
-        "electric",
-        "energy",
-        "foods",
-        "services",
-        "products",
-        "company",
-        "corporation",
-        "trust",
-        "insurance",
-        "financial",
-        "capital",
-        "partners",
-    ]
-)
-
-# Capitalized words that open sentences or name roles, time or things, never an employer alone.
-_NOT_NAMES = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "them",
-        "he",
-        "she",
-        "it",
-        "its",
-        "his",
-        "her",
-        "we",
-        "our",
-        "us",
-        "you",
-        "i",
-        "in",
-        "on",
-        "at",
-        "for",
-        "from",
-        "by",
-        "with",
-        "as",
-        "of",
-        "to",
-        "and",
-        "or",
-        "but",
-        "if",
-        "when",
-        "while",
-        "after",
-        "before",
-        "since",
-        "during",
-        "under",
-        "over",
-        "about",
-        "around",
-        "some",
-        "many",
-        "most",
-        "more",
-        "several",
-        "all",
-        "both",
-        "each",
-        "every",
-        "no",
-        "not",
-        "any",
-        "such",
-        "however",
-        "meanwhile",
-        "also",
-        "yet",
-        "still",
-        "although",
-        "though",
-        "because",
-        "so",
-        "thus",
-        "then",
-        "now",
-        "today",
-        "yesterday",
-        "tomorrow",
-        "last",
-        "next",
-        "earlier",
-        "later",
-        "recently",
-        "already",
-        "once",
-        "instead",
-        "despite",
-        "among",
-        "between",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sir",
-        "lord",
-        "chief",
-        "executive",
-        "chairman",
-        "president",
-        "vice",
-        "spokesman",
-        "spokeswoman",
-        "director",
-        "chancellor",
-        "minister",
-        "secretary",
-        "analyst",
-        "analysts",
-        "officials",
-        "union",
-        "unions",
-        "workers",
-        "employees",
-        "staff",
-        "jobs",
-        "job",
-        "company",
-        "firm",
-        "group",
-        "government",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "reuter",
-        "reuters",
-        "read",
-        "shares",
-        "profits",
-        "sales",
-        "net",
-        "total",
-        "year",
-        "quarter",
-        "according",
-        "other",
-        "further",
-        "another",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "what",
-        "who",
-        "how",
-        "why",
-        "where",
-        "which",
-        "while",
-        "whether",
-        "his",
-        "hers",
-        "per",
-        "pct",
-        "dlrs",
-        "mln",
-        "bln",
-    ]
-)
-
 _CONNECTORS = frozenset(["&", "and", "of", "de", "des", "du", "la", "le", "del", "der", "für", "y"])
 # A capitalized run: words starting upper-case (or digit-led like 3M), joined by connectors.
 _CAP_WORD = r"(?:[A-Z][\w.&-]*(?:['’](?!s\b)\w+)?|[0-9][A-Za-z][\w-]*|&)"
 _NAME_RE = re.compile(
     rf"(?<![\w]){_CAP_WORD}(?:(?:\s+|,\s+(?=(?:Inc|Corp|Co|Ltd|Plc|AG|SA|NV|Roebuck)\b))"
     rf"(?:(?:of|for|&|de|des|du|la|del|der|für|y|and(?=\s+(?:Co|Company|Sons)\b))\s+)?{_CAP_WORD})*"
-)
-# Acronyms and words that are capitalized but never an employer on their own.
-_NOT_EMPLOYER_ACRONYMS = frozenset(
-    [
-        "AI",
-        "GDP",
-        "CEO",
-        "CFO",
-        "COO",
-        "CTO",
-        "IPO",
-        "US",
-        "UK",
-        "EU",
-        "UN",
-        "IT",
-        "HR",
-        "PR",
-        "TV",
-        "PC",
-        "GPS",
-        "API",
-        "OK",
-        "AM",
-        "PM",
-        "Q1",
-        "Q2",
-        "Q3",
-        "Q4",
-        "FY",
-    ]
 )
 _LEGAL_END = re.compile(
     r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$"
@@ -484,56 +189,6 @@ def _trim(words: list[str]) -> list[str]:
     while words and (words[-1].lower() in _CONNECTORS or words[-1].lower() in _NOT_NAMES):
         words = words[:-1]
     return words
-
-
-_TITLES = frozenset(
-    [
-        "chairman",
-        "chairwoman",
-        "president",
-        "chief",
-        "executive",
-        "director",
-        "spokesman",
-        "spokeswoman",
-        "analyst",
-        "treasurer",
-        "secretary",
-        "minister",
-        "chancellor",
-        "governor",
-        "senator",
-        "ceo",
-        "cfo",
-        "coo",
-    ]
-)
-
-
-_TITLE_QUALIFIERS = frozenset(
-    [
-        "prime",
-        "vice",
-        "deputy",
-        "acting",
-        "foreign",
-        "finance",
-        "attorney",
-        "trade",
-        "labour",
-        "labor",
-        "energy",
-        "interior",
-        "defence",
-        "defense",
-        "economy",
-        "industry",
-        "justice",
-        "health",
-        "education",
-        "transport",
-    ]
-)
 
 
 _UNIT_AFTER = re.compile(
@@ -630,94 +285,6 @@ def find_names(sentence: str) -> list[NameSpan]:
     return spans
 
 
-_COMMON_CAPITALIZED = frozenset(
-    [
-        "plans",
-        "thousands",
-        "millions",
-        "hundreds",
-        "dozens",
-        "separately",
-        "unadjusted",
-        "public",
-        "safety",
-        "factory",
-        "meanwhile",
-        "elsewhere",
-        "overall",
-        "instead",
-        "still",
-        "despite",
-        "unions",
-        "union",
-        "workers",
-        "staff",
-        "employees",
-        "shares",
-        "profits",
-        "sales",
-        "earnings",
-        "revenue",
-        "results",
-        "analysts",
-        "officials",
-        "sources",
-        "critics",
-        "reports",
-        "executives",
-        "managers",
-        "ministers",
-        "government",
-        "parliament",
-        "tories",
-        "labour",
-        "tory",
-        "east",
-        "west",
-        "north",
-        "south",
-        "whitehall",
-        "budget",
-        "chancellor",
-        "treasury",
-        "layoffs",
-        "layoff",
-        "jobs",
-        "cuts",
-        "redundancies",
-        "job",
-        # abstract nouns that open sentences, and bodies too generic to be one employer
-        "unemployment",
-        "employment",
-        "health",
-        "department",
-        "ministry",
-        "conservatives",
-        "democrats",
-        "republicans",
-        "liberals",
-        "socialists",
-        "communists",
-        "mps",
-        "queen",
-        "king",
-        "lords",
-        "commons",
-        "laid-off",
-        "affected",
-        # the abbreviations of newswire results tables ("Shr 20 cts", "Revs 1.2 mln")
-        "shr",
-        "shrs",
-        "revs",
-        "qtr",
-        "avg",
-        "oper",
-        "mths",
-        "note",
-    ]
-)
-
-
 def certain_marks(sentence: str, offset: int) -> bool:
     return (
         sentence[max(0, offset - 4) : offset].endswith("&lt;")
@@ -760,13 +327,13 @@ def is_common_word(name: str) -> bool:
 
 def is_known(name: str) -> bool:
     """In the built-in alias table (Google, Twitch, GM ...)."""
-    return normalize_company(name) in _ALIASES
+    return normalize_company(name) in ALIASES
 
 
 def looks_like_employer(span: NameSpan, sentence: str, doc_count: int) -> bool:
     """Whether a capitalized run is an employer rather than a slogan, product or stray word:
     the text marks it (suffix, tag), it is known, it recurs, or grammar treats it as an actor."""
-    if span.certain or doc_count >= 2 or normalize_company(span.text) in _ALIASES:
+    if span.certain or doc_count >= 2 or normalize_company(span.text) in ALIASES:
         return True
     before = sentence[max(0, span.start - 40) : span.start]
     after = sentence[span.end : span.end + 40]

@@ -6,12 +6,11 @@ weighs it; the gazetteer is built from the bundled records by `headcount train`.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
-from importlib import resources
 
 from headcount.extract.companies import normalize_company
+from headcount.extract.datafiles import read_json, read_text
 
 CUE_LISTS = (
     "cut_strong", "cut_verb", "staff_noun", "past_time", "current_time", "cumulative",
@@ -20,13 +19,9 @@ CUE_LISTS = (
 )  # fmt: skip
 
 
-def _data(name: str) -> str:
-    return resources.files("headcount.extract").joinpath("data", name).read_text(encoding="utf-8")
-
-
 @lru_cache(maxsize=1)
 def cue_words() -> dict[str, frozenset[str]]:
-    raw = json.loads(_data("cues.json"))
+    raw = read_json("cues.json")
     return {name: frozenset(w.lower() for w in raw[name]) for name in CUE_LISTS}
 
 
@@ -53,7 +48,7 @@ def count_cues(text: str) -> dict[str, int]:
 def _name_list(name: str) -> frozenset[str]:
     """A data file of one name a line; empty before `headcount train` has written it."""
     try:
-        text = _data(name)
+        text = read_text(name)
     except FileNotFoundError:
         return frozenset()
     return frozenset(line.strip() for line in text.splitlines() if line.strip())

@@ -1,8 +1,8 @@
 """The trained decisions: is a candidate a claim, and of which kind; and the claims they make.
 
-Two LightGBM models, trained by `headcount train` (extract/training.py) and shipped in
+Two LightGBM models, trained by `headcount train` (learn/training.py) and shipped in
 extract/data/: one scores each (sentence, employer) candidate, one names the kind of the
-candidates it keeps. Both read the feature dicts extract/candidates.py builds, by name.
+candidates it keeps. Both read the feature dicts extract/features.py builds, by name.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ import numpy as np
 from headcount.extract.candidates import Candidate
 from headcount.extract.companies import normalize_company
 from headcount.model import KINDS
+from headcount.settings import DEFAULTS
 
-# Claims below this confidence are stored but not shown or counted by default.
-DEFAULT_THRESHOLD = 0.5
+# Claims below this confidence are stored but not shown or counted by default: the default
+# of HEADCOUNT_CONFIDENCE_THRESHOLD, which headcount.settings keeps.
+DEFAULT_THRESHOLD = DEFAULTS.confidence_threshold
 
 
 CONTEXT_FEATURES = (
@@ -101,15 +103,23 @@ class Decisions:
         # (bulk runs fork their workers), or the children hang.
         return np.asarray(self.first_model.predict(rows, num_threads=1), dtype=np.float64)
 
-    def score(self, candidates: list[Candidate]) -> tuple[np.ndarray, np.ndarray]:
-        """(claim probability, kind probabilities) for each candidate."""
+    def score(
+        self, candidates: list[Candidate], floor: float = 0.0
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(claim probability, kind probabilities) for each candidate; the kind only of those
+        whose claim probability reaches `floor` (the others' stay 0: most candidates are not
+        claims, and the kind model is the largest of the three)."""
+        kinds = np.zeros((len(candidates), len(KINDS)))
         if not candidates:
-            return np.zeros(0), np.zeros((0, len(KINDS)))
+            return np.zeros(0), kinds
         rows = self.matrix(candidates)
         full = np.hstack([rows, context_rows(candidates, self.first_look(rows))])
         claim = np.asarray(self.claim_model.predict(full, num_threads=1), dtype=np.float64)
-        kinds = np.asarray(self.kind_model.predict(full, num_threads=1), dtype=np.float64)
-        return claim, kinds.reshape(len(candidates), len(KINDS))
+        kept = claim >= floor
+        if kept.any():
+            found = self.kind_model.predict(full[kept], num_threads=1)
+            kinds[kept] = np.asarray(found, dtype=np.float64).reshape(-1, len(KINDS))
+        return claim, kinds
 
     def to_json(self) -> str:
         return json.dumps(

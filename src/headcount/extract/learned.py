@@ -15,7 +15,7 @@ import numpy as np
 
 from headcount.extract.attributes import find_locations, find_reason, find_units
 from headcount.extract.candidates import Analysed, Candidate
-from headcount.extract.companies import canonicalize, normalize_company, same_company, shortens
+from headcount.extract.companies import normalize_company, registry_names, same_company, shortens
 from headcount.extract.cues import cue_words, in_gazetteer
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import Decisions
@@ -75,9 +75,9 @@ def _same_employer(a: str | None, b: str | None) -> bool:
 def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None) -> list[Scored]:
     """Candidates kept as claims, merged per employer, kind and figure."""
     candidates = analysed.candidates
-    claim_p, kind_p = decisions.score(candidates)
-    confidence = decisions.calibrated(claim_p)
     floor = decisions.keep_threshold if floor is None else floor
+    claim_p, kind_p = decisions.score(candidates, floor)
+    confidence = decisions.calibrated(claim_p)
     kept: list[Scored] = []
     order = sorted(range(len(candidates)), key=lambda i: -claim_p[i])
     for i in order:
@@ -213,14 +213,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
         c = s.candidate
         sentence = c.sentence
         company = _in_full(c, analysed)
-        canonical = canonicalize(company) if company else None
-        parent = canonical.parent if canonical and canonical.parent else None
-        if (
-            canonical
-            and not parent
-            and normalize_company(canonical.name) != normalize_company(company or "")
-        ):
-            parent = canonical.name
+        canonical, parent = registry_names(company)
         lo = s.quantity.minimum if s.quantity else None
         hi = s.quantity.maximum if s.quantity else None
         date_value, precision = _date(s.kind, s, analysed)
@@ -230,7 +223,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
                 employer_text=c.option.text,
                 company=company,
                 parent=parent,
-                canonical=canonical.name if canonical else None,
+                canonical=canonical,
                 kind=s.kind,
                 headcount_min=lo,
                 headcount_max=hi,

@@ -1,6 +1,6 @@
 """The company registry: one record per employer, and how names as written resolve into it.
 
-Built from the alias table in extract/companies.py (canonical names, their aliases and units,
+Built from the alias table in extract/data/aliases.json (canonical names, their aliases and units,
 parents) and grown by the names claims use: layoffs.fyi and WARN rows bring industry and country,
 and a row that gives both a headcount and a percentage tells the workforce it was a share of.
 
@@ -23,7 +23,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 # The alias table and the generic-word list belong to the extractor; the registry reads them.
-from headcount.extract.companies import _ALIASES, _GENERIC, normalize_company
+from headcount.extract.companies import ALIASES, GENERIC_WORDS, normalize_company
 from headcount.model import Company
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -40,7 +40,7 @@ FILLER = frozenset(
         "technology", "tech", "solutions", "enterprises", "enterprise", "labs", "online",
     ]
 )  # fmt: skip
-GENERIC = _GENERIC | {"tech", "health", "capital", "global", "digital", "media", "labs", "data"}
+GENERIC = GENERIC_WORDS | {"tech", "health", "capital", "global", "digital", "media", "labs", "data"}  # fmt: skip
 #: A name must be at least this long to match a longer name as its leading short form.
 MIN_PREFIX = 5
 #: ... and at least this long to match a near-identical spelling.
@@ -142,7 +142,7 @@ class Registry:
     def _seed_alias_table(self) -> None:
         """Add what the alias table knows and the registry does not yet (a no-op once done)."""
         groups: dict[str, tuple[str | None, list[str]]] = {}
-        for alias_key, (canonical, parent) in _ALIASES.items():
+        for alias_key, (canonical, parent) in ALIASES.items():
             groups.setdefault(canonical, (parent, []))[1].append(alias_key)
         # Owners first, so a parent exists before its units point to it.
         for canonical, (parent, keys) in sorted(groups.items(), key=lambda g: g[1][0] is not None):
