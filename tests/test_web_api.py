@@ -146,6 +146,10 @@ def test_full_text_search_reads_source_sentences(client: TestClient) -> None:
         ("since=2024-01", lambda e: e["announced_on"] >= "2024-01"),
         ("until=2022", lambda e: e["announced_on"][:4] <= "2022"),
         ("company_id=amazon", lambda e: e["company"] in ("Amazon", "Twitch")),
+        ("state=washington", lambda e: "Washington" in e["states"]),
+        ("state=WA", lambda e: "Washington" in e["states"]),
+        ("city=redmond", lambda e: "Redmond" in e["cities"]),
+        ("city=SF+Bay+Area", lambda e: "SF Bay Area" in e["cities"]),
     ],
 )
 def test_each_filter_selects_what_it_says(client: TestClient, query: str, check: Any) -> None:
@@ -154,6 +158,31 @@ def test_each_filter_selects_what_it_says(client: TestClient, query: str, check:
     assert all(check(e) for e in page["events"]), query
     everything = get(client, "/api/events?per_page=500")
     assert page["total"] < everything["total"]
+
+
+def test_states_and_cities_are_those_the_records_file(client: TestClient) -> None:
+    """A WARN notice names its city, county and state; a tracker row its city and country.
+    The state is the notice's, a county is no city, and a place in prose is neither."""
+    microsoft = get(client, "/api/events?company=microsoft&state=washington&per_page=500")
+    assert microsoft["total"] > 0
+    assert any("Redmond" in e["cities"] for e in microsoft["events"])
+    for event in microsoft["events"]:
+        assert event["states"] == ["Washington"]
+        assert not any(city.endswith("County") for city in event["cities"])
+    (spotify,) = get(client, "/api/events?company=spotify&city=stockholm")["events"]
+    assert spotify["cities"] == ["Stockholm"] and spotify["states"] == []
+    # Equal ignoring case, not a part of a name; a state by name or code.
+    assert get(client, "/api/events?city=STOCKHOLM")["total"] == 1
+    assert get(client, "/api/events?city=stock")["total"] == 0
+    assert get(client, "/api/events?city=a_b")["total"] == 0
+    by_code = get(client, "/api/events?state=wa")["total"]
+    assert by_code == get(client, "/api/events?state=Washington")["total"] > 0
+    assert get(client, "/api/events?state=georgia")["total"] == 0
+    # A tracker row ends with its country, never a state; the places its news sources name
+    # (Canada, India) are neither states nor cities.
+    alexa = alexa_event(client)
+    assert {"Canada", "India"} <= set(alexa["locations"])
+    assert alexa["cities"] == ["Seattle"] and alexa["states"] == []
 
 
 def test_company_id_includes_subsidiaries(client: TestClient) -> None:
@@ -242,6 +271,8 @@ def test_sort_orders(client: TestClient, sort: str) -> None:
         ("/feeds/companies/no-such-company.atom", 404, "no company"),
         ("/api/nothing-here", 404, "Not Found"),
         ("/api/events?company=%2C%2C", 400, "company filter has no words"),
+        ("/api/events?state=Ontario", 400, "unknown state"),
+        ("/api/events.csv?state=XX", 400, "unknown state"),
     ],
 )
 def test_error_responses(client: TestClient, url: str, status: int, message: str) -> None:
@@ -463,6 +494,56 @@ def test_csv_and_json_downloads_of_a_filtered_view(client: TestClient) -> None:
     )
 
 
+def test_original_source_on_every_event_of_the_api_and_the_downloads(client: TestClient) -> None:
+    """Each listed event carries its original source's absolute address: the API's kept
+    records and the downloads (read through Store.source_urls) agree event by event."""
+    page = get(client, "/api/events?company=amazon&per_page=500")
+    listed = {e["id"]: e["source_url"] for e in page["events"]}
+    assert all(url and url.startswith(("http://", "https://")) for url in listed.values())
+    alexa = alexa_event(client)
+    assert alexa["source_url"] == (
+        "https://www.geekwire.com/2023/amazon-will-cut-several-hundred-more-jobs-on-alexa-team"
+        "-as-it-discontinues-some-initiatives/"
+    )
+    csv_rows = list(csv.DictReader(io.StringIO(client.get("/api/events.csv?company=amazon").text)))
+    assert {r["id"]: r["source_url"] for r in csv_rows} == listed
+    downloaded = client.get("/api/events.json?company=amazon").json()
+    assert {e["id"]: e["source_url"] for e in downloaded} == listed
+    for event in downloaded:
+        assert event["page_url"] == f"http://testserver/events/{event['id']}"
+    # One event's answer and its company's say the same.
+    detail = get(client, f"/api/events/{alexa['id']}")
+    assert detail["source_url"] == alexa["source_url"]
+    assert (detail["states"], detail["cities"]) == (alexa["states"], alexa["cities"])
+    company = get(client, "/api/companies/amazon")
+    assert {e["id"]: e["source_url"] for e in company["events"]} == {
+        k: v for k, v in listed.items() if k in {e["id"] for e in company["events"]}
+    }
+    # A record without a web address (a file) gives none rather than a path.
+    everything = get(client, "/api/events?per_page=500")["events"]
+    assert all(e["source_url"] is None or "://" in e["source_url"] for e in everything)
+
+
+def test_csv_and_json_downloads_carry_states_and_cities(client: TestClient) -> None:
+    query = "state=WA&city=seattle"
+    page = get(client, f"/api/events?{query}&per_page=500")
+    assert page["total"] > 1
+    response = client.get(f"/api/events.csv?{query}")
+    assert response.status_code == 200
+    assert "state-washington-city-seattle" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == page["total"]
+    for row, event in zip(rows, page["events"], strict=True):
+        assert row["id"] == event["id"]
+        assert row["states"] == "; ".join(event["states"]) and "Washington" in row["states"]
+        assert row["cities"] == "; ".join(event["cities"])
+        assert "Seattle" in row["cities"].split("; ")
+    downloaded = client.get(f"/api/events.json?{query}").json()
+    assert [(e["states"], e["cities"]) for e in downloaded] == [
+        (e["states"], e["cities"]) for e in page["events"]
+    ]
+
+
 def test_atom_feeds_overall_and_per_company(client: TestClient) -> None:
     response = client.get("/feeds/events.atom")
     assert response.status_code == 200
@@ -511,6 +592,8 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
         "company",
         "industry",
         "country",
+        "state",
+        "city",
         "source",
         "reason",
         "year",
@@ -529,6 +612,10 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
     assert "EventsPageOut" in json.dumps(responses["200"])
     assert {"400", "422"} <= set(responses)
     assert "EventOut" in schema["components"]["schemas"]
+    assert "two-letter code" in params["state"]["description"]
+    event = schema["components"]["schemas"]["EventOut"]
+    assert {"states", "cities", "source_url"} <= set(event["required"])
+    assert "absolute" in event["properties"]["source_url"]["description"]
     assert not any(path.startswith(("/events/", "/companies/")) for path in paths)  # pages
 
 
@@ -763,6 +850,7 @@ def pg_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         "/api/events?q=a_b",
         "/api/events?source=warn&sort=-headcount&per_page=20&page=2",
         "/api/events?industry=retail&min_headcount=100&sort=company",
+        "/api/events?state=wa&city=SEATTLE",
         "/api/statistics?by=company&limit=10",
         "/api/statistics?by=month_source",
         "/api/companies?per_page=10",

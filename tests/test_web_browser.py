@@ -481,3 +481,48 @@ def test_every_row_links_its_original_source(browser: Any, base_url: str) -> Non
     assert row["source_url"] == href
     assert row["page_url"] == f"{base_url}/events/{row['id']}"
     assert all(r["source_url"].startswith(("http://", "https://")) for r in table)
+
+
+def test_state_and_city_filters_and_columns(browser: Any, base_url: str) -> None:
+    """Typing a state (here by its code) and applying it lists only events whose WARN notices
+    are filed there, each showing its state and cities; the city narrows further, the API
+    and the CSV behind the page agree, and a row's state links to that state's events."""
+    import csv
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    browser.get(base_url + "/")
+    everything = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    state = browser.find_element(By.ID, "state")
+    assert state.get_attribute("list") == "state-names"
+    state.send_keys("wa", Keys.ENTER)
+    _wait(browser, lambda d: "state=wa" in d.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    shown = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    assert 0 < shown < everything and rows
+    assert all(r.find_element(By.CSS_SELECTOR, "td.state").text == "Washington" for r in rows)
+    assert browser.find_element(By.ID, "state").get_attribute("value") == "wa"
+    assert "(1 on)" in browser.find_element(By.CSS_SELECTOR, "#more-filters > summary").text
+    with urllib.request.urlopen(base_url + "/api/events?state=wa", timeout=60) as response:
+        assert json.load(response)["total"] == shown
+
+    city = browser.find_element(By.ID, "city")
+    city.send_keys("Redmond", Keys.ENTER)
+    _wait(browser, lambda d: "city=Redmond" in d.current_url and "state=wa" in d.current_url)
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    narrowed = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    assert 0 < narrowed < shown and len(rows) == narrowed
+    for row in rows:
+        cities = row.find_element(By.CSS_SELECTOR, "td.city")
+        assert "Redmond" in cities.text + (cities.get_attribute("innerHTML") or "")
+    csv_link = browser.find_element(By.XPATH, "//section[@id='totals']//a[text()='CSV']")
+    with urllib.request.urlopen(csv_link.get_attribute("href"), timeout=60) as response:
+        table = list(csv.DictReader(response.read().decode().splitlines()))
+    assert {r["id"] for r in table} == {r.get_attribute("data-event") for r in rows}
+    assert all(r["states"] == "Washington" and "Redmond" in r["cities"] for r in table)
+
+    rows[0].find_element(By.CSS_SELECTOR, "td.state a").click()
+    _wait(browser, lambda d: "city=" not in d.current_url and "state=Washington" in d.current_url)
+    again = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    assert again == shown

@@ -91,13 +91,25 @@ def event_record(event: Event) -> dict[str, Any]:
     return data
 
 
-def api_record(event: Event, source_kinds: list[str], reason_tags: list[str]) -> dict[str, Any]:
+def api_record(
+    event: Event,
+    source_kinds: list[str],
+    reason_tags: list[str],
+    *,
+    states: Sequence[str] = (),
+    cities: Sequence[str] = (),
+    source_url: str | None = None,
+) -> dict[str, Any]:
     """An event as the events API lists it: its event_record, the kinds of its sources, its
-    reason tags and the path of its page on the tracker."""
+    reason tags, the US states and cities its records name, the path of its page on the
+    tracker and the address of its original source."""
     data = event_record(event)
     data["source_kinds"] = source_kinds
     data["reason_tags"] = reason_tags
+    data["states"] = list(states)
+    data["cities"] = list(cities)
     data["url"] = f"/events/{event.id}"
+    data["source_url"] = source_url
     return data
 
 

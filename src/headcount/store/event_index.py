@@ -20,6 +20,7 @@ from headcount.present.events import api_record
 from headcount.present.figures import counted_figure
 from headcount.present.formats import to_json
 from headcount.present.reasons import REASON_NAMES, reason_tags
+from headcount.records.base import US_STATES
 from headcount.settings import current, env_name
 
 #: Roles of the claims that vouch for an event's confidence (model.CORE_ROLES): a past round
@@ -112,6 +113,63 @@ class IndexSource:
     role: str = "primary"
     superseded_by: str | None = None
     confidence: float = 1.0
+    locations: tuple[str, ...] = ()  # the claim's places, as it lists them
+    url: str | None = None  # its document's address
+    lead: bool = False  # whether it is the event's lead claim
+
+
+#: A US state by its name or two-letter code, in any case -> its name.
+_STATES: Final[dict[str, str]] = {
+    **{name.casefold(): name for name in US_STATES.values()},
+    **{code.casefold(): name for code, name in US_STATES.items()},
+}
+# An area that holds cities is not one: "King County", "Orleans Parish".
+_AREA = re.compile(r"\s(?:county|parish|borough)$", re.IGNORECASE)
+
+
+def state_name(text: str) -> str | None:
+    """The US state `text` names ("California", "ca", "CA"), or None."""
+    return _STATES.get(fold(text))
+
+
+def event_places(sources: Sequence[IndexSource]) -> tuple[list[str], list[str]]:
+    """The US states and the cities an event's records name, each once, in order. A record
+    lists its places from the smallest to its state (a WARN notice: city, county, state) or
+    its country (a tracker row: location, country): a notice's last is its state, and the
+    places before the last that are not counties are cities. Places in prose are not read: a
+    sentence's "Washington" or "India" says neither which state nor whether it is a city."""
+    states: list[str] = []
+    cities: list[str] = []
+    for source in sources:
+        if (
+            source.source_kind not in RECORD_KINDS
+            or source.superseded_by is not None
+            or source.role not in BACKING_ROLES
+            or len(source.locations) < 2
+        ):
+            continue
+        *smaller, region = source.locations
+        # Only a WARN notice ends with its state; a tracker row ends with a country, and
+        # Georgia may be one.
+        state = _STATES.get(region.casefold()) if source.source_kind == "warn" else None
+        if state is not None:
+            states.append(state)
+        cities += [place for place in smaller if not _AREA.search(place)]
+    return list(dict.fromkeys(states)), list(dict.fromkeys(cities))
+
+
+def original_source(sources: Iterable[tuple[str | None, bool, bool]]) -> str | None:
+    """An event's original source as a web address, over its current claims as (document
+    address, whether the claim is the lead, whether it is primary): the lead claim's when it
+    is a web address (http or https), else a primary claim's, else any claim's."""
+    best: tuple[tuple[bool, bool], str] | None = None
+    for url, lead, primary in sources:
+        if not url or not url.lower().startswith(("http://", "https://")):
+            continue
+        rank = (not lead, not primary)
+        if best is None or rank < best[0]:
+            best = (rank, url)
+    return best[1] if best else None
 
 
 def index_row(
@@ -143,6 +201,10 @@ def index_row(
     for source in sources:
         parts += [source.outlet or "", source.title or "", source.evidence]
     search = search_words(" \n ".join(dict.fromkeys(p for p in parts if p))[:_SEARCH_CAP])
+    states, cities = event_places(sources)
+    source_url = original_source(
+        (s.url, s.lead, s.role == "primary") for s in sources if s.superseded_by is None
+    )
     row = (
         event.id,
         day,
@@ -166,8 +228,12 @@ def index_row(
         event.last_updated,
         event.revision,
         confidence,
+        _bar(states),
+        _bar(cities),
+        _bar(fold(city) for city in cities),
     )
-    return row, search, to_json(api_record(event, kinds, tags))
+    record = api_record(event, kinds, tags, states=states, cities=cities, source_url=source_url)
+    return row, search, to_json(record)
 
 
 _WORD = re.compile(r"\w+")
@@ -222,6 +288,9 @@ INDEX_COLUMNS: Final[tuple[str, ...]] = (
     "stamp",
     "revision",
     "confidence",
+    "states",
+    "cities",
+    "city_keys",
 )
 
 
@@ -236,6 +305,9 @@ class EventFilter:
     "amaz", "Amazon Web" all find Amazon's events.
     company_id: the company or any of its direct subsidiaries.
     industry, country: equal, ignoring case.
+    state: a US state, by name or two-letter code in any case: events a record (a WARN notice)
+    files in it (see event_places).
+    city: equal, ignoring case, to a city a record (a WARN notice, a tracker row) names.
     source: one of SOURCE_KINDS: events with at least one source of that kind.
     reason: one of REASON_NAMES.
     since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive, compared at the precision of the
@@ -251,6 +323,8 @@ class EventFilter:
     company_id: str | None = None
     industry: str | None = None
     country: str | None = None
+    state: str | None = None
+    city: str | None = None
     source: str | None = None
     reason: str | None = None
     since: str | None = None
@@ -271,6 +345,13 @@ class EventFilter:
             value = getattr(self, name)
             if value is not None:
                 period(value, name)  # a ValueError saying what is wrong with it
+        if self.state is not None:
+            state = state_name(self.state)
+            if state is None:
+                raise ValueError(
+                    f"unknown state {self.state!r}; expected a US state's name or two-letter code"
+                )
+            object.__setattr__(self, "state", state)
         if self.source is not None and self.source not in SOURCE_KINDS:
             raise ValueError(
                 f"unknown source {self.source!r}; expected one of {', '.join(SOURCE_KINDS)}"

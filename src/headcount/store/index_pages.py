@@ -110,6 +110,12 @@ class IndexPages(IndexRefresh):
         if f.country is not None:
             where.append("x.country_key = ?")
             params.append(fold(f.country))
+        if f.state is not None:
+            where.append("x.states LIKE ?")  # a state's name, as EventFilter writes it
+            params.append(f"%|{f.state}|%")
+        if f.city is not None:
+            where.append("x.city_keys LIKE ? ESCAPE '\\'")
+            params.append(like_pattern(f"|{fold(f.city)}|"))
         if f.source is not None:
             where.append("x.source_kinds LIKE ?")
             params.append(f"%|{f.source}|%")
@@ -206,6 +212,19 @@ class IndexPages(IndexRefresh):
                 chunk,
             ):
                 found[event_id] = float(confidence)
+        return found
+
+    def event_places(self, event_ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """The US states and cities each given current event's records name (see
+        event_index.event_places). Reads event_index."""
+        found: dict[str, tuple[list[str], list[str]]] = {}
+        for chunk in chunks(list(dict.fromkeys(event_ids))):
+            for event_id, states, cities in self._fetchall(
+                f"SELECT event_id, states, cities FROM event_index "
+                f"WHERE event_id IN ({marks(chunk)})",
+                chunk,
+            ):
+                found[event_id] = (bar_list(states), bar_list(cities))
         return found
 
     def event_page(

@@ -3,6 +3,7 @@ text and API record, the words of company names, and the unfiltered totals."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from headcount.store.core import StoreCore
@@ -89,14 +90,18 @@ class IndexRefresh(StoreCore):
                     ):
                         aliases.setdefault(company_id, []).append(alias)
                 sources: dict[str, list[IndexSource]] = {}
-                for event_id, kind, outlet, title, evidence, role, replaced, sure in self._fetchall(
+                for (
+                    event_id, kind, outlet, title, evidence, role, replaced, sure, places, url, lead
+                ) in self._fetchall(
                     "SELECT es.event_id, d.source_kind, d.outlet, d.title, m.evidence, es.role, "
-                    "es.superseded_by, m.confidence "
+                    "es.superseded_by, m.confidence, m.locations, d.url, "
+                    "m.id = e.lead_mention_id "
                     "FROM event_sources es JOIN mentions m ON m.id = es.mention_id "
                     "JOIN documents d ON d.id = m.document_id "
+                    "JOIN events e ON e.id = es.event_id "
                     f"WHERE es.event_id IN ({held}) ORDER BY es.position",
                     chunk,
-                ):
+                ):  # fmt: skip
                     # A record's sentence only restates its own fields; news sentences add words.
                     sources.setdefault(event_id, []).append(
                         IndexSource(
@@ -107,6 +112,9 @@ class IndexRefresh(StoreCore):
                             role,
                             replaced,
                             sure,
+                            tuple(json.loads(places)),
+                            url,
+                            bool(lead),
                         )
                     )
                 built = [

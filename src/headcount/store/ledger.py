@@ -18,6 +18,7 @@ from headcount.model import (
 )
 from headcount.periods import date_range
 from headcount.store.documents import DocumentStore
+from headcount.store.event_index import original_source
 from headcount.store.rows import (
     CHANGES,
     CLAIM_JOIN,
@@ -206,27 +207,24 @@ class LedgerStore(DocumentStore):
         return [event_from_row(row) for row in self._fetchall(sql, params)]
 
     def source_urls(self, event_ids: Sequence[str]) -> dict[str, str]:
-        """Each event's original source as a web address: its lead claim's document's when
-        that is one (http or https), else a primary source's, else any source's; events
-        without one are left out."""
+        """Each event's original source as a web address (event_index.original_source: its
+        lead claim's document's, else a primary source's, else any source's); events without
+        one are left out."""
         found: dict[str, str] = {}
         for chunk in chunks(list(dict.fromkeys(event_ids))):
-            best: dict[str, tuple[tuple[bool, bool], str]] = {}
-            rows = self._fetchall(
+            claims: dict[str, list[tuple[str | None, bool, bool]]] = {}
+            for event_id, url, lead, primary in self._fetchall(
                 "SELECT s.event_id, d.url, m.id = e.lead_mention_id, s.role = 'primary' "
                 "FROM event_sources s JOIN events e ON e.id = s.event_id "
                 "JOIN mentions m ON m.id = s.mention_id "
                 "JOIN documents d ON d.id = m.document_id "
                 f"WHERE s.event_id IN ({marks(chunk)}) AND s.superseded_by IS NULL",
                 chunk,
-            )
-            for event_id, url, lead, primary in rows:
-                if not url or not str(url).lower().startswith(("http://", "https://")):
-                    continue
-                rank = (not lead, not primary)
-                if event_id not in best or rank < best[event_id][0]:
-                    best[event_id] = (rank, str(url))
-            found.update({event_id: url for event_id, (_, url) in best.items()})
+            ):
+                claims.setdefault(event_id, []).append((url, bool(lead), bool(primary)))
+            for event_id, listed in claims.items():
+                if (url := original_source(listed)) is not None:
+                    found[event_id] = url
         return found
 
     def get_event(self, event_id: str) -> Event | None:

@@ -451,6 +451,18 @@ _V7: Final[tuple[Statement, ...]] = (
 # version 6, so that the next refresh writes every search text in the new form.
 _V8: Final[tuple[Statement, ...]] = _V6
 
+# Version 9: places and sources a reader filters and links by. Each event_index row keeps the
+# US states and the cities its records name (event_index.event_places) as '|a|b|' lists, the
+# cities also folded for the city filter; each event's API record gains them and its original
+# source's address. The read model is emptied, as by version 6, so that the next refresh fills
+# them.
+_V9: Final[tuple[Statement, ...]] = (
+    *_V6,
+    "ALTER TABLE event_index ADD COLUMN states TEXT NOT NULL DEFAULT '||'",
+    "ALTER TABLE event_index ADD COLUMN cities TEXT NOT NULL DEFAULT '||'",
+    "ALTER TABLE event_index ADD COLUMN city_keys TEXT NOT NULL DEFAULT '||'",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     (1, _V1),
     (2, _V2),
@@ -460,6 +472,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     (6, _V6),
     (7, _V7),
     (8, _V8),
+    (9, _V9),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1][0]

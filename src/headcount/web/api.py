@@ -131,7 +131,16 @@ def download_name(f: EventFilter, extension: str) -> str:
 
 
 def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
-    columns = (*EVENT_FIELDS, "source_kinds", "reason_tags", "url", "source_url", "page_url")
+    columns = (
+        *EVENT_FIELDS,
+        "source_kinds",
+        "reason_tags",
+        "states",
+        "cities",
+        "url",
+        "source_url",
+        "page_url",
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
@@ -175,8 +184,11 @@ def api_events_csv(request: Request, web: Web, f: Filter, sort: str = Query("-da
     summary="Every event matching the filters as one JSON array",
     response_class=Response,
 )
-def api_events_download(web: Web, f: Filter, sort: str = Query("-date")) -> Response:
-    return _download(web, f, sort, _json_array, "application/json", "json")
+def api_events_download(
+    request: Request, web: Web, f: Filter, sort: str = Query("-date")
+) -> Response:
+    site = str(request.base_url)
+    return _download(web, f, sort, _json_array, "application/json", "json", site)
 
 
 @router.get(
@@ -212,6 +224,8 @@ def api_event(
     data["url"] = f"/events/{event_id}"
     data["source_kinds"] = sorted({v.document.source_kind for v in detail.sources})
     data["reason_tags"] = reason_tags(detail.event.reasons)
+    data["states"], data["cities"] = web.stores.event_places([event_id]).get(event_id, ([], []))
+    data["source_url"] = web.stores.source_urls([event_id]).get(event_id)
     return json_response(data)
 
 
@@ -260,13 +274,14 @@ def api_company(web: Web, company_id: str) -> Response:
     view = web.fresh().company(company_id)
     if view is None:
         raise HTTPException(404, f"no company {company_id}")
+    links = web.stores.source_urls([r.event.id for r in view.events])
     return json_response(
         {
             **record_fields(view.company, COMPANY_FIELDS),
             "parent": company_link(view.parent) if view.parent else None,
             "subsidiaries": [company_link(s) for s in view.subsidiaries],
             "totals": totals_json(view.totals),
-            "events": [event_json(r) for r in view.events],
+            "events": [event_json(r, links.get(r.event.id)) for r in view.events],
             "url": f"/companies/{view.company.id}",
         }
     )

@@ -70,6 +70,14 @@ class FilterQuery(BaseModel):
     company_id: str | None = Field(None, description="A company id: it and its subsidiaries")
     industry: str | None = Field(None, description="Industry (any case)")
     country: str | None = Field(None, description="Country (any case)")
+    state: str | None = Field(
+        None,
+        description="A US state, by name or two-letter code (any case): events a WARN notice "
+        "files there",
+    )
+    city: str | None = Field(
+        None, description="A city a record (WARN notice, tracker row) names (any case)"
+    )
     source: str | None = Field(None, description=f"Kind of source: {', '.join(SOURCE_KINDS)}")
     reason: str | None = Field(None, description=f"Stated reason: {', '.join(REASON_NAMES)}")
     year: str | None = Field(None, description="YYYY: shorthand for since=YYYY&until=YYYY")

@@ -16,6 +16,7 @@ from headcount import periods
 from headcount.model import SOURCE_KINDS, Event, Mention
 from headcount.present.figures import format_headline, format_range
 from headcount.present.reasons import REASON_NAMES
+from headcount.records.base import US_STATES
 from headcount.store.event_index import SORTS, UNDATED, Group
 from headcount.web import charts
 from headcount.web.filters import FILTER_PARAMS
@@ -148,6 +149,7 @@ def _environment() -> jinja2.Environment:
         REASON_LABELS=REASON_LABELS,
         SOURCE_KINDS=SOURCE_KINDS,
         REASON_NAMES=REASON_NAMES,
+        STATE_NAMES=sorted(US_STATES.values()),
         SORTS=tuple(SORTS),
         FILTER_PARAMS=FILTER_PARAMS,
         tojson=lambda v: json.dumps(v, ensure_ascii=False, indent=2),

@@ -66,6 +66,8 @@ class EventRow:
     # the surest claim telling the event is, and whether that reaches the threshold.
     confidence: float | None = None
     confirmed: bool = True
+    states: tuple[str, ...] = ()  # the US states and cities its records name
+    cities: tuple[str, ...] = ()
 
 
 def page_count(events: int, per_page: int) -> int:
@@ -348,8 +350,7 @@ class StorePool:
 
         def rows() -> list[EventRow]:
             def ask(store: Store) -> list[EventRow]:
-                found = store.find_events(f, sort, (page - 1) * per_page, per_page)
-                return _rated(store, f, [EventRow(e, kinds, tags) for e, kinds, tags in found])
+                return _rated(store, f, _listed(store, f, sort, (page - 1) * per_page, per_page))
 
             return self._ask(ask)
 
@@ -422,9 +423,8 @@ class StorePool:
         chunk, not while the client reads)."""
         offset = 0
         while True:
-            found = self._ask(lambda s: s.find_events(f, sort, offset, chunk))  # noqa: B023
-            for e, kinds, tags in found:
-                yield EventRow(e, kinds, tags)
+            found = self._ask(lambda s: _listed(s, f, sort, offset, chunk))  # noqa: B023
+            yield from found
             if len(found) < chunk:
                 return
             offset += chunk
@@ -433,6 +433,11 @@ class StorePool:
         """Each listed event's original source as a web address (Store.source_urls)."""
         ids = tuple(event_ids)
         return self.cached(("source_urls", ids), lambda: self._ask(lambda s: s.source_urls(ids)))
+
+    def event_places(self, event_ids: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """The US states and cities each listed event's records name (Store.event_places)."""
+        ids = tuple(event_ids)
+        return self.cached(("places", ids), lambda: self._ask(lambda s: s.event_places(ids)))
 
     def event_detail(self, event_id: str) -> EventDetail | None:
         return self.cached(
@@ -460,10 +465,7 @@ class StorePool:
                 return None
             parent = store.get_company(company.parent_id) if company.parent_id else None
             f = EventFilter(company_id=company_id)
-            rows = [
-                EventRow(e, kinds, tags)
-                for e, kinds, tags in store.find_events(f, "-date", 0, limit)
-            ]
+            rows = _listed(store, f, "-date", 0, limit)
             return CompanyView(
                 company, parent, store.subsidiaries(company_id), store.event_totals(f), rows
             )
@@ -563,6 +565,21 @@ def _rated(store: Store, f: EventFilter, rows: list[EventRow]) -> list[EventRow]
             confidence=sure.get(row.event.id),
             confirmed=sure.get(row.event.id, 0.0) >= threshold,
         )
+        for row in rows
+    ]
+
+
+def _listed(
+    store: Store, f: EventFilter, sort: str | None, offset: int, limit: int
+) -> list[EventRow]:
+    """The events `f` selects (Store.find_events) as the tracker lists them: with the US
+    states and cities their records name."""
+    rows = [EventRow(*found) for found in store.find_events(f, sort, offset, limit)]
+    places = store.event_places([row.event.id for row in rows])
+    return [
+        replace(row, states=tuple(places[row.event.id][0]), cities=tuple(places[row.event.id][1]))
+        if row.event.id in places
+        else row
         for row in rows
     ]
 

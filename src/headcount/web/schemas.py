@@ -87,7 +87,15 @@ SOURCE_CLAIM_FIELDS: tuple[tuple[type[Any], FieldNames], ...] = SOURCE_CLAIM_PAR
 class EventOut(BaseModel):
     source_kinds: list[str] = Field(description="Kinds of document among its sources")
     reason_tags: list[str] = Field(description="Its stated reasons grouped: ai, costs, ...")
+    states: list[str] = Field(description="US states its WARN notices are filed in (filter: state)")
+    cities: list[str] = Field(
+        description="Cities its records (WARN notices, tracker rows) name (filter: city)"
+    )
     url: str = Field(description="The event's page")
+    source_url: str | None = Field(
+        description="The original source, an absolute web address: the lead claim's document's, "
+        "else a primary source's; null when no source is on the web (a file, a pasted text)"
+    )
     confidence: float | None = Field(
         None,
         description="With include_unconfirmed=true: the confidence of the surest claim telling "
@@ -218,9 +226,16 @@ def record_fields(record: Any, names: Sequence[str]) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names}
 
 
-def event_json(row: EventRow) -> dict[str, Any]:
-    """A listed event as the API gives it (EventOut)."""
-    return api_record(row.event, row.source_kinds, row.reason_tags)
+def event_json(row: EventRow, source_url: str | None = None) -> dict[str, Any]:
+    """A listed event as the API gives it (EventOut), with its original source's address."""
+    return api_record(
+        row.event,
+        row.source_kinds,
+        row.reason_tags,
+        states=row.states,
+        cities=row.cities,
+        source_url=source_url,
+    )
 
 
 def totals_json(totals: Totals) -> dict[str, Any]:
