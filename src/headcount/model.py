@@ -23,6 +23,16 @@ Precision = Literal["day", "month", "year"]
 
 KINDS: Final[tuple[Kind, ...]] = get_args(Kind)
 
+
+def as_kind(value: str) -> Kind:
+    """`value` as a Kind; a ValueError for anything else (an extractor's internal kinds, such as
+    a note, never become a Mention)."""
+    for kind in KINDS:
+        if value == kind:
+            return kind
+    raise ValueError(f"unknown kind {value!r}; expected one of {', '.join(KINDS)}")
+
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -74,7 +84,7 @@ class Mention:
     company: str | None  # the fullest name the document gives that employer
     parent: str | None
     canonical: str | None  # registry name after aliases and parents (Google -> Alphabet)
-    kind: str  # one of KINDS
+    kind: Kind
     headcount_min: int | None
     headcount_max: int | None
     approx: bool

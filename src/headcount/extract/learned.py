@@ -21,7 +21,7 @@ from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import Decisions
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
-from headcount.model import KINDS, Mention
+from headcount.model import KINDS, Kind, Mention
 
 EXTRACTOR_VERSION = "learned-0.1"
 
@@ -32,7 +32,7 @@ class Scored:
 
     candidate: Candidate
     confidence: float
-    kind: str
+    kind: Kind
     quantity: Quantity | None
     percent: float | None
 

@@ -53,7 +53,7 @@ from headcount.extract.triggers import (
     closure_quantities,
     job_quantities,
 )
-from headcount.model import Document, Mention
+from headcount.model import Document, Mention, as_kind
 
 EXTRACTOR_VERSION = "rules-0.1"
 
@@ -494,7 +494,7 @@ def _to_mention(c: Claim, doc: Document, doc_names: DocNames) -> Mention:
         company=company,
         parent=parent,
         canonical=canonical,
-        kind=c.kind,
+        kind=as_kind(c.kind),
         headcount_min=lo,
         headcount_max=hi,
         approx=approx,
