@@ -71,6 +71,11 @@ def open_or_fail(db: str) -> Store:
         ) from None
 
 
+def store_of(ctx: click.Context) -> Store:
+    """The store of the database a command works on (db_of), or a one-line error."""
+    return open_or_fail(db_of(ctx))
+
+
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
     """A --published YYYY-MM-DD option's value, or a usage error."""
     if value is None:

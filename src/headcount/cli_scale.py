@@ -12,7 +12,7 @@ import importlib.util
 import json
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from types import FrameType
@@ -20,14 +20,7 @@ from typing import Any
 
 import click
 
-from headcount.cli_common import (
-    checked_settings,
-    db_of,
-    db_option,
-    open_or_fail,
-    published_option,
-    redacted,
-)
+from headcount import cli_common as common
 from headcount.scale import (
     BatchReport,
     DatabaseSink,
@@ -47,26 +40,47 @@ from headcount.watch import PollReport, Stopper, WatchOptions, resolve_events, w
 # Problems printed one by one after a batch run; the rest are counted by kind.
 SHOWN_PROBLEMS = 20
 
+_COUNT = click.IntRange(min=1)
+_SECONDS = click.FloatRange(min=0.1)
+_DEADLINE_HELP = (
+    "Seconds a whole fetch (feed or article, redirects included) may take "
+    f"(default: {DEADLINE_ENV}, else {DEFAULT_DEADLINE:g})."
+)
+
+
+def _number(
+    name: str, kind: click.IntRange | click.FloatRange, default: float | None, help_text: str
+) -> Callable[[common.F], common.F]:
+    """A numeric option; its help shows the default when there is one."""
+    return click.option(
+        name, type=kind, default=default, show_default=default is not None, help=help_text
+    )
+
+
+def _resolve_option(help_text: str) -> Callable[[common.F], common.F]:
+    """`--resolve/--no-resolve`, on by default: place new claims into events afterwards."""
+    return click.option("--resolve/--no-resolve", default=True, show_default=True, help=help_text)
+
 
 # --- feeds ---------------------------------------------------------------------------------
 
 
 @click.group()
-@db_option
+@common.db_option
 def feeds() -> None:
     """Subscribe to RSS and Atom feeds for `headcount watch` to follow."""
 
 
 @feeds.command("add")
 @click.argument("urls", nargs=-1, required=True)
-@db_option
+@common.db_option
 @click.pass_context
 def feeds_add(ctx: click.Context, urls: tuple[str, ...]) -> None:
     """Subscribe to feeds (http or https URLs)."""
     bad = [u for u in urls if not url_module.is_url(u)]
     if bad:
         raise click.BadParameter(f"not an http(s) URL: {', '.join(bad)}", param_hint="URLS")
-    with open_or_fail(db_of(ctx)) as store:
+    with common.store_of(ctx) as store:
         for address in urls:
             feed, added = store.add_feed(address, now_iso())
             state = "added" if added else "already subscribed"
@@ -109,11 +123,11 @@ def _feed_dict(feed: Feed) -> dict[str, Any]:
 
 @feeds.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per feed.")
-@db_option
+@common.db_option
 @click.pass_context
 def feeds_list(ctx: click.Context, as_json: bool) -> None:
     """Subscribed feeds and their health: last poll, last success, last error, items seen."""
-    with open_or_fail(db_of(ctx)) as store:
+    with common.store_of(ctx) as store:
         found = store.feeds()
     if as_json:
         for feed in found:
@@ -145,12 +159,12 @@ def feeds_list(ctx: click.Context, as_json: bool) -> None:
 
 @feeds.command("remove")
 @click.argument("feeds_", metavar="ID_OR_URL...", nargs=-1, required=True)
-@db_option
+@common.db_option
 @click.pass_context
 def feeds_remove(ctx: click.Context, feeds_: tuple[str, ...]) -> None:
     """Unsubscribe from feeds; the articles and claims they brought in stay."""
     missing = []
-    with open_or_fail(db_of(ctx)) as store:
+    with common.store_of(ctx) as store:
         for item in feeds_:
             if store.remove_feed(item):
                 click.echo(f"removed {item}")
@@ -176,55 +190,20 @@ def _print_round(report: PollReport) -> None:
 
 
 @click.command("watch")
-@click.option(
-    "--interval",
-    type=click.FloatRange(min=1),
-    default=900.0,
-    show_default=True,
-    help="Seconds between two polls of one feed.",
-)
+@_number("--interval", click.FloatRange(min=1), 900.0, "Seconds between two polls of one feed.")
 @click.option("--once", is_flag=True, help="Poll every due feed once, then stop.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Network timeout in seconds, for feeds and articles.",
-)
-@click.option(
-    "--deadline",
-    type=click.FloatRange(min=0.1),
-    default=None,
-    help="Seconds a whole fetch (feed or article, redirects included) may take "
-    f"(default: {DEADLINE_ENV}, else {DEFAULT_DEADLINE:g}).",
-)
-@click.option(
-    "--concurrency",
-    type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    help="Feeds fetched at once (a slow feed holds up only its own).",
-)
+@_number("--timeout", _SECONDS, 10.0, "Network timeout in seconds, for feeds and articles.")
+@_number("--deadline", _SECONDS, None, _DEADLINE_HELP)
+@_number("--concurrency", _COUNT, 4, "Feeds fetched at once (a slow feed holds up only its own).")
 @click.option(
     "--allow-private-urls",
     is_flag=True,
     help="Also fetch loopback and private addresses (an intranet's feeds); "
     f"also {ALLOW_PRIVATE_ENV}=1. Off by default.",
 )
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=10_000_000,
-    show_default=True,
-    help="Largest feed or article accepted.",
-)
-@click.option(
-    "--resolve/--no-resolve",
-    default=True,
-    show_default=True,
-    help="Place new claims into events after each round.",
-)
-@db_option
+@_number("--max-bytes", _COUNT, 10_000_000, "Largest feed or article accepted.")
+@_resolve_option("Place new claims into events after each round.")
+@common.db_option
 @click.pass_context
 def watch_command(
     ctx: click.Context,
@@ -246,13 +225,13 @@ def watch_command(
         interval=interval,
         max_backoff=max(interval, 6 * 3600.0),
         fetch_timeout=timeout,
-        fetch_deadline=checked_settings().fetch_deadline if deadline is None else deadline,
+        fetch_deadline=common.checked_settings().fetch_deadline if deadline is None else deadline,
         concurrency=concurrency,
         # Without the flag the environment still decides, as it does for `ingest`.
         allow_private=True if allow_private_urls else None,
         max_bytes=max_bytes,
     )
-    with open_or_fail(db_of(ctx)) as store:
+    with common.store_of(ctx) as store:
         if not store.feeds():
             raise click.ClickException("no feeds to watch: add one with `headcount feeds add URL`")
         stopper = Stopper()
@@ -359,12 +338,7 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
     "(a name ending in / or .parquet, or an existing directory); "
     "default: the --db database.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: every core).",
-)
+@_number("--workers", _COUNT, None, "Worker processes (default: every core).")
 @click.option(
     "--engine",
     type=click.Choice(["local", "ray"]),
@@ -373,13 +347,9 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
     help="Local processes, or Ray Data (needs headcount[ray]).",
 )
 @click.option("--ray-address", default=None, help="A Ray cluster to run on (default: a local one).")
-@published_option
-@click.option(
-    "--task-size",
-    type=click.IntRange(min=1),
-    default=TASK_SIZE,
-    show_default=True,
-    help="Documents per task (changing it starts the run afresh).",
+@common.published_option
+@_number(
+    "--task-size", _COUNT, TASK_SIZE, "Documents per task (changing it starts the run afresh)."
 )
 @click.option(
     "--progress/--no-progress",
@@ -392,13 +362,8 @@ def _print_batch(report: BatchReport, target: str, problems_file: str | None) ->
     type=click.Path(dir_okay=False),
     help="Also write every problem to this file, as JSON Lines.",
 )
-@click.option(
-    "--resolve/--no-resolve",
-    default=True,
-    show_default=True,
-    help="Place the new claims into events (database output).",
-)
-@db_option
+@_resolve_option("Place the new claims into events (database output).")
+@common.db_option
 @click.pass_context
 def batch_command(
     ctx: click.Context,
@@ -415,12 +380,12 @@ def batch_command(
 ) -> None:
     """Run the pipeline over large corpora: JSONL(.gz), CSV(.gz), WARC(.gz), other files,
     directories and globs. Resumable: run the same command again after a stop."""
-    out = out or db_of(ctx)
+    out = out or common.db_of(ctx)
     workers = workers or default_workers()
     if engine == "ray" and importlib.util.find_spec("ray") is None:
         raise click.ClickException("the Ray engine needs Ray: pip install 'headcount[ray]'")
     parquet = is_parquet_target(out)
-    store = None if parquet else open_or_fail(out)
+    store = None if parquet else common.open_or_fail(out)
 
     def sink_for(run_id: str) -> Sink:
         if store is None:
@@ -463,7 +428,7 @@ def batch_command(
             raise click.ClickException(f"{exc} (run the same command again to resume)") from None
         finally:
             bar.close()
-    target = f"{out.rstrip('/')}/ (Parquet)" if parquet else redacted(out)
+    target = f"{out.rstrip('/')}/ (Parquet)" if parquet else common.redacted(out)
     if report.already_complete:
         click.echo(f"already complete: this run's output is in {target}", err=True)
     _print_batch(report, target, problems_file)
