@@ -167,42 +167,58 @@ def _legend_rows(series: Sequence[Series], left: int, width: int) -> int:
     return rows
 
 
-def stacked_bars(
+def stacked_bars(categories: Sequence[str], series: Sequence[Series], label: str) -> Markup:
+    """Bars per category (e.g. month), stacked by series (e.g. industry)."""
+    return series_bars(categories, series, label, stacked=True, height=340, unit="jobs")
+
+
+def grouped_bars(categories: Sequence[str], series: Sequence[Series], label: str) -> Markup:
+    """Side-by-side bars per category, one per series."""
+    return series_bars(categories, series, label, stacked=False)
+
+
+def series_bars(
     categories: Sequence[str],
     series: Sequence[Series],
     label: str,
     *,
+    stacked: bool,
     width: int = 960,
-    height: int = 340,
-    unit: str = "jobs",
+    height: int = 320,
+    unit: str = "events",
 ) -> Markup:
-    """Bars per category (e.g. month), stacked by series (e.g. industry)."""
-    legend_rows = _legend_rows(series, 60, width - 10)
+    """The series' bars per category: stacked into one bar, or side by side in its slot."""
     left, right, top = 60, width - 10, 10
-    bottom = height - 30 - 16 * legend_rows
-    totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
-    ticks = nice_ticks(max(totals, default=0))
+    if stacked:
+        bottom = height - 30 - 16 * _legend_rows(series, left, right)
+        totals = (sum(s.values[i] for s in series) for i in range(len(categories)))
+        ticks = nice_ticks(max(totals, default=0))
+    else:
+        bottom = height - 46
+        ticks = nice_ticks(max((v for s in series for v in s.values), default=0))
     out = _open(width, height, label)
     _y_axis(out, ticks, left, right, top, bottom, False)
     step = (right - left) / max(1, len(categories))
+    bar = step * 0.8 / (1 if stacked else max(1, len(series)))
     scale = (bottom - top) / (ticks[-1] or 1)
     for i, category in enumerate(categories):
         y = float(bottom)
-        x = left + step * i + step * 0.1
-        for s in series:
+        for j, s in enumerate(series):
             value = s.values[i]
             if value <= 0:
                 continue
             h = value * scale
-            y -= h
+            # Stacked, a bar sits on the one below it; side by side, each on the axis.
+            y = y - h if stacked else bottom - h
+            x = left + step * i + step * 0.1 + (0 if stacked else bar * j)
             out.append(
-                f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{step * 0.8:.1f}" '
+                f'<rect class="mark" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" '
                 f'height="{h:.1f}" fill="{s.color}" data-value="{value:g}">'
                 f"<title>{escape(category)} · {escape(s.name)}: {value:,.0f} {unit}</title></rect>"
             )
     _x_labels(out, categories, left, step, bottom)
     _legend(out, series, left, bottom + 38, right)
-    return _close(out, _series_table(label, categories, series, total=True))
+    return _close(out, _series_table(label, categories, series, total=stacked))
 
 
 def _series_table(
@@ -253,40 +269,6 @@ def columns(
     _x_labels(out, categories, left, step, bottom)
     rows = [[c, v] for c, v in zip(categories, values, strict=True)]
     return _close(out, data_table(label, ["", unit.capitalize()], rows))
-
-
-def grouped_bars(
-    categories: Sequence[str],
-    series: Sequence[Series],
-    label: str,
-    *,
-    width: int = 960,
-    height: int = 320,
-    unit: str = "events",
-) -> Markup:
-    """Side-by-side bars per category, one per series."""
-    left, right, top, bottom = 60, width - 10, 10, height - 46
-    ticks = nice_ticks(max((v for s in series for v in s.values), default=0))
-    out = _open(width, height, label)
-    _y_axis(out, ticks, left, right, top, bottom, False)
-    step = (right - left) / max(1, len(categories))
-    bar = step * 0.8 / max(1, len(series))
-    scale = (bottom - top) / (ticks[-1] or 1)
-    for i, category in enumerate(categories):
-        for j, s in enumerate(series):
-            value = s.values[i]
-            if value <= 0:
-                continue
-            h = value * scale
-            x = left + step * i + step * 0.1 + bar * j
-            out.append(
-                f'<rect class="mark" x="{x:.1f}" y="{bottom - h:.1f}" width="{bar:.1f}" '
-                f'height="{h:.1f}" fill="{s.color}" data-value="{value:g}">'
-                f"<title>{escape(category)} · {escape(s.name)}: {value:,.0f} {unit}</title></rect>"
-            )
-    _x_labels(out, categories, left, step, bottom)
-    _legend(out, series, left, bottom + 38, right)
-    return _close(out, _series_table(label, categories, series, total=False))
 
 
 def line_chart(
