@@ -1,7 +1,8 @@
 """Structured layoff records (layoffs.fyi-style tables, WARN notices) -> Documents and Mentions.
 
 One module per record source, each with a METADATA dict (name, kind, description, source_url,
-columns, required) and a `parse(row) -> Record`. `import_records` recognizes the layout from a
+columns, required) and a `parse(row) -> Record`; a state's own WARN export is described by a
+`warn.WarnExport` instead, which gives both, so adding a state is describing its columns. `import_records` recognizes the layout from a
 CSV header (or a JSON file's keys) and turns every row into an ImportedRow: a Document whose
 text is a one-line rendering of the row (so its id is stable across re-imports and changes when
 the row is edited) and the one claim it makes. A row that cannot be read becomes a RowError with
@@ -58,11 +59,11 @@ _LAYOUTS = (
     Layout(layoffs_fyi_classic.METADATA, layoffs_fyi_classic.parse),
     Layout(multisource.METADATA, multisource.parse, json=True),
     Layout(warn_register.METADATA, warn_register.parse),
-    Layout(warn_ca.METADATA, warn_ca.parse),
-    Layout(warn_ny.METADATA, warn_ny.parse),
-    Layout(warn_tx.METADATA, warn_tx.parse),
-    Layout(warn_va.METADATA, warn_va.parse),
-    Layout(warn_wa.METADATA, warn_wa.parse),
+    Layout(warn_ca.EXPORT.metadata, warn_ca.EXPORT.parse),
+    Layout(warn_ny.EXPORT.metadata, warn_ny.EXPORT.parse),
+    Layout(warn_tx.EXPORT.metadata, warn_tx.EXPORT.parse),
+    Layout(warn_va.EXPORT.metadata, warn_va.EXPORT.parse),
+    Layout(warn_wa.EXPORT.metadata, warn_wa.EXPORT.parse),
 )
 
 #: What a file given to import_records may hold (RecordKind): named apart from model.KINDS, the

@@ -200,17 +200,23 @@ def _calendar_day(value: str) -> date | None:
     return date(year, month, day)
 
 
+def _real_day(value: str) -> date | str:
+    """The date value writes, or what is wrong with it ("is not a date")."""
+    try:
+        parsed = _calendar_day(value)
+    except ValueError:
+        return "is not a real date"
+    return parsed or "is not a date"
+
+
 def day(row: Row, column: str) -> date | None:
     """The date a row is filed under; an impossible or implausible one rejects the row."""
     value = row.get(column)
     if value is None:
         return None
-    try:
-        parsed = _calendar_day(value)
-    except ValueError:
-        raise RowProblem(f"{column.strip()} is not a real date: {value!r}") from None
-    if parsed is None:
-        raise RowProblem(f"{column.strip()} is not a date: {value!r}")
+    parsed = _real_day(value)
+    if isinstance(parsed, str):
+        raise RowProblem(f"{column.strip()} {parsed}: {value!r}")
     if not _FIRST_YEAR <= parsed.year <= _LAST_YEAR:
         raise RowProblem(f"{column.strip()} has an implausible year: {value!r}")
     return parsed
@@ -222,11 +228,8 @@ def loose_day(row: Row, column: str) -> str | None:
     value = row.get(column)
     if value is None:
         return None
-    try:
-        parsed = _calendar_day(value)
-    except ValueError:
-        parsed = None
-    return parsed.isoformat() if parsed else f"{value} (as filed)"
+    parsed = _real_day(value)
+    return f"{value} (as filed)" if isinstance(parsed, str) else parsed.isoformat()
 
 
 def web_url(value: str | None) -> str | None:

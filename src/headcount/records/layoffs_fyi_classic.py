@@ -8,7 +8,7 @@ country is "United States." with a full stop. There is no source column.
 from __future__ import annotations
 
 from headcount.records.base import Metadata, Record, Row
-from headcount.records.layoffs_fyi_kaggle import Columns, read_layoffs_fyi
+from headcount.records.layoffs_fyi import Columns, read_layoffs_fyi
 
 METADATA: Metadata = {
     "name": "layoffs-fyi-classic",
@@ -24,19 +24,7 @@ METADATA: Metadata = {
                  "funds_raised_millions"),
 }  # fmt: skip
 
-COLUMNS = Columns(
-    company="company",
-    location="location",
-    laid_off="total_laid_off",
-    date="date",
-    percent="percentage_laid_off",
-    industry="industry",
-    stage="stage",
-    funds="funds_raised_millions",
-    country="country",
-    source=None,
-    date_added=None,
-)
+COLUMNS = Columns(funds="funds_raised_millions", source=None, date_added=None)
 
 
 def parse(row: Row) -> Record:

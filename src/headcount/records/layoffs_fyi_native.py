@@ -7,7 +7,7 @@ written "Tel Aviv,Non-U.S." with no space after the comma.
 from __future__ import annotations
 
 from headcount.records.base import Metadata, Record, Row
-from headcount.records.layoffs_fyi_kaggle import Columns, read_layoffs_fyi
+from headcount.records.layoffs_fyi import Columns, read_layoffs_fyi
 
 METADATA: Metadata = {
     "name": "layoffs-fyi-native",

@@ -9,17 +9,8 @@ text, so the same layoff reported by two trackers stays two documents for the re
 
 from __future__ import annotations
 
-from headcount.records.base import (
-    Metadata,
-    Record,
-    Row,
-    count,
-    country,
-    day,
-    layoff_text,
-    places,
-    web_url,
-)
+from headcount.records.base import Metadata, Record, Row
+from headcount.records.layoffs_fyi import TrackerColumns, read_tracker
 
 METADATA: Metadata = {
     "name": "multisource-json",
@@ -36,37 +27,22 @@ METADATA: Metadata = {
 }  # fmt: skip
 
 _LOCATION = "location:"
+_COLUMNS = TrackerColumns(
+    company="company_name",
+    laid_off="employees_affected",
+    date="layoff_date",
+    percent=None,
+    source="source_url",
+)
 
 
 def parse(row: Row) -> Record:
-    employer = row.require("company_name")
-    headcount = count(row, "employees_affected")
-    when = day(row, "layoff_date")
     tracker = row.get("source")
     description = row.get("description")
     located = None
     if description and description.casefold().startswith(_LOCATION):
         located = description[len(_LOCATION) :].strip()
-    where = places(located, country(row.get("country")))
-    source = row.get("source_url")
-    text = layoff_text(
-        employer,
-        where,
-        row.get("industry"),
-        headcount,
-        None,
-        when,
-        [("", None if located else description), ("Tracker", tracker)],
-        source,
-    )
-    return Record(
-        text=text,
-        employer=employer,
-        headcount=headcount,
-        day=when,
-        url=web_url(source),
-        outlet=tracker,
-        locations=where,
-        industry=row.get("industry"),
-        country=country(row.get("country")),
+    details = [("", None if located else description), ("Tracker", tracker)]
+    return read_tracker(
+        row, _COLUMNS, fraction=False, location=located, details=details, outlet=tracker
     )

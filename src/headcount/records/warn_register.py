@@ -23,13 +23,9 @@ from headcount.records.base import (
     Record,
     Row,
     RowSkipped,
-    count,
-    day,
-    loose_day,
     places,
-    warn_text,
-    web_url,
 )
+from headcount.records.warn import NoticeColumns
 
 METADATA: Metadata = {
     "name": "warn-register",
@@ -65,6 +61,11 @@ def company_name(employer: str) -> str:
     return _MARKER_AFTER.sub("", _MARKER_BEFORE.sub("", employer)).strip() or employer
 
 
+_NOTICE = NoticeColumns(
+    "employer_name", "employees_affected", "notice_date", "effective_date", company_name
+)
+
+
 def _flag(row: Row, column: str) -> bool:
     return row.get(column) == "1"
 
@@ -78,12 +79,7 @@ def parse(row: Row) -> Record:
             "from an earlier scrape and a current row carries the same notice",
             what=f"stale {state} listings",
         )
-    employer = row.require("employer_name")
-    company = company_name(employer)
-    workers = count(row, "employees_affected")
-    notice = day(row, "notice_date")
-    effective = loose_day(row, "effective_date")
-    when = notice or day(row, "effective_date")
+    notice = _NOTICE.read(row)
     place = row.get("place_name")
     county = row.get("county_name")
     city = _PLACE_KIND.sub("", place) if place else None
@@ -100,15 +96,10 @@ def parse(row: Row) -> Record:
         filed = [part for part in (location or "").split(",") if part.strip().upper() != state]
         where = places(*filed, US_STATES.get(state, state or None))
         location = None
-    source = row.get("source_url")
-    text = warn_text(
-        company,
+    return notice.record(
         where,
-        notice,
-        effective,
-        workers,
         [
-            ("Filed as", employer if employer != company else None),
+            ("Filed as", notice.employer if notice.employer != notice.company else None),
             # Sites of one notice share everything else; the filed location tells them apart.
             ("Location", location),
             ("Site", row.get("site_address")),
@@ -116,16 +107,7 @@ def parse(row: Row) -> Record:
             ("Temporary", "yes" if _flag(row, "is_temporary") else None),
             ("Amendment", "yes" if _flag(row, "is_amendment") else None),
         ],
-        source,
-    )
-    return Record(
-        text=text,
-        employer=employer,
-        company=company,
-        headcount=workers,
-        day=when,
-        url=web_url(source),
-        outlet=f"{US_STATES.get(state, state)} WARN notices",
-        locations=where,
+        f"{US_STATES.get(state, state)} WARN notices",
+        source=row.get("source_url"),
         industry=row.get("industry"),
     )

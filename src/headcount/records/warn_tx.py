@@ -8,53 +8,26 @@ for the rest, so it is shown as written, and LayOff_Date has typos (1930 for 202
 
 from __future__ import annotations
 
-from headcount.records.base import (
-    Metadata,
-    Record,
-    Row,
-    count,
-    day,
-    loose_day,
-    places,
-    warn_text,
-)
+from headcount.records.base import loose_day
+from headcount.records.warn import Cell, WarnExport, county
 
-METADATA: Metadata = {
-    "name": "warn-tx",
-    "kind": "warn",
-    "description": "Texas Workforce Commission WARN notices (Excel export)",
-    "source_url": "https://www.twc.texas.gov/data-reports/warn-notice",
-    "columns": (
+EXPORT = WarnExport(
+    code="TX",
+    agency="Texas Workforce Commission",
+    made="Excel export",
+    source_url="https://www.twc.texas.gov/data-reports/warn-notice",
+    columns=(
         "NOTICE_DATE", "JOB_SITE_NAME", "COUNTY_NAME", "WDA_NAME", "TOTAL_LAYOFF_NUMBER",
         "LayOff_Date", "WFDD_RECEIVED_DATE", "CITY_NAME",
     ),
-    "required": ("NOTICE_DATE", "JOB_SITE_NAME", "TOTAL_LAYOFF_NUMBER"),
-}  # fmt: skip
-
-
-def parse(row: Row) -> Record:
-    employer = row.require("JOB_SITE_NAME")
-    workers = count(row, "TOTAL_LAYOFF_NUMBER")
-    notice = day(row, "NOTICE_DATE")
-    when = notice or day(row, "LayOff_Date")
-    county = row.get("COUNTY_NAME")
-    where = places(row.get("CITY_NAME"), f"{county} County" if county else None, "Texas")
-    text = warn_text(
-        employer,
-        where,
-        notice,
-        loose_day(row, "LayOff_Date"),
-        workers,
-        [
-            ("Received", loose_day(row, "WFDD_RECEIVED_DATE")),
-            ("Workforce area", row.get("WDA_NAME")),
-        ],
-    )
-    return Record(
-        text=text,
-        employer=employer,
-        headcount=workers,
-        day=when,
-        outlet="Texas Workforce Commission WARN notices",
-        locations=where,
-    )
+    required=("NOTICE_DATE", "JOB_SITE_NAME", "TOTAL_LAYOFF_NUMBER"),
+    employer="JOB_SITE_NAME",
+    workers="TOTAL_LAYOFF_NUMBER",
+    notice="NOTICE_DATE",
+    effective="LayOff_Date",
+    places=(Cell("CITY_NAME"), Cell("COUNTY_NAME", county)),
+    details=(
+        ("Received", Cell("WFDD_RECEIVED_DATE", loose_day)),
+        ("Workforce area", Cell("WDA_NAME")),
+    ),
+)  # fmt: skip

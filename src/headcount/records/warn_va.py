@@ -10,28 +10,8 @@ from __future__ import annotations
 import html
 import re
 
-from headcount.records.base import (
-    Metadata,
-    Record,
-    Row,
-    count,
-    day,
-    loose_day,
-    places,
-    warn_text,
-)
-
-METADATA: Metadata = {
-    "name": "warn-va",
-    "kind": "warn",
-    "description": "Virginia Employment Commission WARN notices (warn-scraper raw export)",
-    "source_url": "https://www.vec.virginia.gov/warn-notices",
-    "columns": (
-        "Company", "Notice Date", "Impact Date", "Employees Affected", "Location",
-        "Contact Person", "Notice Type", "Collective Bargaining Unit",
-    ),
-    "required": ("Company", "Notice Date", "Impact Date", "Employees Affected", "Location"),
-}  # fmt: skip
+from headcount.records.base import Row
+from headcount.records.warn import Cell, WarnExport
 
 # "Williamsburg & Virginia Beach, VA 23462 VA": the state, a ZIP code and "and" are not towns.
 _NOT_A_TOWN = re.compile(r"\bVA\b\.?|\b\d{5}(?:-\d{4})?\b|\band\b")
@@ -42,29 +22,25 @@ def _unescaped(row: Row, column: str) -> str | None:
     return html.unescape(value) if value else None
 
 
-def parse(row: Row) -> Record:
-    employer = row.require("Company")
-    name = html.unescape(employer)
-    workers = count(row, "Employees Affected")
-    notice = day(row, "Notice Date")
-    when = notice or day(row, "Impact Date")
-    location = _unescaped(row, "Location")
-    towns = _NOT_A_TOWN.sub(",", location or "").replace("&", ",")
-    where = places(towns, "Virginia")
-    text = warn_text(
-        name,
-        where,
-        notice,
-        loose_day(row, "Impact Date"),
-        workers,
-        [("Type", _unescaped(row, "Notice Type"))],
-    )
-    return Record(
-        text=text,
-        employer=employer,
-        company=name,
-        headcount=workers,
-        day=when,
-        outlet="Virginia Employment Commission WARN notices",
-        locations=where,
-    )
+def _towns(row: Row, column: str) -> str:
+    return _NOT_A_TOWN.sub(",", _unescaped(row, column) or "").replace("&", ",")
+
+
+EXPORT = WarnExport(
+    code="VA",
+    agency="Virginia Employment Commission",
+    made="warn-scraper raw export",
+    source_url="https://www.vec.virginia.gov/warn-notices",
+    columns=(
+        "Company", "Notice Date", "Impact Date", "Employees Affected", "Location",
+        "Contact Person", "Notice Type", "Collective Bargaining Unit",
+    ),
+    required=("Company", "Notice Date", "Impact Date", "Employees Affected", "Location"),
+    employer="Company",
+    workers="Employees Affected",
+    notice="Notice Date",
+    effective="Impact Date",
+    places=(Cell("Location", _towns),),
+    details=(("Type", Cell("Notice Type", _unescaped)),),
+    company=html.unescape,
+)  # fmt: skip

@@ -7,49 +7,22 @@ Puyallup").
 
 from __future__ import annotations
 
-from headcount.records.base import (
-    Metadata,
-    Record,
-    Row,
-    count,
-    day,
-    loose_day,
-    places,
-    warn_text,
-)
+from headcount.records.warn import Cell, WarnExport
 
-METADATA: Metadata = {
-    "name": "warn-wa",
-    "kind": "warn",
-    "description": "Washington ESD WARN notices (warn-scraper raw export)",
-    "source_url": "https://esd.wa.gov/about-employees/WARN",
-    "columns": (
+EXPORT = WarnExport(
+    code="WA",
+    agency="Washington ESD",
+    made="warn-scraper raw export",
+    source_url="https://esd.wa.gov/about-employees/WARN",
+    columns=(
         "Company", "Location", "Layoff Start Date", "# of Workers", "Closure Layoff",
         "Type of Layoff", "Received Date",
     ),
-    "required": ("Company", "Location", "Layoff Start Date", "# of Workers", "Received Date"),
-}  # fmt: skip
-
-
-def parse(row: Row) -> Record:
-    employer = row.require("Company")
-    workers = count(row, "# of Workers")
-    notice = day(row, "Received Date")
-    when = notice or day(row, "Layoff Start Date")
-    where = places(row.get("Location"), "Washington")
-    text = warn_text(
-        employer,
-        where,
-        notice,
-        loose_day(row, "Layoff Start Date"),
-        workers,
-        [("Type", row.get("Closure Layoff")), ("Duration", row.get("Type of Layoff"))],
-    )
-    return Record(
-        text=text,
-        employer=employer,
-        headcount=workers,
-        day=when,
-        outlet="Washington ESD WARN notices",
-        locations=where,
-    )
+    required=("Company", "Location", "Layoff Start Date", "# of Workers", "Received Date"),
+    employer="Company",
+    workers="# of Workers",
+    notice="Received Date",
+    effective="Layoff Start Date",
+    places=(Cell("Location"),),
+    details=(("Type", Cell("Closure Layoff")), ("Duration", Cell("Type of Layoff"))),
+)  # fmt: skip
