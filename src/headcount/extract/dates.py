@@ -140,43 +140,23 @@ def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
             if published is None:
                 found.append(ResolvedDate("", "", s, e, is_last))
                 continue
+            is_next = word == "next"
+            # "earlier this year/month" is before the story, as "last year" is.
+            earlier = is_last or word.startswith("earlier")
             if unit == "year":
-                year = published.year - 1 if is_last else published.year + (word == "next")
-                found.append(
-                    ResolvedDate(
-                        f"{year:04d}",
-                        "year",
-                        s,
-                        e,
-                        is_last or word.startswith("earlier"),
-                        word == "next",
-                    )
-                )
+                year = published.year - 1 if is_last else published.year + is_next
+                value, precision, past = f"{year:04d}", "year", earlier
             elif unit == "month":
-                delta = -1 if is_last else (1 if word == "next" else 0)
-                y, mo = _month_shift(published.year, published.month, delta)
-                found.append(
-                    ResolvedDate(
-                        f"{y:04d}-{mo:02d}",
-                        "month",
-                        s,
-                        e,
-                        is_last or word.startswith("earlier"),
-                        word == "next",
-                    )
+                y, mo = _month_shift(
+                    published.year, published.month, -1 if is_last else int(is_next)
                 )
+                value, precision, past = f"{y:04d}-{mo:02d}", "month", earlier
             elif unit == "week":
-                delta_days = -7 if is_last else (7 if word == "next" else 0)
-                d = published + timedelta(days=delta_days)
-                found.append(
-                    ResolvedDate(
-                        f"{d.year:04d}-{d.month:02d}", "month", s, e, is_last, word == "next"
-                    )
-                )
+                d = published + timedelta(days=-7 if is_last else 7 * is_next)
+                value, precision, past = f"{d.year:04d}-{d.month:02d}", "month", is_last
             else:
-                found.append(
-                    ResolvedDate(f"{published.year:04d}", "year", s, e, is_last, word == "next")
-                )
+                value, precision, past = f"{published.year:04d}", "year", is_last
+            found.append(ResolvedDate(value, precision, s, e, past, is_next))
         elif m.group("qtr"):
             # "in the third quarter": the year it falls in; before the story if it has ended
             last_month = (
