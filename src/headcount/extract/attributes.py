@@ -170,22 +170,3 @@ def find_reason(sentence: str) -> str | None:
         words = sentence[: match.start()].split()[-3:]
         return " ".join([*words, match.group(0)]).strip(" ,;")
     return None
-
-
-def reason_category(reason: str | None) -> str | None:
-    """A coarse label for charts: ai, cost, restructuring, merger, demand, closure, other."""
-    if not reason:
-        return None
-    r = reason.lower()
-    if _AI_RE.search(reason):
-        return "ai"
-    for label, words in (
-        ("merger", ("takeover", "merger", "acquisition", "acquire")),
-        ("cost", ("cost", "saving", "expense", "spending", "efficien", "overhead")),
-        ("demand", ("demand", "sales", "orders", "inventor", "price", "loss", "profit")),
-        ("closure", ("clos", "shut", "bankrupt", "administration", "collapse")),
-        ("restructuring", ("restructur", "reorgani", "streamlin", "priorit", "strateg", "shift")),
-    ):
-        if any(w in r for w in words):
-            return label
-    return "other"
