@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 
 from headcount.model import Event
-from headcount.present.events import api_record
 from headcount.present.formats import to_json
 from headcount.store import Store, open_store
-from headcount.store.event_index import EventFilter, fold
+from headcount.store.event_index import EventFacts, EventFilter, fold, listed_record
 from headcount.store.rows import bar_list
 from headcount.store.schema import MIGRATIONS, for_dialect
 from headcount.store.sqlite import apply_migrations
@@ -72,11 +71,11 @@ def _holds(text: str, term: str) -> bool:
 
 
 def _kept_record(store: Store, event: Event, kinds: list[str], tags: list[str]) -> str:
-    """The API record the read model should keep for a listed event: with the states and
-    cities its records name and its original source, as the store answers them one by one."""
-    states, cities = store.event_places([event.id]).get(event.id, ([], []))
+    """The API record the read model should keep for a listed event: with the places and
+    funding of its records and its original source, as the store answers them one by one."""
+    facts = store.event_facts([event.id]).get(event.id, EventFacts())
     url = store.source_urls([event.id]).get(event.id)
-    return to_json(api_record(event, kinds, tags, states=states, cities=cities, source_url=url))
+    return to_json(listed_record(event, kinds, tags, facts, url))
 
 
 def test_statements_per_dialect() -> None:

@@ -150,6 +150,11 @@ def test_full_text_search_reads_source_sentences(client: TestClient) -> None:
         ("state=WA", lambda e: "Washington" in e["states"]),
         ("city=redmond", lambda e: "Redmond" in e["cities"]),
         ("city=SF+Bay+Area", lambda e: "SF Bay Area" in e["cities"]),
+        ("stage=post-ipo", lambda e: e["stage"] == "Post-IPO"),
+        ("stage=Series+B", lambda e: e["stage"] == "Series B"),
+        ("min_funds=1000", lambda e: e["funds_raised"] >= 1000),
+        ("max_funds=50", lambda e: e["funds_raised"] <= 50),
+        ("min_funds=100&max_funds=200", lambda e: 100 <= e["funds_raised"] <= 200),
     ],
 )
 def test_each_filter_selects_what_it_says(client: TestClient, query: str, check: Any) -> None:
@@ -183,6 +188,37 @@ def test_states_and_cities_are_those_the_records_file(client: TestClient) -> Non
     alexa = alexa_event(client)
     assert {"Canada", "India"} <= set(alexa["locations"])
     assert alexa["cities"] == ["Seattle"] and alexa["states"] == []
+
+
+def test_stage_and_funds_are_those_the_tracker_rows_state(client: TestClient) -> None:
+    """layoffs.fyi rows state the company's funding stage and funds raised (US$ millions);
+    events without such a row (WARN notices alone, news) have neither."""
+    amazon = get(client, "/api/events?company=amazon&year=2023&per_page=500")["events"]
+    rows = [e for e in amazon if "table" in e["source_kinds"]]
+    assert rows and all((e["stage"], e["funds_raised"]) == ("Post-IPO", 108) for e in rows)
+    (spotify,) = get(client, "/api/events?company=spotify")["events"]
+    assert (spotify["stage"], spotify["funds_raised"]) == ("Post-IPO", 2100)
+    warn_only = get(client, "/api/events?source=warn&per_page=500")["events"]
+    alone = [e for e in warn_only if e["source_kinds"] == ["warn"]]
+    assert alone and all(e["stage"] is None and e["funds_raised"] is None for e in alone)
+    # layoffs.fyi's "Unknown" is no stage.
+    assert get(client, "/api/events?stage=unknown")["total"] == 0
+    page = get(client, "/api/events?min_funds=2000&max_funds=2100&per_page=500")
+    assert spotify["id"] in {e["id"] for e in page["events"]}
+    assert "Spotify" in client.get("/?stage=post-ipo&min_funds=2000").text
+
+
+def test_funding_is_read_from_a_tracker_rows_text() -> None:
+    from headcount.records.layoffs_fyi_kaggle import funding
+
+    text = (
+        "Amazon (Seattle, United States; Retail) laid off 8,000 (2%) on 2023-01-04. "
+        "Stage: Post-IPO. Raised: $1,200M. Added: 2023-01-04. Source: https://example.com/a"
+    )
+    assert funding(text) == ("Post-IPO", 1200.0)
+    assert funding("X laid off 5 on 2023-01-04. Stage: Series B.") == ("Series B", None)
+    assert funding("X laid off 5 on 2023-01-04. Stage: Unknown. Raised: $0.5M.") == (None, 0.5)
+    assert funding("X laid off 5. Raised: a lot. Source: https://example.com/b") == (None, None)
 
 
 def test_company_id_includes_subsidiaries(client: TestClient) -> None:
@@ -272,6 +308,8 @@ def test_sort_orders(client: TestClient, sort: str) -> None:
         ("/api/nothing-here", 404, "Not Found"),
         ("/api/events?company=%2C%2C", 400, "company filter has no words"),
         ("/api/events?state=Ontario", 400, "unknown state"),
+        ("/api/events?min_funds=10&max_funds=5", 400, "min_funds (10) is above max_funds (5)"),
+        ("/api/events?min_funds=-1", 422, "greater than"),
         ("/api/events.csv?state=XX", 400, "unknown state"),
     ],
 )
@@ -538,6 +576,10 @@ def test_csv_and_json_downloads_carry_states_and_cities(client: TestClient) -> N
         assert row["states"] == "; ".join(event["states"]) and "Washington" in row["states"]
         assert row["cities"] == "; ".join(event["cities"])
         assert "Seattle" in row["cities"].split("; ")
+        assert row["stage"] == (event["stage"] or "")
+        assert row["funds_raised"] == (
+            "" if event["funds_raised"] is None else str(event["funds_raised"])
+        )
     downloaded = client.get(f"/api/events.json?{query}").json()
     assert [(e["states"], e["cities"]) for e in downloaded] == [
         (e["states"], e["cities"]) for e in page["events"]
@@ -594,6 +636,9 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
         "country",
         "state",
         "city",
+        "stage",
+        "min_funds",
+        "max_funds",
         "source",
         "reason",
         "year",
@@ -614,7 +659,8 @@ def test_openapi_schema_documents_every_endpoint(client: TestClient) -> None:
     assert "EventOut" in schema["components"]["schemas"]
     assert "two-letter code" in params["state"]["description"]
     event = schema["components"]["schemas"]["EventOut"]
-    assert {"states", "cities", "source_url"} <= set(event["required"])
+    assert {"states", "cities", "stage", "funds_raised", "source_url"} <= set(event["required"])
+    assert "millions" in params["min_funds"]["description"]
     assert "absolute" in event["properties"]["source_url"]["description"]
     assert not any(path.startswith(("/events/", "/companies/")) for path in paths)  # pages
 
@@ -851,6 +897,7 @@ def pg_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         "/api/events?source=warn&sort=-headcount&per_page=20&page=2",
         "/api/events?industry=retail&min_headcount=100&sort=company",
         "/api/events?state=wa&city=SEATTLE",
+        "/api/events?stage=post-ipo&min_funds=100&sort=-headcount",
         "/api/statistics?by=company&limit=10",
         "/api/statistics?by=month_source",
         "/api/companies?per_page=10",

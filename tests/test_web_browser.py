@@ -526,3 +526,54 @@ def test_state_and_city_filters_and_columns(browser: Any, base_url: str) -> None
     _wait(browser, lambda d: "city=" not in d.current_url and "state=Washington" in d.current_url)
     again = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
     assert again == shown
+
+
+def test_stage_and_funds_filters_and_columns(browser: Any, base_url: str) -> None:
+    """Choosing a stage applies it at once and the table shows each row's stage and funds;
+    a funds range narrows it, and the CSV behind the page holds the same rows."""
+    import csv
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(base_url + "/")
+    everything = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    stage = Select(browser.find_element(By.ID, "stage"))
+    assert "Post-IPO" in [o.get_attribute("value") for o in stage.options]
+    stage.select_by_value("Post-IPO")
+    _wait(browser, lambda d: "stage=Post-IPO" in d.current_url)
+    shown = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    assert 0 < shown < everything and rows
+    assert all(r.find_element(By.CSS_SELECTOR, "td.stage").text == "Post-IPO" for r in rows)
+    # Funds where the rows state them, as the API gives them.
+    with urllib.request.urlopen(
+        base_url + "/api/events?stage=post-ipo&per_page=500", timeout=60
+    ) as response:
+        api = {e["id"]: e["funds_raised"] for e in json.load(response)["events"]}
+    for row in rows:
+        funds = row.find_element(By.CSS_SELECTOR, "td.funds").text
+        expected = api[row.get_attribute("data-event")]
+        assert funds == ("" if expected is None else f"${expected:,g}M"), funds
+    assert any(expected is not None for expected in api.values())
+
+    low = browser.find_element(By.ID, "min_funds")
+    low.send_keys("2000", Keys.ENTER)
+    _wait(
+        browser, lambda d: "min_funds=2000" in d.current_url and "stage=Post-IPO" in d.current_url
+    )
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.events tbody tr[data-event]")
+    narrowed = int(browser.find_element(By.CSS_SELECTOR, "#totals strong").text.replace(",", ""))
+    assert 0 < narrowed < shown
+    funds = [
+        float(r.find_element(By.CSS_SELECTOR, "td.funds").text.strip("$M").replace(",", ""))
+        for r in rows
+    ]
+    assert funds and all(f >= 2000 for f in funds)
+    assert any("Spotify" in r.find_element(By.CSS_SELECTOR, "td.company").text for r in rows)
+    csv_link = browser.find_element(By.XPATH, "//section[@id='totals']//a[text()='CSV']")
+    with urllib.request.urlopen(csv_link.get_attribute("href"), timeout=60) as response:
+        table = list(csv.DictReader(response.read().decode().splitlines()))
+    assert len(table) == narrowed
+    assert all(r["stage"] == "Post-IPO" and float(r["funds_raised"]) >= 2000 for r in table)

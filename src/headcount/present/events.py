@@ -98,16 +98,21 @@ def api_record(
     *,
     states: Sequence[str] = (),
     cities: Sequence[str] = (),
+    stage: str | None = None,
+    funds_raised: float | None = None,
     source_url: str | None = None,
 ) -> dict[str, Any]:
     """An event as the events API lists it: its event_record, the kinds of its sources, its
-    reason tags, the US states and cities its records name, the path of its page on the
-    tracker and the address of its original source."""
+    reason tags, the US states and cities its records name, its company's funding stage and
+    funds raised as its tracker rows give them, the path of its page on the tracker and the
+    address of its original source."""
     data = event_record(event)
     data["source_kinds"] = source_kinds
     data["reason_tags"] = reason_tags
     data["states"] = list(states)
     data["cities"] = list(cities)
+    data["stage"] = stage
+    data["funds_raised"] = funds_raised
     data["url"] = f"/events/{event.id}"
     data["source_url"] = source_url
     return data

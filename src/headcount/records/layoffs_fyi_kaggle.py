@@ -8,6 +8,8 @@ millions of US dollars. The source column is usually a URL but sometimes "Intern
 
 from __future__ import annotations
 
+import re
+
 from headcount.records.base import Metadata, Record, Row
 from headcount.records.layoffs_fyi import Columns, read_layoffs_fyi
 
@@ -26,6 +28,30 @@ METADATA: Metadata = {
 
 
 COLUMNS = Columns()
+
+
+# A detail of a row's text as read_layoffs_fyi writes it: ". Label: value", up to the next
+# detail, the source or the end.
+_DETAIL = r"\. {label}: (.+?)(?=\. [A-Z][a-z]+: |\.$|$)"
+_STAGE = re.compile(_DETAIL.format(label="Stage"))
+_RAISED = re.compile(_DETAIL.format(label="Raised"))
+# How layoffs.fyi writes a stage it does not know.
+_UNKNOWN_STAGE = "Unknown"
+
+
+def funding(text: str) -> tuple[str | None, float | None]:
+    """The funding stage and the funds raised (US$ millions) that a tracker row's text states
+    ("... Stage: Post-IPO. Raised: $108M. ..."), each None when it states none (or an Unknown
+    stage, or funds that are not a number). The text is the row's document, so a database
+    imported by any release answers alike."""
+    stage = match.group(1) if (match := _STAGE.search(text)) else None
+    funds = None
+    if match := _RAISED.search(text):
+        try:
+            funds = float(match.group(1).removeprefix("$").removesuffix("M").replace(",", ""))
+        except ValueError:
+            funds = None  # written as the source had it: not a figure
+    return (None if stage == _UNKNOWN_STAGE else stage), funds
 
 
 def parse(row: Row) -> Record:

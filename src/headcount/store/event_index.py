@@ -116,6 +116,20 @@ class IndexSource:
     locations: tuple[str, ...] = ()  # the claim's places, as it lists them
     url: str | None = None  # its document's address
     lead: bool = False  # whether it is the event's lead claim
+    stage: str | None = None  # what its tracker row states of the employer's funding
+    funds_raised: float | None = None
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """What the tracker lists of an event beside the event: the US states and cities its
+    records name, and its company's funding stage and funds raised (US$ millions) as its
+    tracker rows give them."""
+
+    states: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    stage: str | None = None
+    funds_raised: float | None = None
 
 
 #: A US state by its name or two-letter code, in any case -> its name.
@@ -132,21 +146,22 @@ def state_name(text: str) -> str | None:
     return _STATES.get(fold(text))
 
 
-def event_places(sources: Sequence[IndexSource]) -> tuple[list[str], list[str]]:
-    """The US states and the cities an event's records name, each once, in order. A record
+def event_facts(sources: Sequence[IndexSource]) -> EventFacts:
+    """The US states and the cities an event's records name, each once, in order, and the
+    funding stage and funds raised its first record to give them gives. A record
     lists its places from the smallest to its state (a WARN notice: city, county, state) or
     its country (a tracker row: location, country): a notice's last is its state, and the
     places before the last that are not counties are cities. Places in prose are not read: a
     sentence's "Washington" or "India" says neither which state nor whether it is a city."""
     states: list[str] = []
     cities: list[str] = []
-    for source in sources:
-        if (
-            source.source_kind not in RECORD_KINDS
-            or source.superseded_by is not None
-            or source.role not in BACKING_ROLES
-            or len(source.locations) < 2
-        ):
+    records = [
+        s
+        for s in sources
+        if s.source_kind in RECORD_KINDS and s.superseded_by is None and s.role in BACKING_ROLES
+    ]
+    for source in records:
+        if len(source.locations) < 2:
             continue
         *smaller, region = source.locations
         # Only a WARN notice ends with its state; a tracker row ends with a country, and
@@ -155,7 +170,9 @@ def event_places(sources: Sequence[IndexSource]) -> tuple[list[str], list[str]]:
         if state is not None:
             states.append(state)
         cities += [place for place in smaller if not _AREA.search(place)]
-    return list(dict.fromkeys(states)), list(dict.fromkeys(cities))
+    stage = next((s.stage for s in records if s.stage), None)
+    funds = next((s.funds_raised for s in records if s.funds_raised is not None), None)
+    return EventFacts(tuple(dict.fromkeys(states)), tuple(dict.fromkeys(cities)), stage, funds)
 
 
 def original_source(sources: Iterable[tuple[str | None, bool, bool]]) -> str | None:
@@ -201,7 +218,7 @@ def index_row(
     for source in sources:
         parts += [source.outlet or "", source.title or "", source.evidence]
     search = search_words(" \n ".join(dict.fromkeys(p for p in parts if p))[:_SEARCH_CAP])
-    states, cities = event_places(sources)
+    facts = event_facts(sources)
     source_url = original_source(
         (s.url, s.lead, s.role == "primary") for s in sources if s.superseded_by is None
     )
@@ -228,12 +245,31 @@ def index_row(
         event.last_updated,
         event.revision,
         confidence,
-        _bar(states),
-        _bar(cities),
-        _bar(fold(city) for city in cities),
+        _bar(facts.states),
+        _bar(facts.cities),
+        _bar(fold(city) for city in facts.cities),
+        facts.stage,
+        fold(facts.stage) if facts.stage else None,
+        facts.funds_raised,
     )
-    record = api_record(event, kinds, tags, states=states, cities=cities, source_url=source_url)
-    return row, search, to_json(record)
+    return row, search, to_json(listed_record(event, kinds, tags, facts, source_url))
+
+
+def listed_record(
+    event: Event, kinds: list[str], tags: list[str], facts: EventFacts, source_url: str | None
+) -> dict[str, Any]:
+    """An event as the events API lists it (present.events.api_record), with the places and
+    funding its records state and its original source's address."""
+    return api_record(
+        event,
+        kinds,
+        tags,
+        states=facts.states,
+        cities=facts.cities,
+        stage=facts.stage,
+        funds_raised=facts.funds_raised,
+        source_url=source_url,
+    )
 
 
 _WORD = re.compile(r"\w+")
@@ -291,6 +327,9 @@ INDEX_COLUMNS: Final[tuple[str, ...]] = (
     "states",
     "cities",
     "city_keys",
+    "stage",
+    "stage_key",
+    "funds_raised",
 )
 
 
@@ -308,6 +347,10 @@ class EventFilter:
     state: a US state, by name or two-letter code in any case: events a record (a WARN notice)
     files in it (see event_places).
     city: equal, ignoring case, to a city a record (a WARN notice, a tracker row) names.
+    stage: the company's funding stage as its tracker rows give it ("Series B", "Post-IPO"),
+    ignoring case.
+    min_funds, max_funds: bounds on the funds its tracker rows say the company raised, in
+    millions of US dollars; events without that figure are left out.
     source: one of SOURCE_KINDS: events with at least one source of that kind.
     reason: one of REASON_NAMES.
     since, until: YYYY, YYYY-MM or YYYY-MM-DD, inclusive, compared at the precision of the
@@ -331,6 +374,9 @@ class EventFilter:
     until: str | None = None
     min_headcount: int | None = None
     max_headcount: int | None = None
+    stage: str | None = None
+    min_funds: int | None = None
+    max_funds: int | None = None
     min_confidence: float | None = field(default_factory=confidence_threshold)
 
     def __post_init__(self) -> None:
@@ -362,18 +408,13 @@ class EventFilter:
                 raise ValueError(
                     f"unknown reason {self.reason!r}; expected one of {', '.join(REASON_NAMES)}"
                 )
-        for name in ("min_headcount", "max_headcount"):
-            value = getattr(self, name)
-            if value is not None and value < 0:
-                raise ValueError(f"{name} must be >= 0, got {value}")
-        if (
-            self.min_headcount is not None
-            and self.max_headcount is not None
-            and self.min_headcount > self.max_headcount
-        ):
-            raise ValueError(
-                f"min_headcount ({self.min_headcount}) is above max_headcount ({self.max_headcount})"
-            )
+        for low_name, high_name in (("min_headcount", "max_headcount"), ("min_funds", "max_funds")):
+            low, high = getattr(self, low_name), getattr(self, high_name)
+            for name, value in ((low_name, low), (high_name, high)):
+                if value is not None and value < 0:
+                    raise ValueError(f"{name} must be >= 0, got {value}")
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"{low_name} ({low}) is above {high_name} ({high})")
 
     def terms(self) -> list[str]:
         """The search's terms as patterns over search_words() text, one per space-separated

@@ -133,8 +133,9 @@ class IndexGroups(IndexPages):
         return int(total[0]), [(r[0], r[1], int(r[2]), int(r[3]), r[4] or None) for r in rows]
 
     def facet_values(self, column: str) -> list[tuple[str, int]]:
-        """The values of "industry" or "country" among current events, most common first."""
-        if column not in ("industry", "country"):
+        """The values of "industry", "country" or "stage" among current events, most common
+        first."""
+        if column not in ("industry", "country", "stage"):
             raise ValueError(f"no facet {column!r}")
         return [
             (r[0], int(r[1]))

@@ -10,6 +10,7 @@ from headcount.model import Event
 from headcount.periods import date_range
 from headcount.store.event_index import (
     SORTS,
+    EventFacts,
     EventFilter,
     Totals,
     company_filter_words,
@@ -116,6 +117,9 @@ class IndexPages(IndexRefresh):
         if f.city is not None:
             where.append("x.city_keys LIKE ? ESCAPE '\\'")
             params.append(like_pattern(f"|{fold(f.city)}|"))
+        if f.stage is not None:
+            where.append("x.stage_key = ?")
+            params.append(fold(f.stage))
         if f.source is not None:
             where.append("x.source_kinds LIKE ?")
             params.append(f"%|{f.source}|%")
@@ -148,12 +152,15 @@ class IndexPages(IndexRefresh):
             # day index behind || '' when a company's indexes should find the rows.)
             where.append("x.day <= ?" if by_date else "(x.day || '') <= ?")
             params.append(until_day)
-        if f.min_headcount is not None:
-            where.append("x.figure >= ?")
-            params.append(f.min_headcount)
-        if f.max_headcount is not None:
-            where.append("x.figure <= ?")
-            params.append(f.max_headcount)
+        # Ranges leave out the events without the figure (NULL compares as neither).
+        for column, low, high in (
+            ("x.figure", f.min_headcount, f.max_headcount),
+            ("x.funds_raised", f.min_funds, f.max_funds),
+        ):
+            for bound, comparison in ((low, ">="), (high, "<=")):
+                if bound is not None:
+                    where.append(f"{column} {comparison} ?")
+                    params.append(bound)
         return (" WHERE " + " AND ".join(where)) if where else "", params
 
     def find_events(
@@ -214,17 +221,23 @@ class IndexPages(IndexRefresh):
                 found[event_id] = float(confidence)
         return found
 
-    def event_places(self, event_ids: Sequence[str]) -> dict[str, tuple[list[str], list[str]]]:
-        """The US states and cities each given current event's records name (see
-        event_index.event_places). Reads event_index."""
-        found: dict[str, tuple[list[str], list[str]]] = {}
+    def event_facts(self, event_ids: Sequence[str]) -> dict[str, EventFacts]:
+        """What the tracker lists of each given current event beside the event: the US
+        states and cities its records name, its company's stage and funds raised (see
+        event_index.event_facts). Reads event_index."""
+        found: dict[str, EventFacts] = {}
         for chunk in chunks(list(dict.fromkeys(event_ids))):
-            for event_id, states, cities in self._fetchall(
-                f"SELECT event_id, states, cities FROM event_index "
+            for event_id, states, cities, stage, funds in self._fetchall(
+                "SELECT event_id, states, cities, stage, funds_raised FROM event_index "
                 f"WHERE event_id IN ({marks(chunk)})",
                 chunk,
             ):
-                found[event_id] = (bar_list(states), bar_list(cities))
+                found[event_id] = EventFacts(
+                    tuple(bar_list(states)),
+                    tuple(bar_list(cities)),
+                    stage,
+                    None if funds is None else float(funds),
+                )
         return found
 
     def event_page(

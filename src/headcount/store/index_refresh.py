@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from headcount.records.layoffs_fyi_kaggle import funding
 from headcount.store.core import StoreCore
 from headcount.store.event_index import (
     INDEX_COLUMNS,
@@ -102,6 +103,8 @@ class IndexRefresh(StoreCore):
                     f"WHERE es.event_id IN ({held}) ORDER BY es.position",
                     chunk,
                 ):  # fmt: skip
+                    # A tracker row states its company's funding; its whole text is its sentence.
+                    stage, funds = funding(evidence) if kind == "table" else (None, None)
                     # A record's sentence only restates its own fields; news sentences add words.
                     sources.setdefault(event_id, []).append(
                         IndexSource(
@@ -115,6 +118,8 @@ class IndexRefresh(StoreCore):
                             tuple(json.loads(places)),
                             url,
                             bool(lead),
+                            stage,
+                            funds,
                         )
                     )
                 built = [

@@ -463,6 +463,18 @@ _V9: Final[tuple[Statement, ...]] = (
     "ALTER TABLE event_index ADD COLUMN city_keys TEXT NOT NULL DEFAULT '||'",
 )
 
+# Version 10: the company's funding as its tracker rows state it. Each event_index row keeps
+# the funding stage ("Series B", "Post-IPO") and funds raised (US$ millions) its tracker rows
+# state (records.layoffs_fyi_kaggle.funding reads them from the row's text, which every
+# release has stored), for the stage filter and the funds range. The read model is emptied,
+# as by version 6, so that the next refresh fills them.
+_V10: Final[tuple[Statement, ...]] = (
+    *_V6,
+    "ALTER TABLE event_index ADD COLUMN stage TEXT",
+    "ALTER TABLE event_index ADD COLUMN stage_key TEXT",
+    "ALTER TABLE event_index ADD COLUMN funds_raised DOUBLE PRECISION",
+)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     (1, _V1),
     (2, _V2),
@@ -473,6 +485,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     (7, _V7),
     (8, _V8),
     (9, _V9),
+    (10, _V10),
 )
 
 LATEST_VERSION: Final = MIGRATIONS[-1][0]

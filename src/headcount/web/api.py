@@ -22,7 +22,7 @@ from starlette.responses import StreamingResponse
 from headcount.present.events import EVENT_FIELDS, detail_record
 from headcount.present.formats import csv_cell
 from headcount.present.reasons import reason_tags
-from headcount.store.event_index import BREAKDOWNS, SORTS, EventFilter
+from headcount.store.event_index import BREAKDOWNS, SORTS, EventFacts, EventFilter
 from headcount.web import pages
 from headcount.web.fast_path import EventsQuery, events_body, events_key
 from headcount.web.filters import MAX_PAGE, Filter, FilterError, check_sort, filter_params
@@ -137,6 +137,8 @@ def _csv(records: Iterator[dict[str, Any]]) -> Iterator[str]:
         "reason_tags",
         "states",
         "cities",
+        "stage",
+        "funds_raised",
         "url",
         "source_url",
         "page_url",
@@ -224,7 +226,13 @@ def api_event(
     data["url"] = f"/events/{event_id}"
     data["source_kinds"] = sorted({v.document.source_kind for v in detail.sources})
     data["reason_tags"] = reason_tags(detail.event.reasons)
-    data["states"], data["cities"] = web.stores.event_places([event_id]).get(event_id, ([], []))
+    facts = web.stores.event_facts([event_id]).get(event_id, EventFacts())
+    data.update(
+        states=list(facts.states),
+        cities=list(facts.cities),
+        stage=facts.stage,
+        funds_raised=facts.funds_raised,
+    )
     data["source_url"] = web.stores.source_urls([event_id]).get(event_id)
     return json_response(data)
 

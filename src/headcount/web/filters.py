@@ -78,6 +78,15 @@ class FilterQuery(BaseModel):
     city: str | None = Field(
         None, description="A city a record (WARN notice, tracker row) names (any case)"
     )
+    stage: str | None = Field(
+        None, description='The company\'s funding stage ("Series B", "Post-IPO"; any case)'
+    )
+    min_funds: int | None = Field(
+        None, ge=0, le=MAX_INT64, description="Funds the company raised, US$ millions, at least"
+    )
+    max_funds: int | None = Field(
+        None, ge=0, le=MAX_INT64, description="Funds the company raised, US$ millions, at most"
+    )
     source: str | None = Field(None, description=f"Kind of source: {', '.join(SOURCE_KINDS)}")
     reason: str | None = Field(None, description=f"Stated reason: {', '.join(REASON_NAMES)}")
     year: str | None = Field(None, description="YYYY: shorthand for since=YYYY&until=YYYY")

@@ -37,6 +37,7 @@ from headcount.sources.document import build_document
 from headcount.sources.url import fetch_policy
 from headcount.store import Store, open_store
 from headcount.store.event_index import (
+    EventFacts,
     EventFilter,
     Group,
     SourceFreshness,
@@ -66,8 +67,8 @@ class EventRow:
     # the surest claim telling the event is, and whether that reaches the threshold.
     confidence: float | None = None
     confirmed: bool = True
-    states: tuple[str, ...] = ()  # the US states and cities its records name
-    cities: tuple[str, ...] = ()
+    # The places its records name and its company's funding (Store.event_facts).
+    facts: EventFacts = EventFacts()
 
 
 def page_count(events: int, per_page: int) -> int:
@@ -434,10 +435,10 @@ class StorePool:
         ids = tuple(event_ids)
         return self.cached(("source_urls", ids), lambda: self._ask(lambda s: s.source_urls(ids)))
 
-    def event_places(self, event_ids: list[str]) -> dict[str, tuple[list[str], list[str]]]:
-        """The US states and cities each listed event's records name (Store.event_places)."""
+    def event_facts(self, event_ids: list[str]) -> dict[str, EventFacts]:
+        """Places and funding of each listed event (Store.event_facts)."""
         ids = tuple(event_ids)
-        return self.cached(("places", ids), lambda: self._ask(lambda s: s.event_places(ids)))
+        return self.cached(("facts", ids), lambda: self._ask(lambda s: s.event_facts(ids)))
 
     def event_detail(self, event_id: str) -> EventDetail | None:
         return self.cached(
@@ -478,6 +479,7 @@ class StorePool:
             return {
                 "industry": store.facet_values("industry"),
                 "country": store.facet_values("country"),
+                "stage": store.facet_values("stage"),
                 "year": sorted(years, reverse=True),
             }
 
@@ -573,15 +575,10 @@ def _listed(
     store: Store, f: EventFilter, sort: str | None, offset: int, limit: int
 ) -> list[EventRow]:
     """The events `f` selects (Store.find_events) as the tracker lists them: with the US
-    states and cities their records name."""
+    states and cities their records name and their companies' funding."""
     rows = [EventRow(*found) for found in store.find_events(f, sort, offset, limit)]
-    places = store.event_places([row.event.id for row in rows])
-    return [
-        replace(row, states=tuple(places[row.event.id][0]), cities=tuple(places[row.event.id][1]))
-        if row.event.id in places
-        else row
-        for row in rows
-    ]
+    facts = store.event_facts([row.event.id for row in rows])
+    return [replace(row, facts=facts.get(row.event.id, EventFacts())) for row in rows]
 
 
 def _check_page(page: int, per_page: int) -> None:

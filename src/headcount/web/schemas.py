@@ -17,9 +17,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 
 from headcount.model import Company, Event
-from headcount.present.events import EVENT_FIELDS, SOURCE_CLAIM_PARTS, api_record
+from headcount.present.events import EVENT_FIELDS, SOURCE_CLAIM_PARTS
 from headcount.present.formats import to_json
-from headcount.store.event_index import Group, Totals
+from headcount.store.event_index import Group, Totals, listed_record
 from headcount.web.queries import EventRow, IngestResult
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,6 +90,13 @@ class EventOut(BaseModel):
     states: list[str] = Field(description="US states its WARN notices are filed in (filter: state)")
     cities: list[str] = Field(
         description="Cities its records (WARN notices, tracker rows) name (filter: city)"
+    )
+    stage: str | None = Field(
+        description="The company's funding stage as its tracker rows give it (filter: stage)"
+    )
+    funds_raised: float | None = Field(
+        description="Funds the company raised, in millions of US dollars, as its tracker rows "
+        "give them (filters: min_funds, max_funds)"
     )
     url: str = Field(description="The event's page")
     source_url: str | None = Field(
@@ -228,14 +235,7 @@ def record_fields(record: Any, names: Sequence[str]) -> dict[str, Any]:
 
 def event_json(row: EventRow, source_url: str | None = None) -> dict[str, Any]:
     """A listed event as the API gives it (EventOut), with its original source's address."""
-    return api_record(
-        row.event,
-        row.source_kinds,
-        row.reason_tags,
-        states=row.states,
-        cities=row.cities,
-        source_url=source_url,
-    )
+    return listed_record(row.event, row.source_kinds, row.reason_tags, row.facts, source_url)
 
 
 def totals_json(totals: Totals) -> dict[str, Any]:
