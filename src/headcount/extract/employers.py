@@ -19,19 +19,21 @@ from headcount.extract.companies import (
     owner_key,
     same_company,
 )
+from headcount.extract.datafiles import alternation, word_pattern
 from headcount.extract.ner import NOT_EMPLOYER, Entity, label_of
 from headcount.extract.places import DEMONYMS, is_place
 from headcount.extract.sentences import Sentence
 
 _SPEAKER_AFTER = re.compile(
-    r"^[’']?s?\s*(?:,[^,]{0,60},\s*)?(?:has\s+|had\s+|have\s+)?(?:said|says|told|reported|reports|estimated|estimates|"
-    r"calculates|warned|condemned|argued|believes|noted|added|announced\s+that)\b(?!(?:\s+\S+){0,4}?\s+(?:that\s+)?(?:it|its|the\s+company|they)\b)",
+    r"^[’']?s?\s*(?:,[^,]{0,60},\s*)?(?:has\s+|had\s+|have\s+)?"
+    rf"{alternation('speech_verbs')}\b"
+    r"(?!(?:\s+\S+){0,4}?\s+(?:that\s+)?(?:it|its|the\s+company|they)\b)",
     re.IGNORECASE,
 )
 
 
 _PERSON_BEFORE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|Lord|Lady|President|Chancellor|Minister|Senator|Governor|Prince|King|Queen|Judge|CEO|chief\s+executive|chairman|spokesman|spokeswoman|analyst|secretary|official|leader|director|manager|head|negotiator|adviser|advisor|commissioner|candidate|professor|economist|lawyer|attorney|member|MP|envoy|ambassador|mayor)\.?\s+)$",
+    rf"(?:\b(?:{alternation('person_titles')}|{alternation('person_roles')})\.?\s+)$",
     re.IGNORECASE,
 )
 
@@ -55,23 +57,17 @@ _PERSON_SPEAKS = re.compile(
 
 
 _PERSON_AFTER = re.compile(
-    r"^,\s+(?:the\s+|a\s+|an\s+|its\s+|\w+[’']s\s+)?(?:\w+\s+){0,2}(?:spokes\w+|chief|president|chairman|vice|director|head|analyst|manager|secretary|minister|leader|official|executive|CEO|founder|economist|chancellor|negotiator|adviser|advisor|commissioner|candidate|professor|economist|lawyer|attorney|member|MP|envoy|ambassador|mayor)\b",
+    r"^,\s+(?:the\s+|a\s+|an\s+|its\s+|\w+[’']s\s+)?(?:\w+\s+){0,2}"
+    rf"(?:spokes\w+|{alternation('person_roles_after')}|{alternation('person_roles')})\b",
     re.IGNORECASE,
 )
 
 
-_NON_EMPLOYER_WORDS = re.compile(
-    r"\b(?:Union|TUC|Congress|Reuters|Associated\s+Press|AP|Agency|"
-    r"Bloomberg|Federation|Confederation|Organisation|Organization|ILO|WTO|IMF|OECD|Aid|Parliament|"
-    r"Commission|Institute|Council|Court|Tribunal|Party|Labour|Conservative|Democrats?|Republicans?|"
-    r"Budget|Christmas|Internet|Web|Olympics|Street|Exchange|Index|Nasdaq|Dow|Industry)\b"
-)
+_NON_EMPLOYER_WORDS = word_pattern("not_employer_words", flags=0)
 
 
 # A newspaper or broadcaster as the source of a report, not as an employer.
-_MEDIA = re.compile(
-    r"\b(?:Times|Journal|Observer|Post|BBC|Telegraph|Guardian|Herald|News|Magazine|Press|Television|TV|Radio)\b"
-)
+_MEDIA = word_pattern("media", flags=0)
 
 
 _SOURCE_BEFORE = re.compile(
@@ -146,9 +142,8 @@ class DocNames:
 # "SEARS TO CLOSE ...", "WORLD AIRWAYS <WOA> LAYS OFF ...": a headline's opening words name
 # its subject when a verb follows them.
 _HEADLINE_SUBJECT = re.compile(
-    r"^([A-Z][A-Z&.'-]*(?:\s+[A-Z][A-Z&.'-]*){0,3}?)\s+(?:<[^>]*>\s+)?(?:TO|SAYS|SAID|SETS|PLANS|WILL|CUTS|LAYS|"
-    r"LAYING|IDLES?|SHUTS?|CLOSES?|ANNOUNCES?|ELIMINATES?|REDUCES?|TRIMS?|SHEDS?|AXES|SEES|UNIT|CANADA|OFFERS|"
-    r"MAY|COULD|IN|RECALLS?|ORDERS?|EXTENDS?|HAS|IS)\b"
+    r"^([A-Z][A-Z&.'-]*(?:\s+[A-Z][A-Z&.'-]*){0,3}?)\s+(?:<[^>]*>\s+)?"
+    rf"{alternation('headline_verbs')}\b"
     # "SCHLUMBERGER LTD <SLB> 3RD QTR NET": the ticker marks the company whatever follows
     r"|^([A-Z][A-Z&.'-]*(?:\s+[A-Z][A-Z&.'-]*){0,3}?)\s+<[^>]*>"
 )
@@ -397,8 +392,8 @@ def is_speaker(span: NameSpan, text: str) -> bool:
 
 
 _JOBS_THEN_AT = re.compile(
-    r"\b(?:jobs?|positions?|posts?|employees|workers|staff|people|personnel|redundancies|layoffs|"
-    r"miners|reporters|journalists|lost|go|cut|axed|shed|affected)\b(?:\s+[\w-]+){0,6}?\s+(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$",
+    rf"\b{alternation('jobs_nouns_at')}\b"
+    r"(?:\s+[\w-]+){0,6}?\s+(?:at|from|of|by)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
 )
 
@@ -484,9 +479,7 @@ def choose_employer(text: str, anchor: int, names: list[NameSpan]) -> NameSpan |
     return None
 
 
-_LEGAL_SUFFIX = re.compile(
-    r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|AG|SA|NV|GmbH|LLC|Group|Holdings|Corporation|Company)\.?$"
-)
+_LEGAL_SUFFIX = re.compile(rf"\b{alternation('legal_suffixes')}\.?$")
 
 
 def owns_next_name(span: NameSpan, names: list[NameSpan], text: str) -> bool:
