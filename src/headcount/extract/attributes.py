@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from headcount.extract.datafiles import alternation
 from headcount.extract.places import DEMONYMS, find_places
 
 _UNIT_NOUN = (
@@ -16,13 +17,13 @@ _UNIT_NOUN = (
 # "its Alexa and AI unit", "at the Lansing Buick-Oldsmobile-Cadillac plant", "in its music
 # and gaming divisions": a determiner, up to six modifier words, a unit noun.
 _UNIT_RE = re.compile(
-    rf"\b(?:its|their|the|his|her|at|in|within|from|across|close|closes|closed|closing|shut|shuts|idle|idles|idled|idling|affect|affects|affecting)\s+"
+    rf"\b{alternation('unit_lead_words')}\s+"
     rf"(?:an?\s+)?"  # "closed a small metal can manufacturing plant"
     rf"((?:(?!(?:the|a|an|its|of|to|for|by|with|that|which|who|and\s+the)\b)[\w’'&.,-]+\s+){{0,6}}?{_UNIT_NOUN})\b",
     re.IGNORECASE,
 )
 _SUCH_AS_RE = re.compile(
-    r"\b(?:divisions|units|businesses|teams|operations|departments|brands)\s+(?:such\s+as|including|like)\s+([^.;:]+)",
+    rf"\b{alternation('unit_kinds')}\s+(?:such\s+as|including|like)\s+([^.;:]+)",
     re.IGNORECASE,
 )
 _INCLUDING_CUTS_RE = re.compile(
@@ -141,7 +142,7 @@ _AI_RE = re.compile(
     r"\b(?:generative\s+AI|genAI|artificial\s+intelligence|AI|automation|machine\s+learning)\b"
 )
 _REASON_SKIP = re.compile(
-    r"^(?:the\s+)?(?:news|announcement|report|meeting|talks|statement|years?|months?|weeks?|days?)\b",
+    rf"^(?:the\s+)?{alternation('not_reasons')}\b",
     re.IGNORECASE,
 )
 

@@ -27,6 +27,7 @@ from headcount.extract.cues import (
     in_gazetteer,
     keeps_possessive,
 )
+from headcount.extract.datafiles import alternation
 from headcount.extract.dates import is_date_name
 from headcount.extract.features import (
     LIST_HEAD,
@@ -54,11 +55,13 @@ _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _STAFF_PERCENT_AFTER = re.compile(
     r"^\s*(?:of\s+)?(?:its\s+|their\s+|the\s+(?:company's\s+|firm's\s+)?|his\s+|her\s+)?"
-    r"(?:\w+\s+){0,3}?(?:work\s*force|staff|employees|workers|headcount|jobs|roles|team|people|personnel|employee\s+base)",
+    r"(?:\w+\s+){0,3}?"
+    rf"{alternation('staff_percent_nouns')}",
     re.IGNORECASE,
 )
 _BY_BEFORE = re.compile(
-    r"(?:work\s*force|staff|headcount|team|employees|jobs|roles|personnel)\s+(?:\S+\s+){0,4}?by\s*$",
+    rf"{alternation('staff_by')}\s+"
+    r"(?:\S+\s+){0,4}?by\s*$",
     re.IGNORECASE,
 )
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from headcount.extract.companies import NameSpan
+from headcount.extract.datafiles import alternation
 from headcount.extract.dates import ResolvedDate
 from headcount.extract.employers import DocNames
 from headcount.extract.quantities import Quantity
@@ -164,11 +165,11 @@ def merge_claims(claims: list[Claim], doc_names: DocNames) -> list[Claim]:
 
 # What marks a remark as an earlier round of its own ("follows similar layoffs", "already")
 _EARLIER_ROUND = re.compile(
-    r"\b(?:already|previously|earlier|similar|prior|last\s+(?:year|month|week|spring|summer|autumn|fall|winter)|"
-    r"in\s+recent\s+(?:months|years|weeks)|over\s+the\s+(?:past|last)|in\s+the\s+past|since)\b",
+    rf"\b(?:{alternation('earlier_round')}|last\s+{alternation('last_periods')}|"
+    rf"{alternation('recent_past')}|since)\b",
     re.IGNORECASE,
 )
 _THE_CUTS = re.compile(
-    r"\b(?:the|these|those)\s+(?:staff\s+|job\s+|workforce\s+)?(?:cuts|layoffs|lay-offs|job\s+losses|reductions|redundancies)\b",
+    rf"\b(?:the|these|those)\s+(?:staff\s+|job\s+|workforce\s+)?{alternation('the_cuts')}\b",
     re.IGNORECASE,
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from headcount.extract.datafiles import alternation
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.kinds import COSTS_RE, PAST_RE, circumstance_spans
 from headcount.extract.triggers import (
@@ -41,16 +42,19 @@ def in_trigger_clause(text: str, anchor: int, triggers: list[re.Match[str]]) -> 
 
 
 _JOBS_RIGHT_AFTER = re.compile(
-    r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?(?:jobs|positions|posts|workers|employees|staff)\b",
+    r"(?:[a-z]+\s+){0,3}?[\d,.]+\s+(?:\w+\s+)?"
+    rf"{alternation('jobs_after_figure')}\b",
     re.IGNORECASE,
 )
 
 
 # "a fund to protect workers laid off", "employees who may be on layoff would be offered
 # jobs first": provisions for people laid off, not a cut
+_LAID_OFF_PEOPLE = alternation("laid_off_people")
 _FOR_THE_LAID_OFF = re.compile(
-    r"\b(?:protect|help|assist|retrain|compensate|support|rehire|recall)\w*\s+(?:\w+\s+){0,2}?(?:workers|employees|staff|those|people)\b"
-    r"|\b(?:workers|employees|staff|those|people)\s+who\s+(?:may|might|could|would)\b",
+    rf"\b{alternation('help_verbs')}\w*\s+"
+    r"(?:\w+\s+){0,2}?"
+    rf"{_LAID_OFF_PEOPLE}\b|\b{_LAID_OFF_PEOPLE}\s+who\s+(?:may|might|could|would)\b",
     re.IGNORECASE,
 )
 

@@ -41,12 +41,13 @@ _PERSON_BEFORE = re.compile(
 # Grammar that only an employer fits, which outweighs the recognizer's guess ("Globex said it
 # will lay off 500 workers" even if the model reads Globex as a person).
 _ACTS_AS_EMPLOYER = re.compile(
-    r"^(?:[’']s\s+(?:\w+\s+){0,2}(?:plant|factory|unit|division|workforce|staff|employees|workers)|"
-    r",\s+which\s+(?:\w+\s+){0,3}(?:laid|cut|will|plans|is|has|had|shed|eliminated)\b|"
+    r"^(?:[’']s\s+(?:\w+\s+){0,2}"
+    rf"{alternation('acts_as_employer_units')}|"
+    r",\s+which\s+(?:\w+\s+){0,3}"
+    rf"{alternation('which_verbs')}\b|"
     r"\s+(?:has\s+|had\s+)?(?:said|says|announced)\s+(?:on\s+\w+\s+)?(?:that\s+)?it\s+"
-    r"(?:will|would|plans|is|has|had|was|needs|intends|expects|wants|must)|"
-    r"\s+(?:will|plans\s+to|is\s+to|is\s+cutting|is\s+laying|has\s+cut|has\s+laid|cut|laid|lays|cuts)\s+"
-    r"(?:off|cut|lay|shed|eliminate|axe|close|\d))",
+    rf"{alternation('it_verbs')}|"
+    rf"\s+{alternation('about_to_cut')}\s+(?:{alternation('cut_objects')}|\d))",
     re.IGNORECASE,
 )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from headcount.extract.datafiles import alternation, word_pattern
+
 _CUT = r"(?:cut|cuts|cutting|cost|transfer\w*|relocat\w*|lay|laid|layoffs?|lay-offs?|axe|axed|shed|eliminat\w*|reduc\w*|los\w*|go|sack\w*|slash\w*|trim\w*|job|jobs|redundan\w*|close|closing|shut\w*|idle|dismiss\w*|retrench\w*|further|more)"
 
 RUMOR_RE = re.compile(
@@ -40,11 +42,11 @@ CUMULATIVE_RE = re.compile(
 )
 
 PAST_RE = re.compile(
-    r"""\b(?:
-      already|previously|earlier\s+(?:this|last|in)|last\s+(?:year|month|week|spring|summer|autumn|fall|winter)
-    | over\s+the\s+(?:past|last)|in\s+recent\s+(?:months|years|weeks)|in\s+the\s+past|since\s+(?:the\s+)?\d|since\s+then
-    | (?:follows|followed|following|after)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|redundancies|round)
-    | (?:follows|followed)\s+(?:[\w'’]+\s+){0,4}(?:announcement|decision)
+    rf"""\b(?:
+      already|previously|earlier\s+(?:this|last|in)|last\s+{alternation("last_periods")}
+    | {alternation("recent_past")}|since\s+(?:the\s+)?\d|since\s+then
+    | (?:follows|followed|following|after)\s+(?:\w+\s+){{0,2}}(?:layoffs|cuts|job\s+cuts|redundancies|round)
+    | (?:follows|followed)\s+(?:[\w'’]+\s+){{0,4}}(?:announcement|decision)
     | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
     | has\s+been\s+shut|protest\w*\s+(?:over|against|at)|(?:were|was)\s+(?:first\s+)?(?:announced|unveiled)
@@ -69,7 +71,7 @@ ON_LAYOFF_RE = re.compile(
 COSTS_RE = re.compile(
     r"\b(?:(?:layoff|lay-off|redundancy|severance|restructuring)\s+(?:costs?|charges?|expenses?|provisions?)"
     r"|(?:costs?|charges?|provisions?)\s+(?:\S+\s+){0,3}(?:for|of|from)\s+(?:[\w-]+\s+){0,3}"
-    r"(?:layoffs|redundancies|job\s+cuts|severance|workforce\s+reductions|staff\s+reductions))\b",
+    rf"{alternation('cuts_booked')})\b",
     re.IGNORECASE,
 )
 
@@ -85,20 +87,18 @@ SAID_BEFORE_RE = re.compile(
     r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?said\s+(?:that\s+)?(?:it|they)\b",
     re.IGNORECASE,
 )
-SIMPLE_PAST_RE = re.compile(
-    r"\b(?:laid\s+off|cut|slashed|axed|shed|eliminated|eliminating|reduced|trimmed|sacked|fired|dismissed|lost|impacted|initiated|was|were|went)\b",
-    re.IGNORECASE,
-)
+SIMPLE_PAST_RE = word_pattern("simple_past_verbs")
 _FUTURE_RE = re.compile(
-    r"\b(?:is|are|will|would|to|plans?|planned|intends?)\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:laid|lay|cut|slash|ax|shed|eliminat|reduc|trim|sack|fir|dismiss|go|lost)",
+    r"\b(?:is|are|will|would|to|plans?|planned|intends?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
+    rf"{alternation('future_cut_stems')}",
     re.IGNORECASE,
 )
 
 
 # Unconfirmed attribution colours the whole sentence, whichever clause carries the figure.
 HEARSAY_RE = re.compile(
-    r"\b(?:according\s+to\s+(?:newspaper\s+|press\s+|media\s+)?reports|has\s+reported|reported\s+on|"
-    r"sources\s+said|people\s+familiar|reportedly)\b",
+    r"\b(?:according\s+to\s+(?:newspaper\s+|press\s+|media\s+)?reports|"
+    rf"{alternation('hearsay')})\b",
     re.IGNORECASE,
 )
 
@@ -108,10 +108,8 @@ HEARSAY_RE = re.compile(
 _CIRCUMSTANCE = re.compile(
     r"\b(?:following|after|amid)\s+(?:the|its|a|an|their|his|her)\s+[^,;]*", re.IGNORECASE
 )
-_ABOUT_CUTS = re.compile(
-    r"\b(?:cut|cuts|layoffs?|lay-offs?|laid|redundan\w*|job|jobs|staff|workers|employees|workforce|round)\b",
-    re.IGNORECASE,
-)
+# "redundan\w*" first: no other word fits where it does, so the order is the list's
+_ABOUT_CUTS = re.compile(rf"\b(?:redundan\w*|{alternation('about_cuts')})\b", re.IGNORECASE)
 
 
 def _without_circumstance(sentence: str) -> str:

@@ -25,6 +25,7 @@ from headcount.extract.companies import (
     owner_key,
     registry_names,
 )
+from headcount.extract.datafiles import alternation
 from headcount.extract.employers import (
     SUBJECT_ANAPHOR,
     DocNames,
@@ -92,11 +93,7 @@ _LARGEST_EMPLOYER = 2_500_000
 _PUBLIC_EMPLOYER = re.compile(r"\bcivil[\s-]+serv(?:ice|ants?)\b", re.IGNORECASE)
 
 
-_TOPIC_AFTER = re.compile(
-    r"^\s*(?:benefits?|funds?|funding|payments?|pay|packages?|talks|negotiations|bargaining|protection|"
-    r"polic(?:y|ies)|procedures?|rules?|laws?|legislation|consultations?|compensation|insurance|notices?)\b",
-    re.IGNORECASE,
-)
+_TOPIC_AFTER = re.compile(rf"^\s*{alternation('topics_not_cuts')}\b", re.IGNORECASE)
 
 
 # "vowed to fight wage and job cuts": opposition to cuts no one has announced here
@@ -109,14 +106,15 @@ _OPPOSED_BEFORE = re.compile(
 # "companies such as Adam Opel - the German arm of US carmaker General Motors - and ...":
 # the owner named inside the description is not one of the companies listed
 _OWNER_IN_APPOSITION = re.compile(
-    r"\b(?:arm|unit|subsidiary|division|affiliate|part|owner|parent)\s+of\s+(?:[\w-]+\s+){0,3}$",
+    rf"\b{alternation('owner_parts')}\s+of\s+"
+    r"(?:[\w-]+\s+){0,3}$",
     re.IGNORECASE,
 )
 
 
 _FOLLOW_UP = re.compile(
-    r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}(?:layoffs|cuts|job\s+cuts|decision|move|reductions|"
-    r"changes|closures?|redundancies|plan|plans|restructuring|losses)\b"
+    r"^(?:The|These|This|Those|Such)\s+(?:\w+\s+){0,2}"
+    rf"{alternation('follow_up_nouns')}\b"
 )
 
 

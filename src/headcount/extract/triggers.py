@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from headcount.extract.datafiles import alternation
 from headcount.extract.quantities import NUMBER, Quantity, find_quantities, parse_number
 
 JOB_NOUN = (
@@ -358,22 +359,24 @@ _CLOSURE_RE = re.compile(
     r"\b(?:clos(?:e|es|ed|ing|ure)|shut(?:s|ting)?(?:\s+down)?|phas(?:e|es|ed|ing)\s+out)\b",
     re.IGNORECASE,
 )
+# "a staff of about", "employing some": the word before a site's headcount
+_ABOUT = r"(?:about\s+|some\s+|around\s+|nearly\s+)?$"
 _EMPLOYS_RE = re.compile(
-    r"\b(?:employ(?:s|ing|ed)?|(?:has|with)\s+a\s+(?:work\s*force|staff)\s+of)\s+(?:about\s+|some\s+|around\s+|nearly\s+)?$",
+    rf"\b(?:employ(?:s|ing|ed)?|(?:has|with)\s+a\s+(?:work\s*force|staff)\s+of)\s+{_ABOUT}",
     re.IGNORECASE,
 )
 
 
 _GENERIC_SITES_BEFORE = re.compile(
-    r"\b(?:in|at|by|from)\s+(?:large\s+|small\s+|big\s+)?(?:plants|factories|mills|mines|sites|yards|facilities|works)\s+employ\w*\s+"
-    r"(?:about\s+|some\s+|around\s+|nearly\s+)?$",
+    r"\b(?:in|at|by|from)\s+(?:large\s+|small\s+|big\s+)?"
+    rf"{alternation('sites')}\s+employ\w*\s+{_ABOUT}",
     re.IGNORECASE,
 )
 
 
 # "upon closing of the transaction": a deal completes, nothing shuts
 _DEAL_CLOSING = re.compile(
-    r"\s+(?:of\s+)?(?:the\s+)?(?:transaction|deal|sale|acquisition|merger|offer|purchase|agreement)\b",
+    rf"\s+(?:of\s+)?(?:the\s+)?{alternation('deals')}\b",
     re.IGNORECASE,
 )
 
