@@ -6,16 +6,13 @@ import re
 from dataclasses import dataclass, field
 
 from headcount.extract.companies import NameSpan
-from headcount.extract.datafiles import alternation
+from headcount.extract.datafiles import alternation, word_pattern
 from headcount.extract.dates import ResolvedDate
 from headcount.extract.employers import DocNames
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
 
-_ADDITIVE = re.compile(
-    r"\b(?:another|additional|further|also|in\s+addition|more|other|separately|plus|already|earlier|previously|last|before)\b",
-    re.IGNORECASE,
-)
+_ADDITIVE = word_pattern("additive")
 
 
 @dataclass

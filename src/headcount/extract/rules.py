@@ -25,7 +25,7 @@ from headcount.extract.companies import (
     owner_key,
     registry_names,
 )
-from headcount.extract.datafiles import alternation
+from headcount.extract.datafiles import alternation, word_pattern
 from headcount.extract.employers import (
     SUBJECT_ANAPHOR,
     DocNames,
@@ -80,10 +80,7 @@ _AGGREGATE_CUE = re.compile(
 )
 
 
-_DESCRIPTOR = re.compile(
-    r"\b(?:bank|firm|company|maker|carmaker|automaker|airline|insurer|retailer|group|giant|publisher|broker)\b",
-    re.IGNORECASE,
-)
+_DESCRIPTOR = word_pattern("employer_descriptors")
 
 
 # The largest employers (Walmart, Amazon) have about two million staff.

@@ -32,14 +32,12 @@ _CUT_VERB = (
 # A word inside the object of a cutting verb; a preposition or a relative word would start
 # another phrase ("reduce dilution caused by ... employee options", "lose touch with people")
 _OBJECT_WORD = (
-    r"(?!(?:with|caused|covering|for|from|in|on|at|into|through|after|before|while|which|that|who|when|where)\b)"
+    rf"(?!{alternation('not_object_words')}\b)"
     # a word ending in a comma closes the phrase ("reduce loan rates, committee staff said")
     r"[\w.$'’%-]+(?:,\d{3})*"
 )
 # "people to go online", "go on strike", "go to the FBI": going somewhere, not going as jobs do
-_GO_ELSEWHERE = (
-    r"\s+(?:to|on|online|through|ahead|into|home|back|up|down|over|along|public|before)\b"
-)
+_GO_ELSEWHERE = rf"\s+{alternation('go_elsewhere')}\b"
 _PASSIVE_CUT = (
     r"(?:cut|slashed|axed|shed|eliminated|reduced|trimmed|lost(?!\s+(?:their\s+|his\s+|her\s+)?(?:livelihoods?|homes?|lives|money|savings))|laid\s+off|sacked|fired|dismissed|"
     rf"idled|furloughed|scrapped|discharged|made\s+redundant|(?:go|gone|going)(?!{_GO_ELSEWHERE})|disappear|vanish|affected|impacted|"
@@ -58,14 +56,14 @@ STRONG_RE = re.compile(
     | (?:lose|loses|lost|losing)\s+(?:their\s+|his\s+|her\s+)?jobs?
     | out\s+of\s+work|(?<!the\s)jobless
     # "fired 200 workers", not "a fire ... killed 25 people" or "dismiss concerns from visa staff"
-    | (?:sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?)\s+(?:(?:about|some|more|than|over|up|to|nearly|almost|around|its|their|the|all|of|another|further|a|half|third|quarter|most|many|hundreds|thousands|dozens|[\d,.]+|[\w-]+-time|hourly|salaried|senior|junior)\s+){{0,4}}?(?:staff|employees|workers|people|managers|executives|workforce|work\s+force)
+    | (?:sack(?:s|ed|ing)?|fir(?:e|es|ed|ing)|dismiss(?:es|ed|ing)?)\s+(?:(?:about|some|more|than|over|up|to|nearly|almost|around|its|their|the|all|of|another|further|a|half|third|quarter|most|many|hundreds|thousands|dozens|[\d,.]+|[\w-]+-time|hourly|salaried|senior|junior)\s+){{0,4}}?{alternation("dismissed_people")}
     | (?:{_CUT_VERB}|cost(?:s|ing)?)\s+(?:(?:its|their|the|some|about|around|nearly|almost|up\s+to|more\s+than|over|another|an?\s+(?:further|additional|extra)|further|additional|a|all|most|half|of|{_OBJECT_WORD})\s+){{0,7}}?{JOB_NOUN}\b
     # "affect 350 jobs", not "laws affecting 750,000 people"
     | (?:affect|impact)(?:s|ed|ing)?\s+(?:\S+\s+){{0,6}}?(?:jobs?|positions?|posts?|employees|workers|staff)\b
     | (?:affected|impacted)\s+(?:individuals|people|employees|workers|staff)\b
-    | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:(?:are|is|were|was|will|would|could|may|might|to|have|has|had|being|be|been|set|due|expected|likely)\s+){{0,3}}{_PASSIVE_CUT}\b
+    | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:{alternation("before_passive_cut")}\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
-    | (?:loss|losses|elimination|reduction|shedding|cutting|axing|culling|dismissal|dismissals|firing|sacking|termination)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
+    | {alternation("job_loss_nouns")}\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
     | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
     | jobs?\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
     | (?:future|fate)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:in\s+doubt|in\s+question|at\s+stake|uncertain)
@@ -123,7 +121,7 @@ _SIZE_AFTER = re.compile(
 )
 # Up to three modifiers ("5,500 hourly workers"), or a longer comma list of them ("790
 # salaried, production, maintenance and support services employees"), but no verb or figure.
-_MODIFIER = r"(?!(?:it|its|the|a|an|to|will|would|are|is|were|was|be|been|have|has|had|told|said|in|at|of|on|for|by|from)\b)[A-Za-z’'-]+"
+_MODIFIER = rf"(?!{alternation('not_modifiers')}\b)[A-Za-z’'-]+"
 _JOB_AFTER = re.compile(
     rf"^(?:\s+|-)(?:(?:{_MODIFIER}\s+){{0,3}}|(?:{_MODIFIER},?\s+(?:and\s+|or\s+)?){{0,7}}){JOB_NOUN}\b",
     re.IGNORECASE,
@@ -138,7 +136,7 @@ _TRIGGER_BEFORE = re.compile(
 )
 _BARE_PASSIVE_AFTER = re.compile(
     r"^\s+(?:(?:(?:more|others?|are|is|were|will|would|could|may|might|to|have|has|had|be|been|being|set|expected|likely)\s+){1,3}"
-    r"(?:cut|axed|lost|shed|eliminated|laid\s+off|go|going|made\s+redundant|affected|dismissed|sacked)\b"
+    rf"{alternation('bare_passive_cuts')}\b"
     # "another 2,250 on layoff", "400,000 Sri Lankans have lost their jobs"
     r"|(?:\w+\s+){0,2}?on\s+(?:indefinite\s+|temporary\s+)?lay-?off"
     r"|(?:[A-Z]\w+\s+){1,2}(?:have|had|who\s+have|who\s+had)\s+lost\s+their\s+jobs)",
@@ -180,9 +178,9 @@ _JOBLESS_STATE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PROTESTERS_AFTER = re.compile(
-    r"^(?:\s+(?!were\b|are\b|went\b)[\w-]+){0,3}\s+(?:were|are|went|go|goes|have\s+been|had\s+been)\s+(?:on\s+strike|out\s+on\s+strike)"
+    rf"^(?:\s+(?!were\b|are\b|went\b)[\w-]+){{0,3}}\s+{alternation('protesters_went')}\s+(?:on\s+strike|out\s+on\s+strike)"
     r"|^(?:\s+(?!were\b|are\b)[\w-]+){0,3}\s+walked\s+off\s+(?:their\s+|the\s+)?jobs?\b"
-    r"|^(?:\s+(?!were\b|are\b)[\w-]+){0,3}\s+(?:staged|marched|protested|demonstrated|rallied|walked\s+out|struck)\b",
+    rf"|^(?:\s+(?!were\b|are\b)[\w-]+){{0,3}}\s+{alternation('protest_acts')}\b",
     re.IGNORECASE,
 )
 _JOBLESS_AFTER = re.compile(r"^\s+(?:unemployed|jobless|out-of-work)\b", re.IGNORECASE)
