@@ -18,7 +18,7 @@ from headcount.store.event_index import (
     parse_sort,
 )
 from headcount.store.index_refresh import ALL_TOTALS, CONFIRMED_TOTALS, IndexRefresh
-from headcount.store.rows import EVENT_COLUMNS, EVENTS, bar_list, event_from_row
+from headcount.store.rows import EVENT_COLUMNS, EVENTS, Row, bar_list, event_from_row
 from headcount.store.sql import CHUNK, chunks, like_pattern, marks, window
 
 # How far the company filter counts the companies a word starts, to pick the rarest word.
@@ -212,33 +212,36 @@ class IndexPages(IndexRefresh):
     def event_confidences(self, event_ids: Sequence[str]) -> dict[str, float]:
         """The confidence of each given current event: that of the surest claim telling it (a
         record's is 1; see event_index.backing_confidence). Reads event_index."""
-        found: dict[str, float] = {}
-        for chunk in chunks(list(dict.fromkeys(event_ids))):
-            for event_id, confidence in self._fetchall(
-                f"SELECT event_id, confidence FROM event_index WHERE event_id IN ({marks(chunk)})",
-                chunk,
-            ):
-                found[event_id] = float(confidence)
-        return found
+        return {
+            event_id: float(confidence)
+            for event_id, confidence in self._index_rows("confidence", event_ids)
+        }
 
     def event_facts(self, event_ids: Sequence[str]) -> dict[str, EventFacts]:
         """What the tracker lists of each given current event beside the event: the US
         states and cities its records name, its company's stage and funds raised (see
         event_index.event_facts). Reads event_index."""
-        found: dict[str, EventFacts] = {}
+        return {
+            event_id: EventFacts(
+                tuple(bar_list(states)),
+                tuple(bar_list(cities)),
+                stage,
+                None if funds is None else float(funds),
+            )
+            for event_id, states, cities, stage, funds in self._index_rows(
+                "states, cities, stage, funds_raised", event_ids
+            )
+        }
+
+    def _index_rows(self, columns: str, event_ids: Sequence[str]) -> list[Row]:
+        """(event id, *columns) of event_index for each given event id, each id asked once."""
+        rows: list[Row] = []
         for chunk in chunks(list(dict.fromkeys(event_ids))):
-            for event_id, states, cities, stage, funds in self._fetchall(
-                "SELECT event_id, states, cities, stage, funds_raised FROM event_index "
-                f"WHERE event_id IN ({marks(chunk)})",
+            rows += self._fetchall(
+                f"SELECT event_id, {columns} FROM event_index WHERE event_id IN ({marks(chunk)})",
                 chunk,
-            ):
-                found[event_id] = EventFacts(
-                    tuple(bar_list(states)),
-                    tuple(bar_list(cities)),
-                    stage,
-                    None if funds is None else float(funds),
-                )
-        return found
+            )
+        return rows
 
     def event_page(
         self,
