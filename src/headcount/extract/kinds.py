@@ -75,18 +75,15 @@ COSTS_RE = re.compile(
     re.IGNORECASE,
 )
 
-# Simple-past verbs of cutting: context unless the claim leads the story.
+_HAS_BEFORE = r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?"
 # "has said it intends to", "had announced": a plan stated before this story
 REPORTED_BEFORE_RE = re.compile(
-    r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?(?:said|announced|indicated|stated|unveiled)\b",
-    re.IGNORECASE,
+    rf"{_HAS_BEFORE}(?:said|announced|indicated|stated|unveiled)\b", re.IGNORECASE
 )
 # "has said it needs to cut": a plan the company stated before, repeated for context; unlike
 # "has announced", which is how the news itself is told.
-SAID_BEFORE_RE = re.compile(
-    r"\b(?:has|had|have)\s+(?:already\s+|previously\s+)?said\s+(?:that\s+)?(?:it|they)\b",
-    re.IGNORECASE,
-)
+SAID_BEFORE_RE = re.compile(rf"{_HAS_BEFORE}said\s+(?:that\s+)?(?:it|they)\b", re.IGNORECASE)
+# Simple-past verbs of cutting: context unless the claim leads the story.
 SIMPLE_PAST_RE = word_pattern("simple_past_verbs")
 _FUTURE_RE = re.compile(
     r"\b(?:is|are|will|would|to|plans?|planned|intends?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
