@@ -134,13 +134,11 @@ _REASON_RE = re.compile(
     r"in\s+the\s+wake\s+of|amid|in\s+a\s+bid\s+to|in\s+an\s+effort\s+to|in\s+order\s+to|"
     r"to\s+help|aimed\s+at|citing|blamed\s+on|in\s+response\s+to|after|commitment\s+to|"
     r"(?=(?:invest|focus|concentrate)\s+(?:more\s+)?(?:in|on)\b)|"
-    r"(?:to|and)\s+(?=(?:cut|reduce|save|lower|slash|trim|boost|improve|streamline)\s+(?:its\s+|their\s+)?(?:costs?|expenses?|spending|productivity|profitability|overheads?|efficiency)))\s+"
+    rf"(?:to|and)\s+(?={alternation('cost_verbs')}\s+(?:its\s+|their\s+)?(?:costs?|expenses?|spending|productivity|profitability|overheads?|efficiency)))\s+"
     r"(?P<what>[^,;.()]{4,120})",
     re.IGNORECASE,
 )
-_AI_RE = re.compile(
-    r"\b(?:generative\s+AI|genAI|artificial\s+intelligence|AI|automation|machine\s+learning)\b"
-)
+_AI_RE = re.compile(rf"\b{alternation('ai_words')}\b")
 _REASON_SKIP = re.compile(
     rf"^(?:the\s+)?{alternation('not_reasons')}\b",
     re.IGNORECASE,

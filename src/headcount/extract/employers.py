@@ -52,9 +52,7 @@ _ACTS_AS_EMPLOYER = re.compile(
 )
 
 
-_PERSON_SPEAKS = re.compile(
-    r"^\s+(?:has\s+|had\s+)?(?:said|says|told|added|believes|thinks|noted|argued|warned)\b"
-)
+_PERSON_SPEAKS = re.compile(rf"^\s+(?:has\s+|had\s+)?{alternation('person_speaks_verbs')}\b")
 
 
 _PERSON_AFTER = re.compile(
@@ -72,7 +70,7 @@ _MEDIA = word_pattern("media", flags=0)
 
 
 _SOURCE_BEFORE = re.compile(
-    r"(?:according\s+to|told|reported\s+by|quoted\s+by|interview\s+with|said\s+in|in)\s+(?:the\s+)?$",
+    rf"{alternation('source_before')}\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 
@@ -98,7 +96,7 @@ class DocNames:
     def define(self, text: str, names: list[NameSpan]) -> None:
         for span in names:
             short = re.match(
-                r"(?:\s+(?:Company|Co|Corporation|Corp|Inc|Ltd|Plc|Group|AG|SA|NV)\b\.?)?\s*\(([A-Z][A-Za-z&]{1,9})\)",
+                rf"(?:\s+{alternation('defined_company_suffixes')}\b\.?)?\s*\(([A-Z][A-Za-z&]{{1,9}})\)",
                 text[span.end : span.end + 30],
             )
             if short and short.group(1).lower() != span.text.lower():

@@ -12,7 +12,7 @@ _CUT = r"(?:cut|cuts|cutting|cost|transfer\w*|relocat\w*|lay|laid|layoffs?|lay-o
 RUMOR_RE = re.compile(
     rf"""\b(?:
       (?:could|might|may)\s+(?:\w+\s+){{0,3}}?{_CUT}
-    | (?:layoffs|cuts|job\s+cuts|redundancies|job\s+losses|closings)\s+(?:could|might|may)\s+(?:be\s+)?(?:coming|follow|come|result|be\s+announced)
+    | {alternation("coming_cuts")}\s+(?:could|might|may)\s+(?:be\s+)?(?:coming|follow|come|result|be\s+announced)
     | (?:could|may|might)\s+(?:\w+\s+){{0,3}}?(?:lose\s+(?:their\s+)?jobs|be\s+(?:lost|cut|axed|affected|at\s+risk))
     | threat\w*|consider(?:s|ing)?\s+(?:\w+\s+){{0,2}}?(?:cut|lay|job|redundan|shed|reduc|trim|eliminat|slash|ax)\w*|mull\w*|weighing
     | (?:cuts|layoffs|job\s+losses|redundancies)\s+(?:had\s+|have\s+|has\s+)?(?:been\s+|were\s+|are\s+|is\s+)expected
@@ -47,7 +47,7 @@ PAST_RE = re.compile(
     | {alternation("recent_past")}|since\s+(?:the\s+)?\d|since\s+then
     | (?:follows|followed|following|after)\s+(?:\w+\s+){{0,2}}(?:layoffs|cuts|job\s+cuts|redundancies|round)
     | (?:follows|followed)\s+(?:[\w'’]+\s+){{0,4}}(?:announcement|decision)
-    | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?(?:cut|laid|shed|axed|eliminated|impacted|reduced|announced)
+    | beyond\s+the|was\s+forced\s+to|were\s+forced\s+to|(?:has|have|had)\s+forced|had\s+(?:\w+\s+)?{alternation("had_cut_verbs")}
     | in\s+the\s+midst\s+of|under\s+(?:the\s+)?plans|plans\s+to\s+shed|unveiled\s+in
     | has\s+been\s+shut|protest\w*\s+(?:over|against|at)|(?:were|was)\s+(?:first\s+)?(?:announced|unveiled)
     )""",
@@ -62,7 +62,7 @@ _FORECAST_TOTAL = re.compile(
 
 
 ON_LAYOFF_RE = re.compile(
-    r"\b(?:plant|factory|mill|facility|site|works|mine|yard)\s+(?:has|had)\s+(?:another\s+|some\s+|about\s+)?[\d,]+\s+(?:[\w-]+\s+){0,2}?"
+    rf"\b{alternation('site_nouns')}\s+(?:has|had)\s+(?:another\s+|some\s+|about\s+)?[\d,]+\s+(?:[\w-]+\s+){{0,2}}?"
     r"on\s+(?:indefinite\s+|temporary\s+)?lay-?off",
     re.IGNORECASE,
 )

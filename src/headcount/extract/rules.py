@@ -73,7 +73,7 @@ _ANAPHOR = re.compile(
 
 _AGGREGATE_CUE = re.compile(
     # "some in the industry say", "industry analysts": who speaks, not whose jobs
-    r"\b(?:industry(?!\s+(?:say|says|said|analysts|sources|observers|officials|executives|experts|watchers))|industries|sector|sectors|economy|economies|nationwide|countries|nations?|"
+    rf"\b(?:industry(?!\s+{alternation('speaker_after_industry')})|industries|sector|sectors|economy|economies|nationwide|countries|nations?|"
     r"manufacturing|companies|firms|employers|across|tech\s+employees|region|public\s+sector|"
     r"private\s+sector|state\s+corporations|textile|steel\s+workers|garment|farm|country's)\b",
     re.IGNORECASE,
@@ -116,14 +116,14 @@ _FOLLOW_UP = re.compile(
 
 
 _WORKFORCE_AFTER = re.compile(
-    r"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}?(?:workforce|work\s+force|staff|employees|jobs|headcount|workers|total|force)|"
+    rf"^\s*(?:of\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){{0,3}}?{alternation('workforce_of')}|"
     r"(?:reduction|cut|cuts)\s+in\s+(?:its\s+|their\s+)?(?:staff|workforce|jobs|headcount)|of\s+(?:its|the|their)\s+\w+)",
     re.IGNORECASE,
 )
 
 
 _WORKFORCE_BEFORE = re.compile(
-    r"(?:workforce|work\s+force|staff|headcount|jobs|employees|payroll)\s+(?:\S+\s+){0,4}?by\s+(?:about\s+|around\s+|almost\s+|nearly\s+|some\s+)?$",
+    rf"{alternation('workforce_by')}\s+(?:\S+\s+){{0,4}}?by\s+(?:about\s+|around\s+|almost\s+|nearly\s+|some\s+)?$",
     re.IGNORECASE,
 )
 
@@ -457,7 +457,7 @@ def extract_with_rules(doc: Document) -> Extraction:
 # "the company was reorganizing its staff, reassigning and laying off employees": the
 # employer in view does the cutting.
 _ANAPHOR_CUTS = re.compile(
-    r"\b(?:the\s+(?:company|firm|group|bank|airline|corporation)|it)\s+(?:also\s+)?(?:is|was|will|would|plans?\s+to|has|had)?\s*"
+    rf"\b(?:the\s+{alternation('company_nouns')}|it)\s+(?:also\s+)?(?:is|was|will|would|plans?\s+to|has|had)?\s*"
     r"(?:\w+\s+){0,2}?(?:cut|cutting|reduc\w*|lay\w*|laid|shed\w*|eliminat\w*|trim\w*|slash\w*|reorganiz\w*|restructur\w*)\b",
     re.IGNORECASE,
 )

@@ -49,7 +49,7 @@ _PASSIVE_CUT = (
 STRONG_RE = re.compile(
     rf"""\b(?:
       lay(?:s|ing)?[\s-]?offs?|laid[\s-]off|lay-?offs?
-    | (?:job|staff|workforce|headcount|employment|manpower|payroll)[\s-](?:cuts?|losses|reductions?|cutbacks?|shedding|slashing)
+    | {alternation("cut_staff_words")}[\s-](?:cuts?|losses|reductions?|cutbacks?|shedding|slashing)
     | job[\s-](?:cutting|shedding|losses)
     | redundanc(?:y|ies)
     | downsiz(?:e|es|ed|ing)
@@ -64,11 +64,11 @@ STRONG_RE = re.compile(
     | {JOB_NOUN}\s+(?:\S+\s+){{0,6}}?(?:{alternation("before_passive_cut")}\s+){{0,3}}{_PASSIVE_CUT}\b
     | (?:workforce|staff|headcount|payroll|employment)\s+(?:\S+\s+){{0,3}}?(?:by|to)\s+(?:about\s+|around\s+|some\s+)?\d
     | {alternation("job_loss_nouns")}\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\b
-    | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?(?:staff|workforce|work\s+force|headcount|payroll|employment|jobs)
+    | (?:reduction|cut|cuts|cutback|cutbacks)["”]?\s+in\s+(?:its\s+|their\s+|the\s+)?(?:[\w,-]+\s+)?{alternation("staff_measures")}
     | jobs?\s+(?:\S+\s+){{0,6}}?(?:in\s+doubt|in\s+question|at\s+stake)|in\s+question\s+the\s+(?:fate|future)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}
     | (?:future|fate)\s+of\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:in\s+doubt|in\s+question|at\s+stake|uncertain)
     | (?:on|into)\s+(?:collective|unpaid|forced|compulsory|temporary)\s+leave
-    | (?:earmarked|slated|targeted|marked|singled\s+out)\s+(?:to\s+be\s+|for\s+)(?:cut|axed|eliminated|shed|elimination|the\s+axe|redundancy)
+    | (?:earmarked|slated|targeted|marked|singled\s+out)\s+(?:to\s+be\s+|for\s+){alternation("cut_fates")}
     | (?:transfer|mov|shift|relocat|outsourc|offshor)\w*\s+(?:\S+\s+){{0,5}}?{JOB_NOUN}\s+(?:\S+\s+){{0,3}}?(?:out\s+of|abroad|overseas|offshore)
     )""",
     re.IGNORECASE | re.VERBOSE,
@@ -78,7 +78,7 @@ STRONG_RE = re.compile(
 HIRING_RE = re.compile(
     r"\b(?:(?:hir(?:e|es|ed|ing)|recruit\w*)\s+(?:about\s+|some\s+|up\s+to\s+|more\s+than\s+|another\s+)?\d|"
     r"(?:will|to|plans?\s+to)\s+(?:hire|recruit)|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
-    r"in\s+employment|employment\s+(?:fell|rose|dropped|declined|increased|grew)|"
+    rf"in\s+employment|employment\s+{alternation('employment_moves')}|"
     # vacancies closed are not people laid off
     r"(?:open|unfilled|vacant)\s+(?:roles|positions|posts|jobs|vacancies)|vacancies)\b",
     re.IGNORECASE,
@@ -88,9 +88,9 @@ NEGATIVE_RE = re.compile(
     r"\b(?:hir(?:e|es|ed|ing)|recruit\w*|creat(?:e|es|ed|ing)\s+(?:\S+\s+){0,3}jobs|new\s+jobs|"
     r"(?:unemployment|jobless)\s+(?:rate|claims|benefits?|figures?|total|level|queue)|"
     r"job\s+(?:creation|growth|openings|vacancies)|salar(?:y|ies)|wages?\s+cuts?|pay\s+cuts?|"
-    r"in\s+employment|(?:unemployment|out\s+of\s+work|jobless|unemployed)\s+(?:\S+\s+){0,4}(?:rose|fell|rising|falling|increased|decreased|climbed|dropped|rise|rises|fall|falls)|"
+    rf"in\s+employment|(?:unemployment|out\s+of\s+work|jobless|unemployed)\s+(?:\S+\s+){{0,4}}{alternation('unemployment_moves')}|"
     r"number\s+of\s+(?:people\s+)?(?:unemployed|jobless|out\s+of\s+work)|"
-    r"employment\s+(?:fell|rose|dropped|declined|increased|grew))\b",
+    rf"employment\s+{alternation('employment_moves')})\b",
     re.IGNORECASE,
 )
 
@@ -98,7 +98,7 @@ _MONEY_BEFORE = re.compile(
     r"(?:[$£€¥]|US\$|dlrs?\s*|usd\s*|eur\s*|gbp\s*|rs\.?\s*)\s*$", re.IGNORECASE
 )
 _AFTER_NOT_JOBS = re.compile(
-    r"^[\s-]*(?:of\s+(?:its|the|their)\s+)?(?:(?!(?:at|in|of|from|on|for|to|and|or|workers|employees|staff|jobs|people)\b)[A-Za-z]+[\s-]+){0,2}(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs?|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
+    rf"^[\s-]*(?:of\s+(?:its|the|their)\s+)?(?:(?!{alternation('not_unit_words')}\b)[A-Za-z]+[\s-]+){{0,2}}(?:%|-?\s*(?:thirds?|quarters?|fifths?|halves|half)|pct|per\s?cent|percent|dlrs?|dollars?|pounds?|sterling|marks|yen|francs|guilders|"
     r"euros?|lire|pesos|rupees|crowns|kronor|shares?|tonnes?|tons?|barrels?|bags?|acres|"
     r"cars|vehicles|units|planes|aircraft|flights|days?|weeks?|months?|years?|hours?|minutes|"
     r"miles|km|kilometres|feet|points|stores|shops|branches|plants|factories|offices|outlets|"
@@ -107,7 +107,7 @@ _AFTER_NOT_JOBS = re.compile(
 )
 _SIZE_BEFORE = re.compile(
     r"(?:\b(?:its|their|his|her|our)\s+(?:[\w.-]+\s+)?|"
-    r"\b(?:total|entire|whole|remaining|current|combined|present)\s+(?:\S+\s+){0,2}|"
+    rf"\b{alternation('whole_staff_words')}\s+(?:\S+\s+){{0,2}}|"
     r"\b(?:workforce|staff|payroll|employment|work\s+force)\s+of\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?|"
     r"\b(?:employs?|employing|employed|employ)\s+(?:about\s+|around\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+|over\s+)?|"
     r"[’']s\s+(?:\S+\s+){0,2}|\bfrom\s+(?:a\s+)?(?:current\s+)?|"
@@ -196,7 +196,7 @@ _SUBSET_AFTER = re.compile(
     r"^\s+(?:of\s+(?:those|them|which|these|whom)|of\s+the\s+total)\b", re.IGNORECASE
 )
 _RETURN_AFTER = re.compile(
-    r"^\s+(?:other\s+)?(?:\S+\s+){0,6}?(?:will\s+)?(?:return|be\s+recalled|be\s+rehired|be\s+hired|be\s+transferred|transfer)",
+    rf"^\s+(?:other\s+)?(?:\S+\s+){{0,6}}?(?:will\s+)?{alternation('return_verbs')}",
     re.IGNORECASE,
 )
 
@@ -336,7 +336,7 @@ def strong_triggers(sentence: str) -> list[re.Match[str]]:
 
 # "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
 # "did not say how many jobs will be affected": a cut whose size is untold, not denied
-_UNTOLD = r"\s+(?:yet\s+)?(?:say|specify|disclose|know|give|reveal|indicate|announce)\s+how\s+many"
+_UNTOLD = rf"\s+(?:yet\s+)?{alternation('disclose_verbs')}\s+how\s+many"
 NEGATION_RE = re.compile(
     rf"\b(?:no(?!\s+(?:change|sign|end|let-?up|relief|respite|more\s+than))|not(?!\s+rule\s+out)(?!{_UNTOLD})|never|without|nor|n't(?!{_UNTOLD})|"
     r"ruled\s+out|rules\s+out|den(?:y|ies|ied)|avoid(?:ed|ing)?|instead\s+of|rather\s+than|"
