@@ -119,3 +119,49 @@ def test_the_extractor_setting_chooses_the_learned_one(monkeypatch: pytest.Monke
     monkeypatch.setenv("HEADCOUNT_EXTRACTOR", "nonsense")
     result = CliRunner().invoke(main, ["extract", "-"], input="Acme will cut 500 jobs.")
     assert result.exit_code == 2 and "HEADCOUNT_EXTRACTOR='nonsense'" in result.output
+
+
+class _EveryNamedFigureAClaim:
+    """Stands in for the trained models: every named candidate with a figure is a claim, and
+    the kind model gives `new` the probability `new` and `past` the rest."""
+
+    keep_threshold = 0.35
+
+    def __init__(self, new: float) -> None:
+        self.new = new
+
+    def score(self, candidates: list[Any], floor: float = 0.0) -> tuple[Any, Any]:
+        import numpy as np
+
+        from headcount.model import KINDS
+
+        claim = np.array(
+            [0.9 if c.option.text and c.quantity else 0.0 for c in candidates], dtype=float
+        )
+        kinds = np.zeros((len(candidates), len(KINDS)))
+        kinds[:, KINDS.index("new")] = self.new
+        kinds[:, KINDS.index("past")] = 1.0 - self.new
+        return claim, kinds
+
+    def calibrated(self, scores: Any) -> Any:
+        return scores
+
+
+@pytest.mark.parametrize(("new", "kinds"), [(0.9, ["new", "past"]), (0.99, ["new"])])
+def test_a_page_reports_one_current_round_per_employer(new: float, kinds: list[str]) -> None:
+    """A second figure the model reads as another current round of the same employer becomes
+    an earlier round when the kind model allows it, and is dropped when it does not: the
+    ledger never shows one page's employer with two current rounds."""
+    from headcount.extract.candidates import analyse
+    from headcount.extract.learned import decide, to_mentions
+
+    text = (
+        "Acme Robotics will lay off 1,200 workers\n\n"
+        "Acme Robotics said it would cut 1,200 jobs. "
+        "Acme Robotics laid off 300 people in a previous round."
+    )
+    analysed = analyse(Document.create(text, "acme.txt", language="en"))
+    found = to_mentions(analysed, decide(analysed, _EveryNamedFigureAClaim(new)))  # type: ignore[arg-type]
+    assert sorted(m.kind for m in found) == kinds
+    current = [m for m in found if m.kind == "new"]
+    assert [(m.company, m.headcount_min) for m in current] == [("Acme Robotics", 1200)]

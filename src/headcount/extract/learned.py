@@ -72,6 +72,21 @@ def _same_employer(a: str | None, b: str | None) -> bool:
     return normalize_company(a) == normalize_company(b) or same_company(a, b)
 
 
+# How likely another kind must be for a second figure of an employer's current round to be
+# kept as that kind (chosen by cross-validation: README, "How accuracy is measured").
+SECOND_ROUND_KIND_FLOOR = 0.05
+
+
+def _other_current_round(candidate: Candidate, kept: list[Scored]) -> bool:
+    """The employer already has a current round whose figures disagree with this one's."""
+    rounds = [
+        k
+        for k in kept
+        if k.kind == "new" and _same_employer(k.candidate.option.text, candidate.option.text)
+    ]
+    return bool(rounds) and not any(_compatible(k.candidate, candidate) for k in rounds)
+
+
 def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None) -> list[Scored]:
     """Candidates kept as claims, merged per employer, kind and figure."""
     candidates = analysed.candidates
@@ -95,6 +110,14 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
             continue  # an aggregate needs a number
         if _figure_taken(candidate, kept):
             continue  # one figure of one sentence is one claim: the likelier reading has it
+        if named and kind == "new" and _other_current_round(candidate, kept):
+            # A page reports one current round per employer (GUIDELINES.md, "new"): a less
+            # likely reading with another figure is an earlier round or a running total when
+            # the kind model sees one at all, else a figure that is not the round's.
+            earlier = np.where(np.isin(np.array(KINDS), ("new", "aggregate")), 0.0, probabilities)
+            if earlier.max() < SECOND_ROUND_KIND_FLOOR:
+                continue
+            kind = KINDS[int(np.argmax(earlier))]
         merged = False
         for other in kept:
             if not _same_employer(other.candidate.option.text, candidate.option.text):
