@@ -445,7 +445,7 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
     ] = []
     for index in wanted:
         sentence = sentences[index]
-        if index == 0 and not _has_cue(sentence.text, about_cuts):
+        if index == 0 and cued[0] != 0:
             continue
         parsed = parses[index]
         options = _options(sentence, parsed, focus)
