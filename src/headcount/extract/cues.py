@@ -46,7 +46,7 @@ def count_cues(text: str) -> dict[str, int]:
 
 
 # A candidate sentence is counted twice: for the page's cues and for its own.
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _count_cues(text: str) -> tuple[tuple[str, int], ...]:
     return tuple((name, len(pattern.findall(text))) for name, pattern in cue_patterns().items())
 

@@ -338,7 +338,7 @@ def strong_triggers(sentence: str) -> list[re.Match[str]]:
 
 # The costliest pattern of all, and the learned extractor asks it about one sentence up to
 # three times (its cue check, its features, the rule extractor it stacks).
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _strong_triggers(sentence: str) -> tuple[re.Match[str], ...]:
     return tuple(STRONG_RE.finditer(sentence))
 
