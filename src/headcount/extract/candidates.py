@@ -146,7 +146,7 @@ def _described() -> re.Pattern[str]:
 _TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
 
 
-def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
+def _options(sentence: Sentence, parsed: Any, focus: list[str], cues: list[Any]) -> list[Option]:
     found: dict[str, Option] = {}
 
     def add(text: str | None, start: int, end: int, label: str, root: Any = None) -> None:
@@ -197,7 +197,7 @@ def _options(sentence: Sentence, parsed: Any, focus: list[str]) -> list[Option]:
             run = []
     # The subject of a cutting verb, when it is a capitalised name the tagger did not call a
     # proper noun (an unknown company in a headline: "Acme to cut 500 jobs").
-    for cue in cue_tokens(parsed):
+    for cue in cues:
         for verb in governing_verbs(cue)[:2]:
             for child in verb.children:
                 if (
@@ -444,14 +444,15 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
     candidates: list[Candidate] = []
     roundup = 0
     per_sentence: list[
-        tuple[Sentence, Any, list[Option], list[Quantity], list[tuple[int, float, bool]]]
+        tuple[Sentence, Any, list[Any], list[Option], list[Quantity], list[tuple[int, float, bool]]]
     ] = []
     for index in wanted:
         sentence = sentences[index]
-        if index == 0 and not _has_cue(sentence.text, about_cuts):
+        if index == 0 and cued[0] != 0:
             continue
         parsed = parses[index]
-        options = _options(sentence, parsed, focus)
+        cues = cue_tokens(parsed)
+        options = _options(sentence, parsed, focus, cues)
         heading = _heading_name(sentences, sentence)
         if heading and all(
             normalize_company(heading) != normalize_company(o.text or "") for o in options
@@ -461,7 +462,7 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
         percents = _workforce_percents(sentence.text)
         total_figures += len(figures)
         roundup += int(bool(figures or percents) and any(o.text not in focus for o in options))
-        per_sentence.append((sentence, parsed, options, figures, percents))
+        per_sentence.append((sentence, parsed, cues, options, figures, percents))
     doc_features = {
         "doc_candidate_sentences": float(len(per_sentence)),
         "doc_figures": float(total_figures),
@@ -470,8 +471,7 @@ def analyse(document: Document, published: date | None = None) -> Analysed:
         "doc_published_known": float((published or document.published_at) is not None),
         **{f"doc_cue_{k}": float(v) for k, v in doc_cues.items()},
     }
-    for sentence, parsed, options, figures, percents in per_sentence:
-        cues = cue_tokens(parsed)
+    for sentence, parsed, cues, options, figures, percents in per_sentence:
         base = {
             **doc_features,
             **sentence_features(sentence, sentence.index, len(sentences), parsed),

@@ -42,7 +42,13 @@ def cue_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def count_cues(text: str) -> dict[str, int]:
-    return {name: len(pattern.findall(text)) for name, pattern in cue_patterns().items()}
+    return dict(_count_cues(text))
+
+
+# A candidate sentence is counted twice: for the page's cues and for its own.
+@lru_cache(maxsize=1024)
+def _count_cues(text: str) -> tuple[tuple[str, int], ...]:
+    return tuple((name, len(pattern.findall(text))) for name, pattern in cue_patterns().items())
 
 
 def _name_list(name: str) -> frozenset[str]:

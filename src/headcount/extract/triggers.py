@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from headcount.extract.datafiles import alternation
 from headcount.extract.quantities import NUMBER, Quantity, find_quantities, parse_number
@@ -331,7 +332,14 @@ def _sum_staff_kinds(found: list[JobQuantity], sentence: str) -> list[JobQuantit
 
 
 def strong_triggers(sentence: str) -> list[re.Match[str]]:
-    return list(STRONG_RE.finditer(sentence))
+    return list(_strong_triggers(sentence))
+
+
+# The costliest pattern of all, and the learned extractor asks it about one sentence up to
+# three times (its cue check, its features, the rule extractor it stacks).
+@lru_cache(maxsize=1024)
+def _strong_triggers(sentence: str) -> tuple[re.Match[str], ...]:
+    return tuple(STRONG_RE.finditer(sentence))
 
 
 # "no jobs would be lost", "without cutting jobs", "has not laid off a worker since 1945"
