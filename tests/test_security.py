@@ -34,7 +34,7 @@ from headcount.sources.feeds import FeedError, fetch_feed
 from headcount.sources.url import ALLOW_PRIVATE_ENV, REFUSED, fetch_policy, is_public_address
 from headcount.store import SQLiteStore
 from headcount.watch import WatchOptions, poll_once
-from headcount.web import app as app_module
+from headcount.web import api as api_module
 from headcount.web import create_app
 from headcount.web.app import client_key, parse_proxies
 
@@ -500,12 +500,12 @@ def test_csv_download_of_the_api_neutralises_formulas(
     store.close()
     # The extractor does not name employers "=..."; a record could (a table's company
     # column), so the event's fields are made hostile on their way to the download.
-    original = app_module._event_json
+    original = api_module.event_json
 
     def hostile(row: Any) -> dict[str, Any]:
         return {**original(row), "company": FORMULAS[0], "units": ["@SUM(A1)"]}
 
-    monkeypatch.setattr(app_module, "_event_json", hostile)
+    monkeypatch.setattr(api_module, "event_json", hostile)
     with TestClient(create_app(str(db))) as client:
         answer = client.get("/api/events.csv")
     assert answer.status_code == 200

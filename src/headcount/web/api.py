@@ -107,7 +107,7 @@ def _download(
         while batch := list(itertools.islice(rows, 500)):
             urls = web.fresh().source_urls([row.event.id for row in batch]) if site else {}
             for row in batch:
-                data = web.event_json(row)
+                data = event_json(row)
                 if site is not None:
                     data["source_url"] = urls.get(row.event.id)
                     data["page_url"] = site.rstrip("/") + data["url"]

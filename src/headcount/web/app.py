@@ -31,7 +31,6 @@ from headcount.web.middleware import (
     client_key,
 )
 from headcount.web.queries import StorePool
-from headcount.web.schemas import event_json as _event_json
 from headcount.web.state import WebState
 
 __all__ = ["CSP", "app_from_env", "client_key", "create_app", "parse_proxies"]
@@ -81,7 +80,6 @@ def create_app(
         else parse_proxies(trusted_proxies),
         limiter=RateLimiter(rate_per_minute, rate_burst),
         accuracy_dir=accuracy_dir if accuracy_dir is not None else settings.accuracy_dir,
-        event_json=_event_json,
     )
 
     @asynccontextmanager

@@ -5,16 +5,15 @@ Routes reach it through the `Web` dependency."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
 from headcount.settings import Network
 from headcount.store.event_index import confidence_threshold
 from headcount.web.middleware import RateLimiter
-from headcount.web.queries import EventRow, ShownEvent, StorePool, shown_event
+from headcount.web.queries import ShownEvent, StorePool, shown_event
 
 
 @dataclass(frozen=True)
@@ -24,9 +23,6 @@ class WebState:
     proxies: tuple[Network, ...]  # whose X-Forwarded-For is believed
     limiter: RateLimiter  # of writes, per client
     accuracy_dir: str | os.PathLike[str] | None
-    # How a listed event becomes its JSON record in downloads (schemas.event_json); chosen
-    # by create_app, where tests put a hostile one to see it neutralised.
-    event_json: Callable[[EventRow], dict[str, Any]]
 
     def fresh(self) -> StorePool:
         """The stores, with the read model brought up to date if events changed."""
