@@ -567,7 +567,7 @@ def test_a_poll_and_a_title_are_not_employers() -> None:
 
 
 def test_units_named_after_a_closing_verb_or_as_a_smelter_or_store() -> None:
-    from headcount.extract.attributes import find_units
+    from headcount.extract.units import find_units
 
     assert find_units("Onex said it closed a small metal can manufacturing plant on Monday.") == [
         "small metal can manufacturing plant"

@@ -1,105 +1,12 @@
-"""What a claim says about where, in which units and why: business units, locations, reasons."""
+"""What a claim says about where and why: locations and reasons (units are in extract/units.py)."""
 
 from __future__ import annotations
 
 import re
 
 from headcount.extract.datafiles import alternation
-from headcount.extract.places import DEMONYMS, find_places
-
-_UNIT_NOUN = (
-    r"(?:unit|units|division|divisions|plant|plants|factory|factories|operations?|business|"
-    r"businesses|department|departments|centre|center|centres|centers|team|teams|office|offices|"
-    r"facility|facilities|mill|mills|mine|mines|subsidiary|arm|branch|branches|site|sites|"
-    r"headquarters|studio|studios|platform|group|line|shipyard|yard|works|staff|newsroom|smelter|smelters|"
-    r"refinery|refineries|store|stores|warehouse|warehouses|depot|depots)"
-)
-# "its Alexa and AI unit", "at the Lansing Buick-Oldsmobile-Cadillac plant", "in its music
-# and gaming divisions": a determiner, up to six modifier words, a unit noun.
-_UNIT_RE = re.compile(
-    rf"\b{alternation('unit_lead_words')}\s+"
-    rf"(?:an?\s+)?"  # "closed a small metal can manufacturing plant"
-    rf"((?:(?!(?:the|a|an|its|of|to|for|by|with|that|which|who|and\s+the)\b)[\w’'&.,-]+\s+){{0,6}}?{_UNIT_NOUN})\b",
-    re.IGNORECASE,
-)
-_SUCH_AS_RE = re.compile(
-    rf"\b{alternation('unit_kinds')}\s+(?:such\s+as|including|like)\s+([^.;:]+)",
-    re.IGNORECASE,
-)
-_INCLUDING_CUTS_RE = re.compile(
-    r"\b(?:cuts?|layoffs|jobs|losses)\s+(?:\w+\s+){0,2}(?:in|at)\s+(?:its|the)\s+([^.;]+?)(?:[.;]|$)",
-    re.IGNORECASE,
-)
-_WEAK_UNITS = frozenset(
-    [
-        "the",
-        "its",
-        "their",
-        "this",
-        "that",
-        "company",
-        "business",
-        "group",
-        "operations",
-        "staff",
-        "unit",
-        "team",
-        "line",
-        "office",
-        "plant",
-        "firm",
-        "units",
-        "business's",
-    ]
-)
-
-
-def _clean_unit(raw: str) -> str | None:
-    words = raw.strip(" ,.").split()
-    while words and (
-        words[0].lower() in ("the", "its", "their", "his", "her", "a", "an", "entire", "whole")
-        or words[0] in DEMONYMS
-    ):
-        words = words[1:]
-    if not words:
-        return None
-    text = " ".join(words).strip(" ,.")
-    if (
-        text.lower() in _WEAK_UNITS
-        or len(words) == 1
-        and words[0].lower() in ("operations", "business", "staff", "group", "line")
-    ):
-        return None
-    if re.match(r"(?i)^(?:same|other|new|total|\d)", text):
-        return None
-    return text
-
-
-def find_units(sentence: str) -> list[str]:
-    units: list[str] = []
-    for m in _SUCH_AS_RE.finditer(sentence):
-        for part in re.split(r",\s*|\s+and\s+(?:even\s+)?|\s+or\s+", m.group(1)):
-            cleaned = _clean_unit(part)
-            if cleaned and len(cleaned.split()) <= 6:
-                units.append(cleaned)
-    for m in _UNIT_RE.finditer(sentence):
-        cleaned = _clean_unit(m.group(1))
-        if cleaned:
-            units.append(cleaned)
-    for m in _INCLUDING_CUTS_RE.finditer(sentence):
-        for part in re.split(r",\s*|\s+and\s+", m.group(1)):
-            cleaned = _clean_unit(part)
-            if cleaned and len(cleaned.split()) <= 6 and not any(cleaned in u for u in units):
-                units.append(cleaned)
-    seen: set[str] = set()
-    result = []
-    for u in units:
-        key = u.lower()
-        if key not in seen and not any(key in s for s in seen):
-            seen.add(key)
-            result.append(u)
-    return result
-
+from headcount.extract.dates import MONTHS
+from headcount.extract.places import find_places, is_place
 
 # "Akron, Ohio", "Buford, Ga.": a capitalized town followed by a US state or its abbreviation.
 _STATE_ABBR = r"(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|N\.[HJMYCD]|Ohio|Okla|Ore|Pa|R\.I|S\.[CD]|Tenn|Tex|Texas|Va|Vt|Wash|Wisc?|W\.Va|Wyo|Iowa|Utah|Idaho|Maine|Alaska|Hawaii)\.?"
@@ -108,20 +15,52 @@ _TOWN_STATE_RE = re.compile(
 )
 
 
+_CAPITALIZED = r"(?-i:[A-Z][a-z][\w&-]*)"
+# "its headquarters in Whippany", "178 jobs at its facility in Romeoville": a town the
+# gazetteer does not know, named as the site of the unit or staff cut. The whole capitalized
+# run is the name, and one that owns something ("in Globex's unit") is not a town.
+_SITE_TOWN_RE = re.compile(
+    rf"\b(?:{alternation('unit_nouns')}|{alternation('staff_nouns')}|layoffs|cuts)\s+in\s+"
+    rf"({_CAPITALIZED}(?:[ -]{_CAPITALIZED}){{0,2}})(?![\w’'-]|\.\w|\s+(?-i:[A-Z]))",
+    re.IGNORECASE,
+)
+_NOT_TOWN = re.compile(
+    rf"^(?:{alternation('sentence_openers')}|{alternation('business_functions')})$", re.IGNORECASE
+)
+
+
 def find_locations(sentence: str) -> list[str]:
     if _is_shouted(sentence):
         # A headline in capitals: look the places up in title case ("CHICAGO" -> "Chicago").
         titled = sentence.title()
         return [name for _, _, name in find_places(titled)]
-    found: list[tuple[int, str]] = [(s, name) for s, _, name in find_places(sentence)]
+    found = find_places(sentence)
     for m in _TOWN_STATE_RE.finditer(sentence):
-        found.append((m.start(1), m.group(1)))
+        found.append((m.start(1), m.end(1), m.group(1)))
+    for m in _SITE_TOWN_RE.finditer(sentence):
+        if m.group(0)[0].isupper() and not m.group(0).startswith("HQ"):
+            continue  # a headline's capitalized nouns ("Employees in Latest Push")
+        if _may_be_town(m.group(1)):
+            found.append((m.start(1), m.end(1), m.group(1)))
     found.sort()
     result: list[str] = []
-    for _, name in found:
-        if name not in result:
+    for start, end, name in found:
+        # "Thief River Falls, Minnesota" is one town, not also "River Falls".
+        inside = any(s <= start and end <= e and (s, e) != (start, end) for s, e, _ in found)
+        if name not in result and not inside:
             result.append(name)
     return result
+
+
+def _may_be_town(name: str) -> bool:
+    first = re.split(r"[ -]", name)[0]
+    return not (
+        len(name) < 3  # "Mt."
+        or _NOT_TOWN.match(first)
+        or _NOT_TOWN.match(name)
+        or first.lower() in MONTHS
+        or is_place(name)
+    )
 
 
 def _is_shouted(text: str) -> bool:

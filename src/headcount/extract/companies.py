@@ -98,17 +98,20 @@ def _initials(key: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def same_company(a: str, b: str) -> bool:
+def same_company(a: str, b: str, *, by_registry: bool = True) -> bool:
     """True when two names denote one employer: equal after normalization and aliases,
     an acronym of the other ("GM" / "General Motors"), or a leading short form of it
-    ("Delta" / "Delta Air Lines")."""
+    ("Delta" / "Delta Air Lines"); with `by_registry`, also the names the registry files under
+    one employer (aliases, a bought company and its buyer, a subsidiary and its owner)."""
     ka, kb = normalize_company(a), normalize_company(b)
     if not ka or not kb:
         return False
-    if ka == kb or owner_key(a) == owner_key(b):
+    if ka == kb:
         return True
-    ca, cb = normalize_company(canonicalize(a).name), normalize_company(canonicalize(b).name)
-    if ca == cb:
+    if by_registry and (
+        owner_key(a) == owner_key(b)
+        or normalize_company(canonicalize(a).name) == normalize_company(canonicalize(b).name)
+    ):
         return True
     short, long_ = sorted((ka, kb), key=len)
     sw, lw = short.split(), long_.split()

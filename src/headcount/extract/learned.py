@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from headcount.extract.attributes import find_locations, find_reason, find_units
+from headcount.extract.attributes import find_locations, find_reason
 from headcount.extract.candidates import Analysed, Candidate
 from headcount.extract.companies import normalize_company, registry_names, same_company, shortens
 from headcount.extract.cues import cue_words, in_gazetteer
@@ -21,6 +21,7 @@ from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import Decisions
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
+from headcount.extract.units import find_units
 from headcount.model import KINDS, Kind, Mention
 
 EXTRACTOR_VERSION = "learned-0.1"
@@ -254,7 +255,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
                 percent=s.percent,
                 date=date_value,
                 date_precision=precision,  # type: ignore[arg-type]
-                units=find_units(sentence.text),
+                units=find_units(sentence.text, [company, c.option.text]),
                 locations=find_locations(sentence.text),
                 reason=find_reason(sentence.text),
                 evidence=sentence.text,

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from headcount.extract.attributes import find_locations, find_reason, find_units
+from headcount.extract.attributes import find_locations, find_reason
 from headcount.extract.claims import Claim, claim_range, merge_claims
 from headcount.extract.clauses import (
     CLOSURE_ONLY,
@@ -54,6 +54,7 @@ from headcount.extract.triggers import (
     closure_quantities,
     job_quantities,
 )
+from headcount.extract.units import find_units
 from headcount.model import Document, Mention, as_kind
 
 EXTRACTOR_VERSION = "rules-0.1"
@@ -464,7 +465,7 @@ _ANAPHOR_CUTS = re.compile(
 
 
 def _enrich(claim: Claim, text: str) -> None:
-    for unit in find_units(text):
+    for unit in find_units(text, [claim.employer_text]):
         if unit not in claim.units:
             claim.units.append(unit)
     for loc in find_locations(text):
