@@ -89,3 +89,25 @@ def test_a_town_the_gazetteer_lacks_is_a_place_when_it_is_a_sites_or_staffs() ->
     assert find_locations("Globex cut 300 jobs in Sales and 200 jobs in March.") == []
     assert find_locations("Globex cut 30 jobs in Initech's unit.") == []
     assert find_locations("Globex Cuts 9,000 Employees in Latest Restructuring Push") == []
+
+
+def test_a_class_of_employers_cutting_is_named_by_its_trade() -> None:
+    assert find_units("More than 200 retail chains and 90 fintech firms have laid off staff.") == [
+        "fintech"
+    ]
+    assert find_units("Logistics companies in Europe have cut 9,000 jobs this year.") == [
+        "Logistics"
+    ]
+    assert find_units("About 5,000 workers at US-based biotech companies lost their jobs.") == [
+        "biotech"
+    ]
+
+
+def test_a_unit_keeps_its_place_name_and_its_compound_noun() -> None:
+    assert find_units("Globex will cut roles in its New York offices.", ["Globex"]) == [
+        "New York offices"
+    ]
+    assert find_units("Globex will cut 90 jobs at its billing operations center.", ["Globex"]) == [
+        "billing operations center"
+    ]
+    assert find_units("Globex cut 60 data engineers at Mobix.", ["Globex"]) == ["Mobix"]

@@ -24,7 +24,7 @@ _STOP = alternation("unit_stop_words")
 _UNIT_RE = re.compile(
     rf"\b{alternation('unit_lead_words')}\s+"
     rf"(?:an?\s+)?"  # "closed a small metal can manufacturing plant"
-    rf"((?:(?!{_STOP}\b)[\w’'&.,-]+\s+){{0,6}}?{alternation('unit_nouns')})\b"
+    rf"((?:(?!{_STOP}\b)[\w’'&.,-]+\s+){{0,6}}?{alternation('unit_nouns')}(?:\s+{alternation('unit_nouns')})?)\b"
     r"(?!\s+(?-i:[A-Z][a-z]))",  # "the Washington Business Journal": a name's word, not a unit
     re.IGNORECASE,
 )
@@ -57,11 +57,20 @@ _STAFF_MODIFIER_RE = re.compile(
     rf"(?!\s+{alternation('job_loss_nouns')}|\s+{alternation('follow_up_nouns')})",  # "workforce reduction"
     re.IGNORECASE,
 )
+_CLASS = alternation("employer_class_nouns")
+# "380 tech firms have laid off", "tech companies in the US have made 134,000 job cuts",
+# "workers at U.S.-based tech companies": a class of employers cutting, named by its trade.
+_EMPLOYER_CLASS_RE = re.compile(
+    rf"\b((?:[A-Za-z][\w&’'.-]*\s+){{1,2}}?){_CLASS}\s+(?:[\w.]+\s+){{0,4}}?"
+    rf"(?:have\s+|has\s+|had\s+)?(?:collectively\s+)?{alternation('class_cut_verbs')}\b"
+    rf"|\b{_STAFF}\s+(?:at|from)\s+((?:[A-Za-z][\w&’'.-]*\s+){{1,3}}?){_CLASS}\b",
+    re.IGNORECASE,
+)
 _NAME = r"[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*)*"
-# "1,900 employees from Mobix and Gamebox", "jobs across Mobix and Gamebox": the employer's
-# parts named after the staff the figure counts.
+# "1,900 employees from Mobix and Gamebox", "jobs across Mobix and Gamebox", "60 program
+# managers at Mobix": the employer's parts named after the staff the figure counts.
 _STAFF_AT_NAME_RE = re.compile(
-    rf"\b(?i:{_STAFF})\s+(?:at|from|across|within)\s+(?:its\s+)?"
+    rf"(?:\b(?i:{_STAFF})|\d[\d,]*\s+(?:[a-z-]+\s+){{0,3}}[a-z]+s)\s+(?:at|from|across|within)\s+(?:its\s+)?"
     rf"({_NAME}(?:(?:,\s+|,?\s+and\s+|\s+&\s+){_NAME})*)(?![’'\w-]|\.\w)"
 )
 _LIST_SPLIT = re.compile(r",?\s+(?:and|or)\s+(?:even\s+)?|,\s*|\s+&\s+(?=[a-z])", re.IGNORECASE)
@@ -69,6 +78,7 @@ _LIST_END = re.compile(rf"(?:,?\s+{alternation('unit_list_ends')}\b.*|\s+)$", re
 _STOP_RE = re.compile(rf"\b{_STOP}\b", re.IGNORECASE)
 _VAGUE = word_pattern("vague_unit_heads")
 _NOT_MODIFIER = word_pattern("not_unit_modifiers")
+_COMPANY_NOUN = word_pattern("company_nouns")
 _WEAK_UNITS = frozenset(
     [
         "the",
@@ -98,7 +108,11 @@ def _clean_unit(raw: str) -> str | None:
     while words and (
         words[0].lower() in ("the", "its", "their", "his", "her", "a", "an", "entire", "whole")
         or words[0] in DEMONYMS
+        or words[0].islower()
+        and _NOT_MODIFIER.fullmatch(words[0])
     ):
+        if _VAGUE.fullmatch(words[0]):
+            return None  # "various departments": the members it lists are the units
         words = words[1:]
     owner = next((i for i, w in enumerate(words[:3]) if re.search(r"[’']s$", w)), None)
     if owner is not None:
@@ -112,7 +126,7 @@ def _clean_unit(raw: str) -> str | None:
         and words[0].lower() in ("operations", "business", "staff", "group", "line")
     ):
         return None
-    if re.match(r"(?i)^(?:same|other|new|total)\b|^\d", text) or _VAGUE.fullmatch(words[0]):
+    if re.match(r"(?:same|other|new|total)\b|\d", text) or _VAGUE.fullmatch(words[0]):
         return None
     return text
 
@@ -125,7 +139,12 @@ def _members(text: str) -> Iterator[str]:
         stop = _STOP_RE.search(part)
         member = part[: stop.start()] if stop else part
         cleaned = _clean_unit(member)
-        if cleaned and len(cleaned.split()) <= 4 and not is_place(cleaned):
+        if (
+            cleaned
+            and len(cleaned.split()) <= 4
+            and not is_place(cleaned)
+            and not _COMPANY_NOUN.fullmatch(cleaned.split()[-1])  # "at the e-commerce company"
+        ):
             yield cleaned
         if stop or not cleaned:
             return
@@ -136,10 +155,14 @@ def _not_modifier(word: str) -> bool:
 
 
 def _staff_modifier(raw: str) -> str | None:
-    words = raw.split()
+    raw = raw.strip()
+    place = next((e for s, e, _ in find_places(raw) if s == 0), 0)
+    words = raw[place:].split()  # "600 New York jobs": where, not which staff
     # "its global corporate workforce", "1,200 U.S. factory jobs": which staff, not how many
     # or where.
-    while words and (_not_modifier(words[0]) or is_place(words[0])):
+    while words and (
+        _not_modifier(words[0]) or is_place(words[0]) or re.search(r"[-–]based$", words[0])
+    ):
         words = words[1:]
     if not words or any(_not_modifier(w) or re.search(r"[’']s?$", w) for w in words):
         return None
@@ -157,6 +180,7 @@ def _named_parts(names: str, employers: Iterable[str]) -> Iterator[str]:
     for name in re.split(r",\s+|,?\s+and\s+|\s+&\s+", names):
         if (
             name.split()[0].lower() in MONTHS
+            or re.search(r"[-–]based$", name)
             or is_place(name)
             or any(s == 0 and e == len(name) for s, e, _ in find_places(name))
             or any(same_company(name, e, by_registry=False) for e in employers)
@@ -185,6 +209,10 @@ def find_units(sentence: str, employers: Iterable[str | None] = ()) -> list[str]
             units.append(cleaned)
     for m in _STAFF_MODIFIER_RE.finditer(sentence):
         cleaned = _staff_modifier(m.group(1))
+        if cleaned:
+            units.append(cleaned)
+    for m in _EMPLOYER_CLASS_RE.finditer(sentence):
+        cleaned = _staff_modifier(m.group(1) or m.group(2))
         if cleaned:
             units.append(cleaned)
     for m in _STAFF_AT_NAME_RE.finditer(sentence):
