@@ -79,34 +79,15 @@ _STOP_RE = re.compile(rf"\b{_STOP}\b", re.IGNORECASE)
 _VAGUE = word_pattern("vague_unit_heads")
 _NOT_MODIFIER = word_pattern("not_unit_modifiers")
 _COMPANY_NOUN = word_pattern("company_nouns")
-_WEAK_UNITS = frozenset(
-    [
-        "the",
-        "its",
-        "their",
-        "this",
-        "that",
-        "company",
-        "business",
-        "group",
-        "operations",
-        "staff",
-        "unit",
-        "team",
-        "line",
-        "office",
-        "plant",
-        "firm",
-        "units",
-        "business's",
-    ]
-)
+# A bare generic noun or determiner is no unit of anything in particular.
+_WEAK_UNIT = word_pattern("weak_units")
+_DETERMINER = word_pattern("unit_determiners")
 
 
 def _clean_unit(raw: str) -> str | None:
     words = raw.strip(" ,.").split()
     while words and (
-        words[0].lower() in ("the", "its", "their", "his", "her", "a", "an", "entire", "whole")
+        _DETERMINER.fullmatch(words[0])
         or words[0] in DEMONYMS
         or words[0].islower()
         and _NOT_MODIFIER.fullmatch(words[0])
@@ -121,12 +102,10 @@ def _clean_unit(raw: str) -> str | None:
         return None
     text = " ".join(words).strip(" ,.")
     if (
-        text.lower() in _WEAK_UNITS
-        or len(words) == 1
-        and words[0].lower() in ("operations", "business", "staff", "group", "line")
+        _WEAK_UNIT.fullmatch(text)
+        or re.match(r"(?:same|other|new|total)\b|\d", text)
+        or _VAGUE.fullmatch(words[0])
     ):
-        return None
-    if re.match(r"(?:same|other|new|total)\b|\d", text) or _VAGUE.fullmatch(words[0]):
         return None
     return text
 
