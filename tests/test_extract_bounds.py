@@ -27,6 +27,24 @@ def test_a_count_that_looks_like_a_year_is_a_count_not_a_date(extractor: str) ->
     assert all(m.date != "1914" for m in cut)
 
 
+@pytest.mark.parametrize("extractor", ["rules", "learned"])
+def test_a_year_before_a_job_noun_counts_only_without_a_determiner(extractor: str) -> None:
+    counted = Document.create(
+        "Initech is instituting 2000 white-collar layoffs in a restructuring bid.",
+        "a.txt",
+        language="en",
+    )
+    figures = {m.headcount_min for m in extract_document(counted, extractor).mentions}
+    assert 2000 in figures, f"{extractor}: 'instituting 2000 white-collar layoffs' counts"
+    for text in (
+        "The 2023 layoffs at Initech hit engineering hardest, and it will cut 300 more jobs.",
+        "Since the 2022 tech layoffs, Initech has cut 300 more jobs.",
+    ):
+        doc = Document.create(text, "b.txt", language="en")
+        figures = {m.headcount_min for m in extract_document(doc, extractor).mentions}
+        assert figures == {300}, f"{extractor}: {text!r} gave {figures}"
+
+
 def test_a_long_document_is_read_from_its_opening_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

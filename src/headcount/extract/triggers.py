@@ -208,6 +208,12 @@ class JobQuantity:
     anchor: int  # where the figure sits in the sentence
 
 
+# A year-like number that counts: the job noun follows within two modifiers, and no
+# determiner or preposition makes the number a time ("the 2023 layoffs", "since 2022").
+_JOBS_SOON_AFTER = re.compile(rf"^\s+(?:[\w-]+\s+){{0,2}}?{JOB_NOUN}\b", re.IGNORECASE)
+_YEAR_DETERMINER_BEFORE = re.compile(rf"\b{alternation('year_determiners')}\s*$", re.IGNORECASE)
+
+
 def _is_year(q: Quantity, sentence: str) -> bool:
     raw = q.text.strip()
     return bool(re.fullmatch(r"(?:in\s+|by\s+|since\s+)?(?:19|20)\d\d", raw)) and "," not in raw
@@ -253,10 +259,10 @@ def job_quantities(sentence: str) -> list[JobQuantity]:
             continue
         before = sentence[max(0, q.start - 60) : q.start]
         after = sentence[q.end : q.end + 90]
-        if _is_year(q, sentence) and not re.match(
-            rf"^\s+(?:\w+\s+)?{JOB_NOUN}\b", after, re.IGNORECASE
+        if _is_year(q, sentence) and (
+            not _JOBS_SOON_AFTER.match(after) or _YEAR_DETERMINER_BEFORE.search(before)
         ):
-            continue
+            continue  # "in 2023", "the 2022 tech layoffs"; but "cut 2000 white-collar jobs"
         if _MONEY_BEFORE.search(before) or _AFTER_NOT_JOBS.match(after):
             continue
         if re.match(r"^\s*(?:st|nd|rd|th)\b", after) or re.search(
