@@ -92,3 +92,23 @@ def test_each_document_records_which_extractor_read_it(
         for version in ("rules-0.1", "learned-0.1"):
             recorded = store.get_extraction(doc_id, version)
             assert recorded is not None and recorded.status == "extracted"
+
+
+def test_a_page_of_more_named_cuts_than_the_recognizer_remembers_is_read() -> None:
+    # The recognizer keeps the entities of its last 512 sentences; a roundup page can hold more.
+    # (The learned extractor reaches the same recognizer through the rules' opinion.)
+    names = [f"{word.title()} Robotics" for word in _words(560)]
+    lines = [f"{name} will cut {i + 20} jobs at its plant." for i, name in enumerate(names)]
+    doc = Document.create("\n".join(lines), "roundup.txt", language="en")
+    extraction = extract_document(doc, "rules")
+    assert extraction.status == "extracted"
+    assert {m.company for m in extraction.mentions} & {names[0], names[-1]}
+
+
+def _words(n: int) -> list[str]:
+    """n distinct made-up words of letters only (digits would read as figures)."""
+    letters = "bcdfghjklmnprstvz"
+    vowels = "aeiou"
+    return [
+        letters[i % 17] + vowels[(i // 17) % 5] + letters[(i // 85) % 17] + "ex" for i in range(n)
+    ]

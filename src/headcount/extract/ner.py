@@ -51,11 +51,14 @@ def remember(sentence: str, found: list[Entity]) -> None:
 def entities(sentences: list[str]) -> list[list[Entity]]:
     if not sentences:
         return []
-    unknown = [s for s in dict.fromkeys(sentences) if s not in _RECENT]
-    if unknown:
-        for sentence, doc in zip(unknown, _pipeline().pipe(unknown, batch_size=64), strict=True):
-            remember(sentence, [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents])
-    return [list(_RECENT[s]) for s in sentences]
+    # Answers come from this call's own table: remembering a page of more sentences than the
+    # memory holds evicts the first ones before they are returned.
+    found = {s: _RECENT[s] for s in dict.fromkeys(sentences) if s in _RECENT}
+    unknown = [s for s in dict.fromkeys(sentences) if s not in found]
+    for sentence, doc in zip(unknown, _pipeline().pipe(unknown, batch_size=64), strict=True):
+        found[sentence] = [Entity(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        remember(sentence, found[sentence])
+    return [list(found[s]) for s in sentences]
 
 
 def label_of(start: int, end: int, found: list[Entity]) -> str | None:
