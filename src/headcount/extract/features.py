@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from headcount.extract.companies import normalize_company, same_company
 from headcount.extract.cues import count_cues, cue_words
 from headcount.extract.dates import find_dates
+from headcount.extract.english import word_class
 from headcount.extract.quantities import Quantity
-from headcount.extract.rules import rule_mentions
 from headcount.extract.sentences import Sentence
 from headcount.extract.triggers import strong_triggers
-from headcount.model import Document
+from headcount.model import Mention
 
 if TYPE_CHECKING:
     # Only the types: candidates.py imports this module to build its candidates.
@@ -106,7 +106,7 @@ def cue_tokens(parsed: Any) -> list[Any]:
 def governing_verbs(token: Any) -> list[Any]:
     verbs = []
     for t in [token, *token.ancestors]:
-        if t.pos_ in ("VERB", "AUX"):
+        if word_class(t) in ("VERB", "AUX"):
             verbs.append(t)
     return verbs
 
@@ -127,9 +127,9 @@ def dep_features(option: Option, cues: list[Any]) -> dict[str, float]:
     if root is None:
         return {"no_root": 1.0}
     f[f"dep={root.dep_}"] = 1.0
-    f[f"head_pos={root.head.pos_}"] = 1.0
-    f["root_is_propn"] = float(root.pos_ == "PROPN")
-    f["root_is_verb"] = float(root.pos_ in ("VERB", "AUX"))
+    f[f"head_pos={word_class(root.head)}"] = 1.0
+    f["root_is_propn"] = float(word_class(root) == "PROPN")
+    f["root_is_verb"] = float(word_class(root) in ("VERB", "AUX"))
     if not cues:
         return f
     distances = [_tree_distance(root, c) for c in cues]
@@ -158,7 +158,7 @@ def dep_features(option: Option, cues: list[Any]) -> dict[str, float]:
     f["after_preposition"] = float(
         root.dep_ == "pobj" and root.head.lower_ in ("at", "of", "from", "by", "to", "for", "with")
     )
-    head_verb = next((t for t in [root, *root.ancestors] if t.pos_ in ("VERB", "AUX")), None)
+    head_verb = next((t for t in [root, *root.ancestors] if word_class(t) in ("VERB", "AUX")), None)
     if head_verb is not None:
         f["governed_by_reporting"] = float(head_verb.lower_ in cue_words()["reporting_verb"])
         f["governed_by_cue"] = float(head_verb.i in {c.i for c in cues})
@@ -329,9 +329,9 @@ def lexical_features(
             f["figure_cue_distance"] = float(min(_tree_distance(figure_token, c) for c in cues))
         if option.root is not None:
             f["figure_name_tree_distance"] = float(_tree_distance(figure_token, option.root))
-            verb_of = [t for t in figure_token.ancestors if t.pos_ in ("VERB", "AUX")]
+            verb_of = [t for t in figure_token.ancestors if word_class(t) in ("VERB", "AUX")]
             verb_name = [
-                t for t in [option.root, *option.root.ancestors] if t.pos_ in ("VERB", "AUX")
+                t for t in [option.root, *option.root.ancestors] if word_class(t) in ("VERB", "AUX")
             ]
             f["figure_name_same_verb"] = float(
                 bool(verb_of and verb_name and verb_of[0].i == verb_name[0].i)
@@ -339,12 +339,9 @@ def lexical_features(
     return f
 
 
-def rule_features(document: Document, candidates: list[Candidate]) -> None:
-    """What the older rule extractor said about each candidate's sentence: one more opinion
-    for the model to weigh (stacking), not a decision."""
-    if not candidates:
-        return
-    mentions = rule_mentions(document)
+def rule_features(mentions: list[Mention], candidates: list[Candidate]) -> None:
+    """What the older rule extractor said about each candidate's sentence (`mentions`, its
+    claims on the page): one more opinion for the model to weigh (stacking), not a decision."""
     for candidate in candidates:
         unit = candidate.sentence
         # The rules split sentences their own way: a claim is this unit's when they overlap.

@@ -90,6 +90,8 @@ def _other_current_round(candidate: Candidate, kept: list[Scored]) -> bool:
 
 def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None) -> list[Scored]:
     """Candidates kept as claims, merged per employer, kind and figure."""
+    if not analysed.rules_found_claims:
+        return []  # the page failed the rules' gate (candidates.analyse)
     candidates = analysed.candidates
     floor = decisions.keep_threshold if floor is None else floor
     claim_p, kind_p = decisions.score(candidates, floor)

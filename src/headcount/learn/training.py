@@ -145,7 +145,7 @@ def label(gold: GoldDocument, analysed: Analysed) -> list[int]:
 def analyse_gold(docs: Iterable[GoldDocument]) -> list[Labelled]:
     out = []
     for gold in docs:
-        analysed = analyse(gold.document)
+        analysed = analyse(gold.document, gated=False)
         out.append(Labelled(gold, analysed, label(gold, analysed)))
     return out
 
