@@ -103,10 +103,11 @@ class Analysed:
 
 
 def _parse(texts: list[str]) -> list[Any]:
-    """Tags and parses by the full pipeline; entities by the recognizer the rules share
-    (ner.entities), which has usually just read these sentences for the rules' opinion: the
-    two recognizers are one model with its own word embedding, so no sentence is recognised
-    twice and nothing changes (tests/test_english.py)."""
+    """Tags and parses by the pipeline; entities by the recognizer the rules share
+    (ner.entities), which has usually just read these sentences for the rules' opinion, so no
+    sentence is recognised twice. It is the pipeline's own recognizer (tests/test_english.py),
+    but without the parser's sentence ends an entity can now run past one ("Model X. The"):
+    that changed the features of 4 of the 554 gold documents."""
     parsed = list(
         load_english(("lemmatizer", "ner"), ("attribute_ruler",)).pipe(texts, batch_size=64)
     )

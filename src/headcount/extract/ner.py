@@ -34,9 +34,8 @@ def _pipeline() -> Any:
     return load_english(("tok2vec", "parser", "lemmatizer", "attribute_ruler", "tagger"))
 
 
-# Sentences another reader of this process has just recognised (the learned extractor parses
-# its candidate sentences with the full pipeline, whose recognizer is this one, then runs the
-# rules on the same page): their entities are reused instead of recognised twice.
+# Sentences this process has just recognised (the rules read a page first, then the learned
+# extractor takes the entities of the same sentences from here): reused, not recognised twice.
 _RECENT: OrderedDict[str, list[Entity]] = OrderedDict()
 _RECENT_SIZE = 512
 
