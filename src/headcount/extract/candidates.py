@@ -25,6 +25,7 @@ from headcount.extract.cues import (
     cue_patterns,
     cue_words,
     in_gazetteer,
+    is_source_name,
     keeps_possessive,
 )
 from headcount.extract.datafiles import alternation
@@ -55,6 +56,10 @@ NAME_LABELS = ("ORG", "PERSON", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", 
 _BULLET = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?")
 _POSSESSIVE = re.compile(r"['’]s$")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+# "Quincy, Ill.-based Blessing Health System", "SoftBank-backed Unacademy": the attribute
+# names another place or company; the employer is what follows it.
+_ATTRIBUTE_PREFIX = re.compile(rf"^.*?-{alternation('attribute_prefixes')}\b\s*", re.IGNORECASE)
+_ATTRIBUTE_AFTER = re.compile(rf"^-{alternation('attribute_prefixes')}\b", re.IGNORECASE)
 _STAFF_PERCENT_AFTER = re.compile(
     r"^\s*(?:of\s+)?(?:its\s+|their\s+|the\s+(?:company's\s+|firm's\s+)?|his\s+|her\s+)?"
     r"(?:\w+\s+){0,3}?"
@@ -137,12 +142,17 @@ def _has_cue(text: str, page_about_cuts: bool) -> bool:
 
 def _clean_name(text: str) -> str | None:
     text = _BULLET.sub("", text).strip()
+    text = _ATTRIBUTE_PREFIX.sub("", text)
     text = _EDGE.sub("", text)
     if text.lower().startswith("the "):
         text = text[4:]
     if _POSSESSIVE.search(text) and not keeps_possessive(text):
         text = text[:-2]
-    text = " ".join(text.split())
+    words = text.split()
+    titles = cue_words()["person_title"]
+    while words and words[-1].lower().strip(".,") in titles:
+        words.pop()  # "Amazon CFO": the company, not its officer
+    text = " ".join(words)
     if len(text) < 2 or not any(ch.isalpha() for ch in text):
         return None
     return text
@@ -155,24 +165,27 @@ def _described() -> re.Pattern[str]:
     return re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,5}}?(?:{words})\b")
 
 
-_TITLE_SEPARATOR = re.compile(r"\s[-–—|]\s")
+# "Proactive Investors - Cisco Systems Inc", "Home / World News / Uber": a page title or
+# breadcrumb joins outlet, section and name.
+_TITLE_SEPARATOR = re.compile(r"\s[-–—|/]\s")
 
 
 def _options(sentence: Sentence, parsed: Any, focus: list[str], cues: list[Any]) -> list[Option]:
     found: dict[str, Option] = {}
 
     def add(text: str | None, start: int, end: int, label: str, root: Any = None) -> None:
+        if start >= 0 and _ATTRIBUTE_AFTER.match(sentence.text[end : end + 16]):
+            return  # "SoftBank-backed Unacademy": SoftBank describes the employer
         parts = _TITLE_SEPARATOR.split(text) if text else []
         if len(parts) > 1:
-            # "Proactive Investors - Cisco Systems Inc": a page title joins outlet and name.
             at = start
             for part in parts:
                 add(part, at, at + len(part), label, None)
                 at += len(part) + 3
             return
         name = _clean_name(text) if text else None
-        if not name:
-            return
+        if not name or is_date_name(name):
+            return  # a month or weekday is never the employer ("said Thursday")
         key = normalize_company(name)
         if not key:
             return
@@ -347,7 +360,6 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
     """The page's main employers (most named, the headline counting thrice), best first."""
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
-    sources = cue_words()["source_name"]
     for index, parsed in parses.items():
         weight = 3 if index == 0 else 1
         for ent in parsed.ents:
@@ -357,13 +369,15 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
                 r":\w", parsed.text[ent.end_char : ent.end_char + 2]
             ):
                 continue  # an exchange or its ticker ("NASDAQ:CSCO, ETR:CIS") is not a name
+            if _ATTRIBUTE_AFTER.match(parsed.text[ent.end_char : ent.end_char + 16]):
+                continue  # "SoftBank-backed Unacademy" is about Unacademy
             for part in _TITLE_SEPARATOR.split(ent.text):
                 name = _clean_name(part)
                 if (
                     name
                     and (ent.label_ == "ORG" or in_gazetteer(name))
                     and not is_date_name(name)
-                    and name.lower() not in sources
+                    and not is_source_name(name)
                 ):
                     key = normalize_company(name)
                     # A known company outweighs a stray name the recognizer called an ORG.

@@ -51,6 +51,17 @@ def _count_cues(text: str) -> tuple[tuple[str, int], ...]:
     return tuple((name, len(pattern.findall(text))) for name, pattern in cue_patterns().items())
 
 
+@lru_cache(maxsize=1)
+def _source_keys() -> frozenset[str]:
+    return frozenset(normalize_company(w) for w in cue_words()["source_name"]) - {""}
+
+
+def is_source_name(name: str) -> bool:
+    """An outlet, tracker or filing that reports cuts ("The Washington Post", "WARN Act"),
+    however the page spells it: names are compared as the ledger compares companies."""
+    return name.lower() in cue_words()["source_name"] or normalize_company(name) in _source_keys()
+
+
 def _name_list(name: str) -> frozenset[str]:
     """A data file of one name a line; empty before `headcount train` has written it."""
     try:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from headcount.extract.companies import normalize_company, same_company
-from headcount.extract.cues import count_cues, cue_words
+from headcount.extract.cues import count_cues, cue_words, is_source_name
 from headcount.extract.dates import find_dates
 from headcount.extract.english import word_class
 from headcount.extract.quantities import Quantity
@@ -194,7 +194,7 @@ def option_features(
     f["doc_count"] = float(counts.get(key, 0))
     f["name_words"] = float(len(text.split()))
     f["name_upper"] = float(text.isupper())
-    f["name_source"] = float(low in words["source_name"] or key in words["source_name"])
+    f["name_source"] = float(is_source_name(text))
     f["name_descriptor_word"] = float(any(w in words["descriptor"] for w in low.split()))
     f["name_cue_word"] = float(
         any(w in words["cut_strong"] or w in words["cut_verb"] for w in low.split())

@@ -1,0 +1,50 @@
+"""Which names the learned extractor weighs as a claim's employer (extract/candidates.py)."""
+
+from __future__ import annotations
+
+from headcount.extract.candidates import analyse
+from headcount.extract.cues import is_source_name
+from headcount.model import Document
+
+
+def _employers(text: str) -> set[str]:
+    read = analyse(Document.create(text, "page.txt", language="en"), gated=False)
+    return {c.option.text for c in read.candidates if c.option.text}
+
+
+def test_a_month_or_weekday_is_never_offered_as_the_employer() -> None:
+    names = _employers(
+        "Warner Music said Thursday it would lay off about 750 employees.\n"
+        "In February, Warner Music said that it would cut 600 employees.\n"
+        "May was the worst month, with 200 jobs cut at Globex."
+    )
+    assert "Warner Music" in names and "Globex" in names
+    assert not names & {"Thursday", "February", "May"}
+
+
+def test_a_place_or_backer_named_as_an_attribute_is_not_the_employer() -> None:
+    names = _employers(
+        "SoftBank-backed Unacademy sacked about 10 per cent of its workforce, or around 350 "
+        "employees on Monday.\n"
+        "Quincy, Ill.-based Blessing Health System will lay off 100 workers at its hospital."
+    )
+    assert {"Unacademy", "Blessing Health System"} <= names
+    assert "SoftBank" not in names
+    assert not any("-based" in n for n in names)
+
+
+def test_an_outlet_is_known_however_the_page_spells_it() -> None:
+    # The list holds "the washington post"; pages write "Washington Post" too.
+    assert is_source_name("Washington Post") and is_source_name("The Washington Post")
+    assert is_source_name("Challenger, Gray & Christmas")
+    assert not is_source_name("Washington Mutual")
+
+
+def test_an_officer_or_a_breadcrumb_does_not_become_part_of_the_employers_name() -> None:
+    names = _employers(
+        "Home / World News / Uber to lay off 200 employees in recruitment division\n"
+        "In the earnings report, Amazon CFO, Brian Olsavsky said that the company had reduced "
+        "headcount by almost 27,000."
+    )
+    assert {"Uber", "Amazon"} <= names
+    assert not any("/" in n or n.endswith("CFO") for n in names)
