@@ -48,3 +48,10 @@ def test_an_officer_or_a_breadcrumb_does_not_become_part_of_the_employers_name()
     )
     assert {"Uber", "Amazon"} <= names
     assert not any("/" in n or n.endswith("CFO") for n in names)
+
+
+def test_a_headlines_unknown_name_before_to_cut_is_offered_as_the_employer() -> None:
+    # The tagger reads "Acme" here as a verb with the cut as its clause; headlinese puts the
+    # employer right before "to".
+    assert "Acme" in _employers("Acme to cut 500 jobs")
+    assert "Globex Robotics" in _employers("Globex Robotics to slash 300 jobs in Ohio")

@@ -242,6 +242,23 @@ def _options(sentence: Sentence, parsed: Any, focus: list[str], cues: list[Any])
                     )
                     span = parsed[left : child.i + 1]
                     add(span.text, span.start_char, span.end_char, "SUBJECT", child)
+        # Headlinese "Acme to cut 500 jobs": the tagger may read an unknown name there as a
+        # verb whose clause the cut is, so the capitalised words just before "to" are taken
+        # as the subject whatever the parse says.
+        run_end = cue.i - 1
+        if run_end > 0 and parsed[run_end].lower_ == "to":
+            first = run_end
+            while (
+                first > 0
+                and run_end - first < 5
+                and parsed[first - 1].text[:1].isupper()
+                and parsed[first - 1].tag_ != "NNS"  # "Workers fear plans to cut"
+                and word_class(parsed[first - 1]) not in ("PRON", "DET", "ADP", "NUM")
+            ):
+                first -= 1
+            if first < run_end:
+                span = parsed[first:run_end]
+                add(span.text, span.start_char, span.end_char, "SUBJECT", parsed[run_end - 1])
     for start, end in _gazetteer_spans(parsed):
         span = parsed[start:end]
         add(span.text, span.start_char, span.end_char, "GAZ", span.root)
