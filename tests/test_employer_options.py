@@ -55,3 +55,34 @@ def test_a_headlines_unknown_name_before_to_cut_is_offered_as_the_employer() -> 
     # employer right before "to".
     assert "Acme" in _employers("Acme to cut 500 jobs")
     assert "Globex Robotics" in _employers("Globex Robotics to slash 300 jobs in Ohio")
+
+
+def test_a_wire_dateline_is_not_the_employer_but_a_list_line_keeps_its_name() -> None:
+    names = _employers(
+        "BERLIN -- Ford plans to cut 3,800 jobs in Europe, the company said.\n"
+        "STOCKHOLM, Feb 24 (Reuters) - Telecom equipment maker Ericsson will lay off 8,500 "
+        "employees globally.\n"
+        "BP – Cutting 7,700 jobs across its operations."
+    )
+    assert {"Ford", "Ericsson", "BP"} <= names
+    assert not names & {"BERLIN", "STOCKHOLM", "Feb 24"}
+
+
+def test_a_dated_list_line_and_a_tickers_exchange_are_not_employers() -> None:
+    names = _employers(
+        "– Jan 06: NanoString Tech – 50 employees (9% of company) – Healthcare\n"
+        "Telecom equipment maker Ericsson ERICb.ST will lay off 8,500 employees.\n"
+        "The spokesperson added.Microsoft will cut 1,000 jobs."
+    )
+    assert {"Ericsson", "Microsoft"} <= names
+    assert not names & {"Jan 06", "ST"}
+
+
+def test_a_common_word_capitalised_to_open_a_sentence_is_not_an_employer() -> None:
+    names = _employers(
+        "Retailers cut nearly 56,000 jobs from January to August, a report said.\n"
+        "Companies are laying off thousands of workers; retailers lead those companies.\n"
+        "Target will lay off 1,800 workers, a target it set in March."
+    )
+    assert "Target" in names  # a company the trackers know, whatever the page's lower case
+    assert not names & {"Retailers", "Companies"}

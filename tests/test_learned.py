@@ -188,3 +188,48 @@ def test_a_page_reports_one_current_round_per_employer(new: float, kinds: list[s
     assert sorted(m.kind for m in found) == kinds
     current = [m for m in found if m.kind == "new"]
     assert [(m.company, m.headcount_min) for m in current] == [("Acme Robotics", 1200)]
+
+
+class _EveryNamedCandidateOfOneKind:
+    """Stands in for the trained models: every named candidate, with a figure or not, is a
+    claim of `kind`."""
+
+    keep_threshold = 0.35
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def score(self, candidates: list[Any], floor: float = 0.0) -> tuple[Any, Any]:
+        import numpy as np
+
+        from headcount.model import KINDS
+
+        claim = np.array(
+            [(0.9 if c.quantity else 0.8) if c.option.text else 0.0 for c in candidates]
+        )
+        kinds = np.zeros((len(candidates), len(KINDS)))
+        kinds[:, KINDS.index(self.kind)] = 1.0
+        return claim, kinds
+
+    def calibrated(self, scores: Any) -> Any:
+        return scores
+
+
+@pytest.mark.parametrize(("kind", "claims"), [("past", [None, 18000]), ("new", [18000])])
+def test_a_figureless_earlier_round_stays_apart_but_a_current_one_is_restated(
+    kind: str, claims: list[int | None]
+) -> None:
+    """Earlier rounds are often several, so "similar layoffs in the music and gaming
+    divisions" is not folded into the 18,000 of another sentence; the current round is one
+    per page, so there a figure-less sentence only restates it."""
+    from headcount.extract.candidates import analyse
+    from headcount.extract.learned import decide, to_mentions
+
+    text = (
+        "Acme Robotics eliminated 18,000 positions across its departments.\n\n"
+        "Acme Robotics made similar layoffs in the music and gaming divisions."
+    )
+    analysed = analyse(Document.create(text, "acme.txt", language="en"), gated=False)
+    found = to_mentions(analysed, decide(analysed, _EveryNamedCandidateOfOneKind(kind)))  # type: ignore[arg-type]
+    assert {m.company for m in found} == {"Acme Robotics"}
+    assert sorted((m.headcount_min for m in found), key=lambda v: v or 0) == claims

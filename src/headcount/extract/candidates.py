@@ -66,6 +66,18 @@ _STAFF_PERCENT_AFTER = re.compile(
     rf"{alternation('staff_percent_nouns')}",
     re.IGNORECASE,
 )
+# A wire dateline opening a story ("BERLIN --", "STOCKHOLM, Feb 24 (Reuters) -", "NEW YORK
+# (AP) —"): the place, date and agency in it are never the employer. The dash must be a
+# dateline's (two hyphens, or any dash after an agency) and prose must follow it, so a list
+# line "BP – Cutting 7,700 jobs" is not one.
+_DATELINE = re.compile(
+    r"^(?:date\s+\d{4}-\d\d-\d\d\s+)?"
+    r"(?P<line>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)*"
+    r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"\s*(?:(?P<agency>\([^)]{2,40}\))\s*)?)"
+    r"(?:--|(?(agency)[-–—]|(?!)))\s+(?=[^\d\s])"
+)
 _BY_BEFORE = re.compile(
     rf"{alternation('staff_by')}\s+"
     r"(?:\S+\s+){0,4}?by\s*$",
@@ -170,12 +182,48 @@ def _described() -> re.Pattern[str]:
 _TITLE_SEPARATOR = re.compile(r"\s[-–—|/]\s")
 
 
-def _options(sentence: Sentence, parsed: Any, focus: list[str], cues: list[Any]) -> list[Option]:
+def _not_a_name_at(
+    text: str, start: int, end: int, dateline_end: int, lower_words: frozenset[str]
+) -> bool:
+    """Whether the span is something other than a name, wherever the recognizer put it."""
+    if _ATTRIBUTE_AFTER.match(text[end : end + 16]):
+        return True  # "SoftBank-backed Unacademy": SoftBank describes the employer
+    if end <= dateline_end and not is_known(text[start:end]):
+        return True  # "BERLIN --": where the story was filed
+    word = text[start:end]
+    if (
+        start >= 2
+        and text[start - 1] == "."
+        and text[start - 2].isalnum()
+        and _EXCHANGE.match(word)
+    ):
+        return True  # the exchange of a ticker ("ERICb.ST")
+    # A common word capitalised only because it opens the sentence ("Retailers cut ...",
+    # "Companies are laying off ..."): the page writes it in lower case elsewhere, and no
+    # tracker knows it as a company.
+    return (
+        not text[:start].strip(" •·-–—*▪►●◦➤\"“'‘")
+        and " " not in word
+        and word[1:].islower()
+        and word.lower() in lower_words
+        and not (in_gazetteer(word) or is_known(word))
+    )
+
+
+def _options(
+    sentence: Sentence,
+    parsed: Any,
+    focus: list[str],
+    cues: list[Any],
+    lower_words: frozenset[str] = frozenset(),
+) -> list[Option]:
     found: dict[str, Option] = {}
+    dateline = _DATELINE.match(sentence.text)
+    dateline_end = dateline.end("line") if dateline else -1
 
     def add(text: str | None, start: int, end: int, label: str, root: Any = None) -> None:
-        if start >= 0 and _ATTRIBUTE_AFTER.match(sentence.text[end : end + 16]):
-            return  # "SoftBank-backed Unacademy": SoftBank describes the employer
+        if start >= 0 and _not_a_name_at(sentence.text, start, end, dateline_end, lower_words):
+            return
         parts = _TITLE_SEPARATOR.split(text) if text else []
         if len(parts) > 1:
             at = start
@@ -379,7 +427,10 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
     shown: dict[str, str] = {}
     for index, parsed in parses.items():
         weight = 3 if index == 0 else 1
+        dateline = _DATELINE.match(parsed.text)
         for ent in parsed.ents:
+            if dateline and ent.end_char <= dateline.end("line") and not is_known(ent.text):
+                continue  # "BERLIN --" is where the story was filed
             if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE") and not in_gazetteer(ent.text):
                 continue
             if parsed.text[max(0, ent.start_char - 1) : ent.start_char] == ":" or re.match(
@@ -404,6 +455,8 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
 
 
 _LINE_BREAK = re.compile(r"\n+")
+_EXCHANGE = re.compile(r"[A-Z]{1,3}$")
+_LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z'’-]+")
 _LIST_START = re.compile(r"\s*(?:[•·\-–—*▪►●◦➤]|\d{1,3}[.)]\s)")
 _CLOSED = ".:!?;➤"
 # A line shorter than this that no stop closes is a heading or a caption, unless the page is
@@ -487,6 +540,7 @@ def analyse(document: Document, published: date | None = None, *, gated: bool = 
     texts = [sentences[i].text for i in wanted]
     parses = dict(zip(wanted, _parse(texts), strict=True))
     focus, counts = _headline_focus(parses)
+    lower_words = frozenset(_LOWER_WORD.findall(document.text))
     doc_cues = Counter(k for i in wanted for k, v in count_cues(sentences[i].text).items() if v)
     total_figures = 0
     candidates: list[Candidate] = []
@@ -500,7 +554,7 @@ def analyse(document: Document, published: date | None = None, *, gated: bool = 
             continue
         parsed = parses[index]
         cues = cue_tokens(parsed)
-        options = _options(sentence, parsed, focus, cues)
+        options = _options(sentence, parsed, focus, cues, lower_words)
         heading = _heading_name(sentences, sentence)
         if heading and all(
             normalize_company(heading) != normalize_company(o.text or "") for o in options

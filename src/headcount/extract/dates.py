@@ -32,9 +32,15 @@ _MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|A
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
+_DAY_OF_MONTH = re.compile(
+    r"[\s.,]+(?:\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d\d)\b[\s,]*(?:(?:19|20)\d\d)?$"
+)
+
+
 def is_date_name(text: str) -> bool:
-    """A weekday or a month ("Thursday", "Sept."), which recognizers sometimes call a name."""
-    word = text.strip().rstrip(".").lower()
+    """A weekday or a month, alone or with its day or year ("Thursday", "Sept.", "Jan 06",
+    "March 2024"), which recognizers sometimes call a name."""
+    word = _DAY_OF_MONTH.sub("", text.strip()).strip().rstrip(".").lower()
     return word in _WEEKDAYS or word in MONTHS
 
 

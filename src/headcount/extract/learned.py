@@ -78,6 +78,22 @@ def _same_employer(a: str | None, b: str | None) -> bool:
 SECOND_ROUND_KIND_FLOOR = 0.05
 
 
+def _has_figure(candidate: Candidate) -> bool:
+    return candidate.quantity is not None or candidate.percent is not None
+
+
+def _another_earlier_round(kept: Candidate, candidate: Candidate, kind: str) -> bool:
+    """A page reports one current round per employer, so a figure-less mention of it restates
+    it; earlier rounds are often several ("similar layoffs in the music and gaming divisions"
+    besides "eliminating 18,000 positions in 2022"), so a figure-less one told in another
+    sentence is not folded into one that has a figure."""
+    return (
+        kind == "past"
+        and _has_figure(kept) != _has_figure(candidate)
+        and kept.sentence.start != candidate.sentence.start
+    )
+
+
 def _other_current_round(candidate: Candidate, kept: list[Scored]) -> bool:
     """The employer already has a current round whose figures disagree with this one's."""
     rounds = [
@@ -125,7 +141,11 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
         for other in kept:
             if not _same_employer(other.candidate.option.text, candidate.option.text):
                 continue
-            if other.kind == kind and _compatible(other.candidate, candidate):
+            if (
+                other.kind == kind
+                and _compatible(other.candidate, candidate)
+                and not _another_earlier_round(other.candidate, candidate, kind)
+            ):
                 if not named and other.candidate.quantity != candidate.quantity:
                     continue
                 other.quantity = other.quantity or candidate.quantity
