@@ -78,6 +78,14 @@ _DATELINE = re.compile(
     r"\s*(?:(?P<agency>\([^)]{2,40}\))\s*)?)"
     r"(?:--|(?(agency)[-–—]|(?!)))\s+(?=[^\d\s])"
 )
+
+
+def _dateline_end(text: str) -> int:
+    """Where a wire dateline opening the text ends, or -1 when it has none."""
+    dateline = _DATELINE.match(text)
+    return dateline.end("line") if dateline else -1
+
+
 _BY_BEFORE = re.compile(
     rf"{alternation('staff_by')}\s+"
     r"(?:\S+\s+){0,4}?by\s*$",
@@ -218,8 +226,7 @@ def _options(
     lower_words: frozenset[str] = frozenset(),
 ) -> list[Option]:
     found: dict[str, Option] = {}
-    dateline = _DATELINE.match(sentence.text)
-    dateline_end = dateline.end("line") if dateline else -1
+    dateline_end = _dateline_end(sentence.text)
 
     def add(text: str | None, start: int, end: int, label: str, root: Any = None) -> None:
         if start >= 0 and _not_a_name_at(sentence.text, start, end, dateline_end, lower_words):
@@ -427,9 +434,9 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
     shown: dict[str, str] = {}
     for index, parsed in parses.items():
         weight = 3 if index == 0 else 1
-        dateline = _DATELINE.match(parsed.text)
+        dateline_end = _dateline_end(parsed.text)
         for ent in parsed.ents:
-            if dateline and ent.end_char <= dateline.end("line") and not is_known(ent.text):
+            if ent.end_char <= dateline_end and not is_known(ent.text):
                 continue  # "BERLIN --" is where the story was filed
             if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE") and not in_gazetteer(ent.text):
                 continue
