@@ -86,3 +86,45 @@ def test_a_common_word_capitalised_to_open_a_sentence_is_not_an_employer() -> No
     )
     assert "Target" in names  # a company the trackers know, whatever the page's lower case
     assert not names & {"Retailers", "Companies"}
+
+
+def test_an_outlet_cited_as_the_source_is_not_the_employer_but_one_cutting_its_staff_is() -> None:
+    cited = analyse(
+        Document.create(
+            "Vice will stop publishing on its website.\n"
+            "The Washington Post reports that Vice will lay off several hundred employees.\n"
+            "Vice cut another 100 jobs in May, the Post writes.\n"
+            "According to Bloomberg, Acme plans to cut 500 jobs.",
+            "page.txt",
+            language="en",
+        ),
+        gated=False,
+    )
+    names = {c.option.text for c in cited.candidates if c.option.text}
+    assert {"Vice", "Acme"} <= names
+    assert not names & {"Washington Post", "Post", "Bloomberg"}
+    assert "Post" not in cited.focus  # the page's subject is Vice, not its source
+    assert "Washington Post" in _employers("The Washington Post will cut 240 jobs, it said.")
+
+
+def test_a_name_the_recognizer_cut_short_is_grown_to_the_known_company() -> None:
+    read = analyse(
+        Document.create(
+            "Layoffs at Vice Media: hundreds of employees in Vice Media’s digital publishing "
+            "division will be laid off next week.",
+            "page.txt",
+            language="en",
+        ),
+        gated=False,
+    )
+    assert read.focus and read.focus[0] == "Vice Media"
+
+
+def test_title_case_headline_words_are_not_employers() -> None:
+    names = _employers(
+        "Salesforce to Lay Off 10 Percent of Staff and Cut Office Space\n"
+        "Salesforce said it would lay off about 10 percent of its staff, and cut office "
+        "space in some markets."
+    )
+    assert "Salesforce" in names
+    assert not names & {"Percent", "Staff", "Cut Office Space"}

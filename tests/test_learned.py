@@ -233,3 +233,31 @@ def test_a_figureless_earlier_round_stays_apart_but_a_current_one_is_restated(
     found = to_mentions(analysed, decide(analysed, _EveryNamedCandidateOfOneKind(kind)))  # type: ignore[arg-type]
     assert {m.company for m in found} == {"Acme Robotics"}
     assert sorted((m.headcount_min for m in found), key=lambda v: v or 0) == claims
+
+
+def test_training_labels_a_claims_own_figure_not_any_number_inside_its_range() -> None:
+    from headcount.evaluate.gold import GoldDocument
+
+    text = (
+        "Microsoft will lay off at least 300 more employees, it said on Monday.\n"
+        "Microsoft had 228,000 employees as of June.\n"
+        "Novartis expects to cut as many as 8,000 jobs, some 1,400 of them in Switzerland."
+    )
+    event = {"company": "Microsoft", "kind": "new", "headcount_min": 300, "headcount_max": None}
+    novartis = {"company": "Novartis", "kind": "new", "headcount_min": None, "headcount_max": 8000}
+    events = [
+        {**event, "evidence": "Microsoft will lay off at least 300 more employees"},
+        {**novartis, "evidence": "Novartis expects to cut as many as 8,000 jobs"},
+    ]
+    document = Document.create(text, "page.txt", language="en")
+    read = analyse(document, gated=False)
+    labels = training.label(GoldDocument("x", document, events), read)
+    labelled = {
+        (c.option.text, c.quantity.value if c.quantity else None)
+        for c, y in zip(read.candidates, labels, strict=True)
+        if y
+    }
+    assert ("Microsoft", 300) in labelled and ("Novartis", 8000) in labelled
+    # The workforce's size is at least 300 too, and 1,400 is as many as 8,000, but neither
+    # is the claim's figure: a model taught they were would report them.
+    assert ("Microsoft", 228000) not in labelled and ("Novartis", 1400) not in labelled

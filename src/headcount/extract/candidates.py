@@ -26,7 +26,6 @@ from headcount.extract.cues import (
     cue_words,
     in_gazetteer,
     is_source_name,
-    keeps_possessive,
 )
 from headcount.extract.datafiles import alternation
 from headcount.extract.dates import is_date_name
@@ -44,6 +43,16 @@ from headcount.extract.features import (
     rule_features,
     sentence_features,
 )
+from headcount.extract.names import (
+    ATTRIBUTE_AFTER,
+    LOWER_WORD,
+    TITLE_SEPARATOR,
+    capitalised_run,
+    cited_outlet,
+    clean_name,
+    dateline_end,
+    not_a_name_at,
+)
 from headcount.extract.ner import entities
 from headcount.extract.quantities import PERCENT_RE, Quantity, find_quantities, percent_value
 from headcount.extract.rules import rule_mentions
@@ -53,39 +62,12 @@ from headcount.model import Document
 
 # Recognizer labels a name can carry; the model learns how much each is worth.
 NAME_LABELS = ("ORG", "PERSON", "GPE", "PRODUCT", "NORP", "FAC", "WORK_OF_ART", "LOC")
-_BULLET = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?")
-_POSSESSIVE = re.compile(r"['’]s$")
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-# "Quincy, Ill.-based Blessing Health System", "SoftBank-backed Unacademy": the attribute
-# names another place or company; the employer is what follows it.
-_ATTRIBUTE_PREFIX = re.compile(rf"^.*?-{alternation('attribute_prefixes')}\b\s*", re.IGNORECASE)
-_ATTRIBUTE_AFTER = re.compile(rf"^-{alternation('attribute_prefixes')}\b", re.IGNORECASE)
 _STAFF_PERCENT_AFTER = re.compile(
     r"^\s*(?:of\s+)?(?:its\s+|their\s+|the\s+(?:company's\s+|firm's\s+)?|his\s+|her\s+)?"
     r"(?:\w+\s+){0,3}?"
     rf"{alternation('staff_percent_nouns')}",
     re.IGNORECASE,
 )
-# A wire dateline opening a story ("BERLIN --", "STOCKHOLM, Feb 24 (Reuters) -", "NEW YORK
-# (AP) —"): the place, date and agency in it are never the employer. The dash must be a
-# dateline's (two hyphens, or any dash after an agency) and prose must follow it, so a list
-# line "BP – Cutting 7,700 jobs" is not one.
-_DATELINE = re.compile(
-    r"^(?:date\s+\d{4}-\d\d-\d\d\s+)?"
-    r"(?P<line>[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)*"
-    r"(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"\s*(?:(?P<agency>\([^)]{2,40}\))\s*)?)"
-    r"(?:--|(?(agency)[-–—]|(?!)))\s+(?=[^\d\s])"
-)
-
-
-def _dateline_end(text: str) -> int:
-    """Where a wire dateline opening the text ends, or -1 when it has none."""
-    dateline = _DATELINE.match(text)
-    return dateline.end("line") if dateline else -1
-
-
 _BY_BEFORE = re.compile(
     rf"{alternation('staff_by')}\s+"
     r"(?:\S+\s+){0,4}?by\s*$",
@@ -160,62 +142,11 @@ def _has_cue(text: str, page_about_cuts: bool) -> bool:
     )
 
 
-def _clean_name(text: str) -> str | None:
-    text = _BULLET.sub("", text).strip()
-    text = _ATTRIBUTE_PREFIX.sub("", text)
-    text = _EDGE.sub("", text)
-    if text.lower().startswith("the "):
-        text = text[4:]
-    if _POSSESSIVE.search(text) and not keeps_possessive(text):
-        text = text[:-2]
-    words = text.split()
-    titles = cue_words()["person_title"]
-    while words and words[-1].lower().strip(".,") in titles:
-        words.pop()  # "Amazon CFO": the company, not its officer
-    text = " ".join(words)
-    if len(text) < 2 or not any(ch.isalpha() for ch in text):
-        return None
-    return text
-
-
 @lru_cache(maxsize=1)
 def _described() -> re.Pattern[str]:
     """'the EV startup', 'the edtech company': a descriptor standing for a named employer."""
     words = "|".join(re.escape(w) for w in sorted(cue_words()["descriptor"], key=len, reverse=True))
     return re.compile(rf"\b[Tt]he\s+(?:[\w-]+\s+){{0,5}}?(?:{words})\b")
-
-
-# "Proactive Investors - Cisco Systems Inc", "Home / World News / Uber": a page title or
-# breadcrumb joins outlet, section and name.
-_TITLE_SEPARATOR = re.compile(r"\s[-–—|/]\s")
-
-
-def _not_a_name_at(
-    text: str, start: int, end: int, dateline_end: int, lower_words: frozenset[str]
-) -> bool:
-    """Whether the span is something other than a name, wherever the recognizer put it."""
-    if _ATTRIBUTE_AFTER.match(text[end : end + 16]):
-        return True  # "SoftBank-backed Unacademy": SoftBank describes the employer
-    if end <= dateline_end and not is_known(text[start:end]):
-        return True  # "BERLIN --": where the story was filed
-    word = text[start:end]
-    if (
-        start >= 2
-        and text[start - 1] == "."
-        and text[start - 2].isalnum()
-        and _EXCHANGE.match(word)
-    ):
-        return True  # the exchange of a ticker ("ERICb.ST")
-    # A common word capitalised only because it opens the sentence ("Retailers cut ...",
-    # "Companies are laying off ..."): the page writes it in lower case elsewhere, and no
-    # tracker knows it as a company.
-    return (
-        not text[:start].strip(" •·-–—*▪►●◦➤\"“'‘")
-        and " " not in word
-        and word[1:].islower()
-        and word.lower() in lower_words
-        and not (in_gazetteer(word) or is_known(word))
-    )
 
 
 def _options(
@@ -226,19 +157,19 @@ def _options(
     lower_words: frozenset[str] = frozenset(),
 ) -> list[Option]:
     found: dict[str, Option] = {}
-    dateline_end = _dateline_end(sentence.text)
+    filed_until = dateline_end(sentence.text)
 
     def add(text: str | None, start: int, end: int, label: str, root: Any = None) -> None:
-        if start >= 0 and _not_a_name_at(sentence.text, start, end, dateline_end, lower_words):
+        if start >= 0 and not_a_name_at(sentence.text, start, end, filed_until, lower_words):
             return
-        parts = _TITLE_SEPARATOR.split(text) if text else []
+        parts = TITLE_SEPARATOR.split(text) if text else []
         if len(parts) > 1:
             at = start
             for part in parts:
                 add(part, at, at + len(part), label, None)
                 at += len(part) + 3
             return
-        name = _clean_name(text) if text else None
+        name = clean_name(text) if text else None
         if not name or is_date_name(name):
             return  # a month or weekday is never the employer ("said Thursday")
         key = normalize_company(name)
@@ -368,10 +299,15 @@ def _workforce_percents(text: str) -> list[tuple[int, float, bool]]:
     return found
 
 
-_NOT_A_COUNT_AFTER = re.compile(
-    r"^\s*(?:%|per\s?cent|percent|pct|billion|million\s+(?:dollars|euros|pounds)|years?\b|months?\b|days?\b|weeks?\b)",
-    re.IGNORECASE,
-)
+@lru_cache(maxsize=1)
+def _not_a_count_after() -> re.Pattern[str]:
+    # A share, a sum, a span of time: "65 Canadian cents", "3 billion", "20 years".
+    return re.compile(
+        rf"^\s*(?:(?-i:[A-Z][a-z]+)\s+)?{alternation('not_counted_after')}(?![A-Za-z])",
+        re.IGNORECASE,
+    )
+
+
 _NOT_A_COUNT_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:USD|Rs\.?|INR|EUR)\s?)\s*$")
 
 
@@ -385,7 +321,7 @@ def _counts(text: str, figures: list[Quantity]) -> list[Quantity]:
             continue
         if re.fullmatch(r"(?:in\s+|by\s+|since\s+)?(?:19|20)\d\d", q.text.strip()):
             continue
-        if _NOT_A_COUNT_AFTER.match(text[q.end : q.end + 20]) or _NOT_A_COUNT_BEFORE.search(
+        if _not_a_count_after().match(text[q.end : q.end + 30]) or _NOT_A_COUNT_BEFORE.search(
             text[max(0, q.start - 6) : q.start]
         ):
             continue
@@ -428,26 +364,33 @@ def _percent_for(
     return min(tied, key=lambda p: abs(p[0] - option.end))[1]
 
 
-def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
+def _headline_focus(
+    parses: dict[int, Any], lower_words: frozenset[str]
+) -> tuple[list[str], Counter[str]]:
     """The page's main employers (most named, the headline counting thrice), best first."""
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
     for index, parsed in parses.items():
         weight = 3 if index == 0 else 1
-        dateline_end = _dateline_end(parsed.text)
+        filed_until = dateline_end(parsed.text)
         for ent in parsed.ents:
-            if ent.end_char <= dateline_end and not is_known(ent.text):
-                continue  # "BERLIN --" is where the story was filed
+            if not_a_name_at(parsed.text, ent.start_char, ent.end_char, filed_until, lower_words):
+                continue  # "BERLIN --", "Retailers", "the Post writes"
             if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE") and not in_gazetteer(ent.text):
                 continue
             if parsed.text[max(0, ent.start_char - 1) : ent.start_char] == ":" or re.match(
                 r":\w", parsed.text[ent.end_char : ent.end_char + 2]
             ):
                 continue  # an exchange or its ticker ("NASDAQ:CSCO, ETR:CIS") is not a name
-            if _ATTRIBUTE_AFTER.match(parsed.text[ent.end_char : ent.end_char + 16]):
+            if ATTRIBUTE_AFTER.match(parsed.text[ent.end_char : ent.end_char + 16]):
                 continue  # "SoftBank-backed Unacademy" is about Unacademy
-            for part in _TITLE_SEPARATOR.split(ent.text):
-                name = _clean_name(part)
+            first, last = capitalised_run(parsed.text, ent.start_char, ent.end_char)
+            whole = parsed.text[first:last]
+            if is_source_name(whole) or cited_outlet(parsed.text, ent.start_char, ent.end_char):
+                continue  # "Post" of "The Washington Post": the outlet, not a subject
+            text = whole if whole != ent.text and in_gazetteer(whole) else ent.text
+            for part in TITLE_SEPARATOR.split(text):
+                name = clean_name(part)
                 if (
                     name
                     and (ent.label_ == "ORG" or in_gazetteer(name))
@@ -462,8 +405,6 @@ def _headline_focus(parses: dict[int, Any]) -> tuple[list[str], Counter[str]]:
 
 
 _LINE_BREAK = re.compile(r"\n+")
-_EXCHANGE = re.compile(r"[A-Z]{1,3}$")
-_LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z'’-]+")
 _LIST_START = re.compile(r"\s*(?:[•·\-–—*▪►●◦➤]|\d{1,3}[.)]\s)")
 _CLOSED = ".:!?;➤"
 # A line shorter than this that no stop closes is a heading or a caption, unless the page is
@@ -503,7 +444,7 @@ def _heading_name(sentences: list[Sentence], unit: Sentence) -> str | None:
     above = sentences[unit.index - 1].text
     if len(above.split()) > 8 or above[-1:] in ".!?" or not _described().search(unit.text):
         return None
-    return _clean_name(_HEADING_PREFIX.sub("", above))
+    return clean_name(_HEADING_PREFIX.sub("", above))
 
 
 def _lines_apart(sentences: list[Sentence], wrapped: bool) -> list[Sentence]:
@@ -546,8 +487,8 @@ def analyse(document: Document, published: date | None = None, *, gated: bool = 
     wanted = sorted({0, *cued})
     texts = [sentences[i].text for i in wanted]
     parses = dict(zip(wanted, _parse(texts), strict=True))
-    focus, counts = _headline_focus(parses)
-    lower_words = frozenset(_LOWER_WORD.findall(document.text))
+    lower_words = frozenset(LOWER_WORD.findall(document.text))
+    focus, counts = _headline_focus(parses, lower_words)
     doc_cues = Counter(k for i in wanted for k, v in count_cues(sentences[i].text).items() if v)
     total_figures = 0
     candidates: list[Candidate] = []

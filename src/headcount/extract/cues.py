@@ -56,6 +56,16 @@ def _source_keys() -> frozenset[str]:
     return frozenset(normalize_company(w) for w in cue_words()["source_name"]) - {""}
 
 
+@lru_cache(maxsize=1)
+def _source_last_words() -> frozenset[str]:
+    return frozenset(w.split()[-1] for w in cue_words()["source_name"] if " " in w)
+
+
+def is_source_short_form(name: str) -> bool:
+    """The last word of an outlet's name, as a page calls it again ("the Post writes")."""
+    return name.lower() in _source_last_words()
+
+
 def is_source_name(name: str) -> bool:
     """An outlet, tracker or filing that reports cuts ("The Washington Post", "WARN Act"),
     however the page spells it: names are compared as the ledger compares companies."""

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from headcount.extract.datafiles import alternation
 
 # Abbreviations after which a period does not end a sentence; common in business news
 # (company suffixes, US states, titles, months).
@@ -157,6 +160,16 @@ def _is_false_boundary(text: str, cut: int, match: re.Match[str]) -> bool:
     return bool(_INITIALS.fullmatch(token)) and len(token) <= 5
 
 
+@lru_cache(maxsize=1)
+def _page_stamp() -> re.Pattern[str]:
+    # "date 2023-06-21 Uber to lay off 200": scraped pages often open a line with the page's
+    # date, which is metadata, not the headline's first words.
+    return re.compile(
+        rf"{alternation('page_stamps')}:?\s+\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?Z?)?\s+",
+        re.IGNORECASE,
+    )
+
+
 def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph = 0
@@ -166,8 +179,11 @@ def split_sentences(text: str) -> list[Sentence]:
         nonlocal start
         chunk = text[start:end]
         stripped = chunk.strip()
+        stamp = _page_stamp().match(stripped)
+        if stamp:
+            stripped = stripped[stamp.end() :]
         if stripped:
-            lead = len(chunk) - len(chunk.lstrip())
+            lead = len(chunk) - len(chunk.lstrip()) + (stamp.end() if stamp else 0)
             s = start + lead
             sentences.append(Sentence(s, s + len(stripped), stripped, paragraph, len(sentences)))
 

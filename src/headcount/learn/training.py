@@ -97,6 +97,29 @@ def _kind(kind: str) -> str:
     return kind if kind in _KIND_INDEX else "new"
 
 
+def _figure_exact(event: dict[str, Any], candidate: Candidate) -> bool:
+    """The candidate's figure is the event's own, not merely inside its range: a bound equals
+    it, or it lies inside a closed range. "At least 300" is not restated by "228,000
+    employees", though 228,000 is at least 300."""
+    lo, hi = event.get("headcount_min"), event.get("headcount_max")
+    q = candidate.quantity
+    if q is None or (lo is None and hi is None):
+        return q is None and lo is None and hi is None
+    ends = {lo, hi} - {None}
+    if ends & {q.value, q.minimum, q.maximum}:
+        return True
+    return lo is not None and hi is not None and q.value is not None and lo <= q.value <= hi
+
+
+def _names_employer(event: dict[str, Any], candidate: Candidate) -> bool:
+    option = candidate.option.text
+    company = event.get("company")
+    if company is None:
+        return option is None
+    names = [n for n in (company, event.get("parent")) if n]
+    return option is not None and any(same_company(n, option) for n in names)
+
+
 def label(gold: GoldDocument, analysed: Analysed) -> list[int]:
     text = gold.document.text
     spans = [_evidence_span(text, e.get("evidence") or "") for e in gold.events]
@@ -104,21 +127,21 @@ def label(gold: GoldDocument, analysed: Analysed) -> list[int]:
     for event, span in zip(gold.events, spans, strict=True):
         if span is None:
             continue
-        company = event.get("company")
-        names = [n for n in (company, event.get("parent")) if n]
-        for i, candidate in enumerate(analysed.candidates):
-            if labels[i] or not _overlaps(span, candidate):
-                continue
-            option = candidate.option.text
-            if company is None:
-                if option is None and _figure_fits(event, candidate):
-                    labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
-            elif (
-                option is not None
-                and any(same_company(n, option) for n in names)
-                and _figure_fits(event, candidate)
-            ):
-                labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
+        kind = _KIND_INDEX[_kind(event["kind"])] + 1
+        fitting = [
+            i
+            for i, candidate in enumerate(analysed.candidates)
+            if not labels[i]
+            and _overlaps(span, candidate)
+            and _names_employer(event, candidate)
+            and _figure_fits(event, candidate)
+        ]
+        # Of several figures in the evidence that fit an open range ("as many as 8,000 jobs,
+        # some 1,400 in Switzerland"), the event's own is the claim; any fitting one only when
+        # none is exactly it.
+        exact = [i for i in fitting if _figure_exact(event, analysed.candidates[i])]
+        for i in exact or fitting:
+            labels[i] = kind
     # A restatement elsewhere (headline, lead, body) of a named event with the same figure is
     # the same claim: decoding merges it, so the model should not learn to reject it.
     for event in gold.events:
@@ -133,11 +156,18 @@ def label(gold: GoldDocument, analysed: Analysed) -> list[int]:
             option = candidate.option.text
             if labels[i] or option is None or not same_company(company, option):
                 continue
-            figure_known = candidate.quantity is not None or candidate.percent is not None
-            percent_ok = event.get("percent") is None or (
-                candidate.percent is not None and abs(candidate.percent - event["percent"]) < 1
+            # A restatement may leave out the share ("at least 115 people" in the headline of
+            # "115 people, 13% of the newsroom"), but may not give another.
+            percent_ok = (
+                event.get("percent") is None
+                or (candidate.percent is None and candidate.quantity is not None)
+                or (candidate.percent is not None and abs(candidate.percent - event["percent"]) < 1)
             )
-            if figure_known and percent_ok and _figure_fits(event, candidate):
+            if candidate.quantity is None:
+                figure_ok = candidate.percent is not None and _figure_fits(event, candidate)
+            else:
+                figure_ok = _figure_exact(event, candidate)
+            if percent_ok and figure_ok:
                 labels[i] = _KIND_INDEX[_kind(event["kind"])] + 1
     return labels
 
