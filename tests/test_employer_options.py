@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from headcount.extract.candidates import analyse
+from headcount.extract.candidates import Analysed, analyse
 from headcount.extract.cues import is_source_name
 from headcount.model import Document
 
 
-def _employers(text: str) -> set[str]:
-    read = analyse(Document.create(text, "page.txt", language="en"), gated=False)
+def _read(text: str) -> Analysed:
+    return analyse(Document.create(text, "page.txt", language="en"), gated=False)
+
+
+def _names(read: Analysed) -> set[str]:
     return {c.option.text for c in read.candidates if c.option.text}
+
+
+def _employers(text: str) -> set[str]:
+    return _names(_read(text))
 
 
 def test_a_month_or_weekday_is_never_offered_as_the_employer() -> None:
@@ -89,18 +96,13 @@ def test_a_common_word_capitalised_to_open_a_sentence_is_not_an_employer() -> No
 
 
 def test_an_outlet_cited_as_the_source_is_not_the_employer_but_one_cutting_its_staff_is() -> None:
-    cited = analyse(
-        Document.create(
-            "Vice will stop publishing on its website.\n"
-            "The Washington Post reports that Vice will lay off several hundred employees.\n"
-            "Vice cut another 100 jobs in May, the Post writes.\n"
-            "According to Bloomberg, Acme plans to cut 500 jobs.",
-            "page.txt",
-            language="en",
-        ),
-        gated=False,
+    cited = _read(
+        "Vice will stop publishing on its website.\n"
+        "The Washington Post reports that Vice will lay off several hundred employees.\n"
+        "Vice cut another 100 jobs in May, the Post writes.\n"
+        "According to Bloomberg, Acme plans to cut 500 jobs."
     )
-    names = {c.option.text for c in cited.candidates if c.option.text}
+    names = _names(cited)
     assert {"Vice", "Acme"} <= names
     assert not names & {"Washington Post", "Post", "Bloomberg"}
     assert "Post" not in cited.focus  # the page's subject is Vice, not its source
@@ -108,14 +110,9 @@ def test_an_outlet_cited_as_the_source_is_not_the_employer_but_one_cutting_its_s
 
 
 def test_a_name_the_recognizer_cut_short_is_grown_to_the_known_company() -> None:
-    read = analyse(
-        Document.create(
-            "Layoffs at Vice Media: hundreds of employees in Vice Media’s digital publishing "
-            "division will be laid off next week.",
-            "page.txt",
-            language="en",
-        ),
-        gated=False,
+    read = _read(
+        "Layoffs at Vice Media: hundreds of employees in Vice Media’s digital publishing "
+        "division will be laid off next week."
     )
     assert read.focus and read.focus[0] == "Vice Media"
 
@@ -128,3 +125,17 @@ def test_title_case_headline_words_are_not_employers() -> None:
     )
     assert "Salesforce" in names
     assert not names & {"Percent", "Staff", "Cut Office Space"}
+
+
+def test_a_legal_form_page_furniture_or_a_phone_number_is_not_a_claim_part() -> None:
+    read = _read(
+        "Home / World News / Uber to lay off 200 employees in recruitment division\n\n"
+        "Daimler Truck North America, LLC is laying off nearly 600 employees at its plant.\n"
+        "Meanwhile, the Los Angeles Times cut 20% of its newsroom.\n"
+        "- Layoffs desk. Tel: 905-673-6625"
+    )
+    names = _names(read)
+    assert {"Uber", "Daimler Truck North America", "Los Angeles Times"} <= names
+    assert not names & {"Home", "LLC", "Angeles Times", "Tel"}
+    figures = {c.quantity.value for c in read.candidates if c.quantity is not None}
+    assert not figures & {905, 673, 6625}

@@ -51,7 +51,10 @@ from headcount.extract.names import (
     cited_outlet,
     clean_name,
     dateline_end,
+    grown_name,
+    never_a_name,
     not_a_name_at,
+    phone_spans,
 )
 from headcount.extract.ner import entities
 from headcount.extract.quantities import PERCENT_RE, Quantity, find_quantities, percent_value
@@ -169,8 +172,10 @@ def _options(
                 add(part, at, at + len(part), label, None)
                 at += len(part) + 3
             return
+        if text and start >= 0:
+            text, start, end = grown_name(sentence.text, text, start, end)
         name = clean_name(text) if text else None
-        if not name or is_date_name(name):
+        if not name or is_date_name(name) or never_a_name(name):
             return  # a month or weekday is never the employer ("said Thursday")
         key = normalize_company(name)
         if not key:
@@ -315,7 +320,7 @@ def _counts(text: str, figures: list[Quantity]) -> list[Quantity]:
     """Every number that may count people: the job figures, then any other count (a
     statistics report's comparison figures rarely carry a job word of their own)."""
     found = list(figures)
-    taken = [(q.start, q.end) for q in figures]
+    taken = [(q.start, q.end) for q in figures] + phone_spans(text)
     for q in find_quantities(text):
         if any(s < q.end and q.start < e for s, e in taken):
             continue
@@ -395,6 +400,7 @@ def _headline_focus(
                     name
                     and (ent.label_ == "ORG" or in_gazetteer(name))
                     and not is_date_name(name)
+                    and not never_a_name(name)
                     and not is_source_name(name)
                 ):
                     key = normalize_company(name)

@@ -107,6 +107,19 @@ def _cited_before() -> re.Pattern[str]:
     return re.compile(rf"\b{alternation('source_cited_before')}\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+def grown_name(text: str, name: str, start: int, end: int) -> tuple[str, int, int]:
+    """The name with the capitalised words around it when those make a company the trackers
+    or the outlet list know and the name alone is not one ("Angeles Times" of "the Los
+    Angeles Times")."""
+    first, last = capitalised_run(text, start, end)
+    if (first, last) == (start, end) or in_gazetteer(name) or is_known(name):
+        return name, start, end
+    whole = clean_name(text[first:last])
+    if whole and (in_gazetteer(whole) or is_known(whole) or is_source_name(whole)):
+        return text[first:last], first, last
+    return name, start, end
+
+
 def cited_outlet(text: str, start: int, end: int) -> bool:
     """An outlet cited as the news's source ("The Washington Post reports that ...",
     "according to Bloomberg") is not the employer the news is about; an outlet cutting its
@@ -165,3 +178,25 @@ def _title_case(text: str, at: int) -> bool:
 
 _EXCHANGE = re.compile(r"[A-Z]{1,3}$")
 LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z'’-]+")
+
+
+@lru_cache(maxsize=1)
+def _not_names() -> re.Pattern[str]:
+    return re.compile(
+        rf"{alternation('page_furniture')}|(?:{alternation('legal_suffixes')}\.?[\s,]*)+",
+        re.IGNORECASE,
+    )
+
+
+def never_a_name(name: str) -> bool:
+    """Page furniture ("Home", "Tel") or a legal form alone ("LLC" of "Daimler Truck North
+    America, LLC"; "the Company") names no company."""
+    return bool(_not_names().fullmatch(name.strip()))
+
+
+_PHONE = re.compile(r"(?:\(\d{3}\)\s?|\b\d{3}[-.\s])\d{3}[-.\s]\d{4}\b")
+
+
+def phone_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text gives a telephone number ("905-673-6625"): its digits count nobody."""
+    return [m.span() for m in _PHONE.finditer(text)]
