@@ -44,11 +44,9 @@ from headcount.extract.features import (
     sentence_features,
 )
 from headcount.extract.names import (
-    ATTRIBUTE_AFTER,
     LOWER_WORD,
     TITLE_SEPARATOR,
     capitalised_run,
-    cited_outlet,
     clean_name,
     dateline_end,
     grown_name,
@@ -176,7 +174,7 @@ def _options(
             text, start, end = grown_name(sentence.text, text, start, end)
         name = clean_name(text) if text else None
         if not name or is_date_name(name) or never_a_name(name):
-            return  # a month or weekday is never the employer ("said Thursday")
+            return  # "said Thursday", "Home", "LLC" name no employer
         key = normalize_company(name)
         if not key:
             return
@@ -380,18 +378,16 @@ def _headline_focus(
         filed_until = dateline_end(parsed.text)
         for ent in parsed.ents:
             if not_a_name_at(parsed.text, ent.start_char, ent.end_char, filed_until, lower_words):
-                continue  # "BERLIN --", "Retailers", "the Post writes"
+                continue  # "BERLIN --", "SoftBank-backed", "Retailers", "the Post writes"
             if ent.label_ not in ("ORG", "PRODUCT", "PERSON", "GPE") and not in_gazetteer(ent.text):
                 continue
             if parsed.text[max(0, ent.start_char - 1) : ent.start_char] == ":" or re.match(
                 r":\w", parsed.text[ent.end_char : ent.end_char + 2]
             ):
                 continue  # an exchange or its ticker ("NASDAQ:CSCO, ETR:CIS") is not a name
-            if ATTRIBUTE_AFTER.match(parsed.text[ent.end_char : ent.end_char + 16]):
-                continue  # "SoftBank-backed Unacademy" is about Unacademy
             first, last = capitalised_run(parsed.text, ent.start_char, ent.end_char)
             whole = parsed.text[first:last]
-            if is_source_name(whole) or cited_outlet(parsed.text, ent.start_char, ent.end_char):
+            if is_source_name(whole):
                 continue  # "Post" of "The Washington Post": the outlet, not a subject
             text = whole if whole != ent.text and in_gazetteer(whole) else ent.text
             for part in TITLE_SEPARATOR.split(text):
