@@ -235,6 +235,41 @@ def test_a_figureless_earlier_round_stays_apart_but_a_current_one_is_restated(
     assert sorted((m.headcount_min for m in found), key=lambda v: v or 0) == claims
 
 
+class _OneEmployersFiguresClaims(_EveryNamedFigureAClaim):
+    """Stands in for the trained models: every candidate of one employer with a figure is a
+    current round, the headline's the likeliest."""
+
+    def __init__(self, employer: str) -> None:
+        super().__init__(1.0)
+        self.employer = employer
+
+    def score(self, candidates: list[Any], floor: float = 0.0) -> tuple[Any, Any]:
+        claim, kinds = super().score(candidates, floor)
+        for i, c in enumerate(candidates):
+            mine = c.option.text == self.employer and c.quantity is not None
+            claim[i] = (0.95 if c.sentence.index == 0 else 0.9) if mine else 0.0
+        return claim, kinds
+
+
+def test_a_claim_carries_the_units_and_places_its_restatements_name() -> None:
+    """A page tells its round in the headline and again in the body, where it says which
+    units and where: the claim, told by its likeliest sentence, carries what the others add."""
+    from headcount.extract.candidates import analyse
+    from headcount.extract.learned import decide, to_mentions
+
+    text = (
+        "Acme Robotics will lay off 1,200 workers\n\n"
+        "The 1,200 job cuts at Acme Robotics fall on its sales and marketing teams in Ohio "
+        "and Texas, as demand slows."
+    )
+    analysed = analyse(Document.create(text, "acme.txt", language="en"), gated=False)
+    found = to_mentions(analysed, decide(analysed, _OneEmployersFiguresClaims("Acme Robotics")))  # type: ignore[arg-type]
+    assert [(m.company, m.headcount_min) for m in found] == [("Acme Robotics", 1200)]
+    (claim,) = found
+    assert {"Ohio", "Texas"} <= set(claim.locations)
+    assert any("sales" in u.lower() and "marketing" in u.lower() for u in claim.units)
+
+
 def test_training_labels_a_claims_own_figure_not_any_number_inside_its_range() -> None:
     from headcount.evaluate.gold import GoldDocument
 

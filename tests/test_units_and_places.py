@@ -19,7 +19,7 @@ def test_the_words_modifying_the_counted_staff_name_the_unit() -> None:
     assert find_units("Globex plans to axe 60 call centre jobs.", ["Globex"]) == ["call centre"]
 
 
-def test_how_many_where_and_which_round_are_not_units() -> None:
+def test_how_many_where_when_and_which_round_are_not_units() -> None:
     for sentence in (
         "Globex will cut 2,000 more jobs.",
         "Globex will cut 500 new positions.",
@@ -30,6 +30,7 @@ def test_how_many_where_and_which_round_are_not_units() -> None:
         "Globex cut 40 full-time jobs in March.",
         "Globex announced the first major workforce reduction in its history.",
         "Globex laid off 17 percent of the company's workforce.",
+        "Globex will cut 3,800 jobs in the next three years.",
     ):
         assert find_units(sentence, ["Globex"]) == [], sentence
     assert find_units("Globex will cut 5% of its global corporate workforce.", ["Globex"]) == [

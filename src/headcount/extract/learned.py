@@ -8,7 +8,7 @@ others add. Different figures of one employer and kind stay apart (two past roun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -36,6 +36,8 @@ class Scored:
     kind: Kind
     quantity: Quantity | None
     percent: float | None
+    # The other sentences that restate it: they may name its units and places.
+    restatements: list[Candidate] = field(default_factory=list)
 
 
 def _compatible(a: Candidate, b: Candidate) -> bool:
@@ -150,6 +152,7 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
                     continue
                 other.quantity = other.quantity or candidate.quantity
                 other.percent = other.percent if other.percent is not None else candidate.percent
+                other.restatements.append(candidate)
                 merged = True
                 break
         if not merged:
@@ -252,6 +255,14 @@ def _in_full(candidate: Candidate, analysed: Analysed) -> str | None:
     )
 
 
+def _told(scored: Scored) -> list[Sentence]:
+    """The sentences that tell a claim, its own first, each once."""
+    told = {scored.candidate.sentence.start: scored.candidate.sentence}
+    for other in scored.restatements:
+        told.setdefault(other.sentence.start, other.sentence)
+    return list(told.values())
+
+
 def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
     document = analysed.document
     mentions = []
@@ -277,9 +288,13 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
                 percent=s.percent,
                 date=date_value,
                 date_precision=precision,  # type: ignore[arg-type]
-                units=find_units(sentence.text, [company, c.option.text]),
-                locations=find_locations(sentence.text),
-                reason=find_reason(sentence.text),
+                units=list(
+                    dict.fromkeys(
+                        u for t in _told(s) for u in find_units(t.text, [company, c.option.text])
+                    )
+                ),
+                locations=list(dict.fromkeys(p for t in _told(s) for p in find_locations(t.text))),
+                reason=next((r for t in _told(s) if (r := find_reason(t.text))), None),
                 evidence=sentence.text,
                 evidence_start=sentence.start,
                 evidence_end=sentence.end,

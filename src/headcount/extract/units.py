@@ -79,6 +79,8 @@ _STOP_RE = re.compile(rf"\b{_STOP}\b", re.IGNORECASE)
 _VAGUE = word_pattern("vague_unit_heads")
 _NOT_MODIFIER = word_pattern("not_unit_modifiers")
 _COMPANY_NOUN = word_pattern("company_nouns")
+# "in the next three years": a span of time, not a part of the employer.
+_TIME_UNIT = word_pattern("time_units")
 # A bare generic noun or determiner is no unit of anything in particular.
 _WEAK_UNIT = word_pattern("weak_units")
 _DETERMINER = word_pattern("unit_determiners")
@@ -123,6 +125,7 @@ def _members(text: str) -> Iterator[str]:
             and len(cleaned.split()) <= 4
             and not is_place(cleaned)
             and not _COMPANY_NOUN.fullmatch(cleaned.split()[-1])  # "at the e-commerce company"
+            and not _TIME_UNIT.fullmatch(cleaned.split()[-1])
         ):
             yield cleaned
         if stop or not cleaned:
