@@ -102,6 +102,20 @@ def test_a_class_of_employers_cutting_is_named_by_its_trade() -> None:
     assert find_units("About 5,000 workers at US-based biotech companies lost their jobs.") == [
         "biotech"
     ]
+    # An industry or a sector is a class of employers too.
+    assert find_units("The media industry has announced at least 17,000 job cuts this year.") == [
+        "media"
+    ]
+    assert find_units("The technology sector lost 22,000 jobs in May.") == ["technology"]
+    assert find_units("Games companies let go almost 8,000 members of their staff.") == ["Games"]
+
+
+def test_the_trade_of_the_staff_a_share_counts_is_the_unit() -> None:
+    assert find_units("Globex has cut about 10% of its contractors.", ["Globex"]) == ["contractors"]
+    assert find_units("Globex cut 12 percent of its software engineers.", ["Globex"]) == [
+        "software engineers"
+    ]
+    assert find_units("Globex cut 12 percent of its global workforce.", ["Globex"]) == []
 
 
 def test_a_unit_keeps_its_place_name_and_its_compound_noun() -> None:

@@ -79,6 +79,12 @@ _STOP_RE = re.compile(rf"\b{_STOP}\b", re.IGNORECASE)
 _VAGUE = word_pattern("vague_unit_heads")
 _NOT_MODIFIER = word_pattern("not_unit_modifiers")
 _COMPANY_NOUN = word_pattern("company_nouns")
+# "about 10% of its contractors", "4% of its journalists": the trade of the staff cut.
+_SHARE_OF_OCCUPATION_RE = re.compile(
+    rf"\d(?:[\d.]*)\s*(?:%|per\s*cent|percent)\s+of\s+(?:its|the|their)\s+"
+    rf"((?:[a-z-]+\s+)?{alternation('occupation_nouns')})\b",
+    re.IGNORECASE,
+)
 # "in the next three years": a span of time, not a part of the employer.
 _TIME_UNIT = word_pattern("time_units")
 # A bare generic noun or determiner is no unit of anything in particular.
@@ -199,6 +205,10 @@ def find_units(sentence: str, employers: Iterable[str | None] = ()) -> list[str]
             units.append(cleaned)
     for m in _STAFF_AT_NAME_RE.finditer(sentence):
         units.extend(_named_parts(m.group(1), known))
+    for m in _SHARE_OF_OCCUPATION_RE.finditer(sentence):
+        cleaned = _clean_unit(m.group(1))
+        if cleaned:
+            units.append(cleaned)
     for m in _INCLUDING_CUTS_RE.finditer(sentence):
         for cleaned in _members(m.group(1)):
             if not any(cleaned in u for u in units):
