@@ -270,6 +270,41 @@ def test_a_claim_carries_the_units_and_places_its_restatements_name() -> None:
     assert any("sales" in u.lower() and "marketing" in u.lower() for u in claim.units)
 
 
+class _EveryUnnamedFigureAnAggregate(_EveryNamedFigureAClaim):
+    """Stands in for the trained models: every figure no employer is read into is a statistic."""
+
+    def score(self, candidates: list[Any], floor: float = 0.0) -> tuple[Any, Any]:
+        import numpy as np
+
+        from headcount.model import KINDS
+
+        claim = np.array([0.9 if c.option.text is None and c.quantity else 0.0 for c in candidates])
+        kinds = np.zeros((len(candidates), len(KINDS)))
+        kinds[:, KINDS.index("aggregate")] = 1.0
+        return claim, kinds
+
+
+def test_a_statistic_is_about_the_one_country_the_story_opens_with() -> None:
+    """A jobs report says once that it counts U.S.-based employers; each of its statistics is
+    about the United States. A page that opens with two countries lends its statistics none."""
+    from headcount.extract.candidates import analyse
+    from headcount.extract.learned import decide, to_mentions
+
+    def places(text: str) -> list[list[str]]:
+        analysed = analyse(Document.create(text, "report.txt", language="en"), gated=False)
+        found = to_mentions(analysed, decide(analysed, _EveryUnnamedFigureAnAggregate(0.0)))  # type: ignore[arg-type]
+        return [m.locations for m in found]
+
+    report = (
+        "Job cuts surge in January\n\n"
+        "U.S.-based employers announced 108,435 job cuts in January, a report said. "
+        "The technology sector announced 22,000 of the cuts."
+    )
+    assert places(report) and all(p == ["U.S."] for p in places(report))
+    two = report.replace("U.S.-based employers", "Employers in Canada and Mexico")
+    assert places(two) == [["Canada", "Mexico"], []]
+
+
 def test_training_labels_a_claims_own_figure_not_any_number_inside_its_range() -> None:
     from headcount.evaluate.gold import GoldDocument
 

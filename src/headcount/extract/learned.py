@@ -19,6 +19,7 @@ from headcount.extract.companies import normalize_company, registry_names, same_
 from headcount.extract.cues import cue_words, in_gazetteer
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import Decisions
+from headcount.extract.places import is_country
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
 from headcount.extract.units import find_units
@@ -263,6 +264,15 @@ def _told(scored: Scored) -> list[Sentence]:
     return list(told.values())
 
 
+def _places(scored: Scored, analysed: Analysed) -> list[str]:
+    found = list(dict.fromkeys(p for t in _told(scored) for p in find_locations(t.text)))
+    if found or scored.kind != "aggregate":
+        return found
+    lead = " ".join(s.text for s in analysed.sentences[:2])
+    countries = list(dict.fromkeys(p for p in find_locations(lead) if is_country(p)))
+    return countries if len(countries) == 1 else []
+
+
 def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
     document = analysed.document
     mentions = []
@@ -293,7 +303,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
                         u for t in _told(s) for u in find_units(t.text, [company, c.option.text])
                     )
                 ),
-                locations=list(dict.fromkeys(p for t in _told(s) for p in find_locations(t.text))),
+                locations=_places(s, analysed),
                 reason=next((r for t in _told(s) if (r := find_reason(t.text))), None),
                 evidence=sentence.text,
                 evidence_start=sentence.start,
