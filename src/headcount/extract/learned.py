@@ -264,8 +264,8 @@ def _told(scored: Scored) -> list[Sentence]:
     return list(told.values())
 
 
-def _places(scored: Scored, analysed: Analysed) -> list[str]:
-    found = list(dict.fromkeys(p for t in _told(scored) for p in find_locations(t.text)))
+def _places(scored: Scored, told: list[Sentence], analysed: Analysed) -> list[str]:
+    found = list(dict.fromkeys(p for t in told for p in find_locations(t.text)))
     if found or scored.kind != "aggregate":
         return found
     lead = " ".join(s.text for s in analysed.sentences[:2])
@@ -284,6 +284,7 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
         lo = s.quantity.minimum if s.quantity else None
         hi = s.quantity.maximum if s.quantity else None
         date_value, precision = _date(s.kind, s, analysed)
+        told = _told(s)
         mentions.append(
             Mention(
                 document_id=document.id,
@@ -300,11 +301,11 @@ def to_mentions(analysed: Analysed, scored: list[Scored]) -> list[Mention]:
                 date_precision=precision,  # type: ignore[arg-type]
                 units=list(
                     dict.fromkeys(
-                        u for t in _told(s) for u in find_units(t.text, [company, c.option.text])
+                        u for t in told for u in find_units(t.text, [company, c.option.text])
                     )
                 ),
-                locations=_places(s, analysed),
-                reason=next((r for t in _told(s) if (r := find_reason(t.text))), None),
+                locations=_places(s, told, analysed),
+                reason=next((r for t in told if (r := find_reason(t.text))), None),
                 evidence=sentence.text,
                 evidence_start=sentence.start,
                 evidence_end=sentence.end,
