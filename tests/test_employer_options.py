@@ -139,3 +139,27 @@ def test_a_legal_form_page_furniture_or_a_phone_number_is_not_a_claim_part() -> 
     assert not names & {"Home", "LLC", "Angeles Times", "Tel"}
     figures = {c.quantity.value for c in read.candidates if c.quantity is not None}
     assert not figures & {905, 673, 6625}
+
+
+def test_a_list_line_names_its_employer_before_a_bracket_or_a_full_stop() -> None:
+    read = _read(
+        "Newsrooms that cut staff this year:\n"
+        "- Acme News (50)\n"
+        "- Globex Media (“about 5%”, “about 270”)\n"
+        "- Vandelay Press (multiple printing plant closures)\n\n"
+        "Other New Jersey companies that have announced cuts include:\n\n"
+        "Initech. 210 job cuts by 11/17.\n\n"
+        "Hooli Brewing Company LLC. 143 job cuts by 12/01."
+    )
+    listed = {
+        (c.option.text, c.quantity.value)
+        for c in read.candidates
+        if "LIST" in c.option.labels and c.quantity is not None
+    }
+    assert {("Acme News", 50), ("Globex Media", 270), ("Initech", 210)} <= listed
+    # A line is one item: the name and its figure are not split into two sentences.
+    assert "Initech. 210 job cuts by 11/17." in {s.text for s in read.sentences}
+    # Brackets without a figure are an aside, not a list of counts.
+    assert not any(
+        "LIST" in c.option.labels for c in read.candidates if c.option.text == "Vandelay Press"
+    )

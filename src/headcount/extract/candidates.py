@@ -31,13 +31,13 @@ from headcount.extract.datafiles import alternation
 from headcount.extract.dates import is_date_name
 from headcount.extract.english import load_english, word_class
 from headcount.extract.features import (
-    LIST_HEAD,
     cue_tokens,
     date_features,
     dep_features,
     figure_features,
     governing_verbs,
     lexical_features,
+    list_head,
     option_features,
     pairing_features,
     rule_features,
@@ -251,7 +251,7 @@ def _options(
     for start, end in _gazetteer_spans(parsed):
         span = parsed[start:end]
         add(span.text, span.start_char, span.end_char, "GAZ", span.root)
-    head = LIST_HEAD.match(sentence.text)
+    head = list_head(sentence.text)
     if head and len(head.group("name").split()) <= 6:
         add(head.group("name"), head.start("name"), head.end("name"), "LIST")
     anaphor = cue_patterns()["anaphor"].search(sentence.text) or _described().search(sentence.text)

@@ -30,6 +30,27 @@ if TYPE_CHECKING:
 
 
 LIST_HEAD = re.compile(r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?(?P<name>[^:\n]{2,60}?)\s*[:–—|]\s+\S")
+# A roundup's list line that gives its figures in brackets after the name: "Acme (50)",
+# "Acme (“about 5%”, “about 270”)", "Acme (13 in June, 4 in September)".
+_LIST_PAREN = re.compile(
+    r"^[\s•·\-–—*▪►●◦]*(?:\d{1,3}[.)]\s+)?(?P<name>[A-Z0-9][^:\n(]{1,60}?)\s*\((?=[^)]*\d)"
+)
+# Or closes the name with a full stop: "Nestle. 210 job cuts by 11/17." (sentences.py keeps
+# such a line whole).
+_LIST_STOP = re.compile(r"^[\s•·\-–—*▪►●◦]*(?P<name>[A-Z0-9][^.\n]{1,60}?)\.\s+(?=\d)")
+# Longer than this, a line is prose, and its brackets an aside.
+_LIST_LINE_WORDS = 20
+
+
+def list_head(text: str) -> re.Match[str] | None:
+    """The name heading a list line, when the line is one."""
+    found = LIST_HEAD.match(text)
+    if found is None and len(text.split()) <= _LIST_LINE_WORDS:
+        found = _LIST_PAREN.match(text)
+        stop = _LIST_STOP.match(text)
+        if found is None and stop and all(w[:1].isupper() for w in stop.group("name").split()):
+            found = stop
+    return found
 
 
 def sentence_features(
@@ -44,7 +65,7 @@ def sentence_features(
     f["question"] = float("?" in text)
     f["length"] = float(len(text.split()))
     f["bullet"] = float(bool(re.match(r"^\s*(?:[•·\-–—*▪►●◦]|\d{1,3}[.)])\s", text)))
-    f["list_head"] = float(bool(LIST_HEAD.match(text)))
+    f["list_head"] = float(bool(list_head(text)))
     f["quoted"] = float(text.count("“") + text.count('"') >= 2)
     f["strong_triggers"] = float(len(strong_triggers(text)))
     f["sentence_tags_past"] = float(sum(t.tag_ == "VBD" for t in parsed))

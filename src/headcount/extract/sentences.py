@@ -139,9 +139,28 @@ class Sentence:
     index: int
 
 
-def _is_false_boundary(text: str, cut: int, match: re.Match[str]) -> bool:
+# A list line may close its name with a full stop and go on with its figure ("Nestle. 210
+# job cuts by 11/17."): a line that opens with a few capitalised words and a stop, followed
+# on the same line by a number, is one item.
+_LIST_NAME_WORDS = 4
+
+
+def _is_list_name(text: str, start: int, cut: int, gap: str) -> bool:
+    nxt = text[cut + len(gap) : cut + len(gap) + 1]
+    if "\n" in gap or not nxt.isdigit():
+        return False
+    line_start = text.rfind("\n", 0, cut) + 1
+    if line_start < start:
+        return False
+    words = text[line_start:cut].split()
+    return 0 < len(words) <= _LIST_NAME_WORDS and all(w[:1].isupper() for w in words)
+
+
+def _is_false_boundary(text: str, cut: int, match: re.Match[str], start: int) -> bool:
     if _is_paragraph_break(match.group(0)):
         return False
+    if _is_list_name(text, start, match.start(), match.group(0)):
+        return True
     end = cut
     while end > 0 and text[end - 1] in _CLOSERS:
         end -= 1
@@ -188,7 +207,7 @@ def split_sentences(text: str) -> list[Sentence]:
             sentences.append(Sentence(s, s + len(stripped), stripped, paragraph, len(sentences)))
 
     for match in _BOUNDARY.finditer(text):
-        if _is_false_boundary(text, match.start(), match):
+        if _is_false_boundary(text, match.start(), match, start):
             continue
         emit(match.start())
         start = match.end()
