@@ -45,11 +45,12 @@ _LIST_LINE_WORDS = 20
 def list_head(text: str) -> re.Match[str] | None:
     """The name heading a list line, when the line is one."""
     found = LIST_HEAD.match(text)
-    if found is None and len(text.split()) <= _LIST_LINE_WORDS:
-        found = _LIST_PAREN.match(text)
-        stop = _LIST_STOP.match(text)
-        if found is None and stop and all(w[:1].isupper() for w in stop.group("name").split()):
-            found = stop
+    if found is not None or len(text.split()) > _LIST_LINE_WORDS:
+        return found
+    found = _LIST_PAREN.match(text) or _LIST_STOP.match(text)
+    if found is not None and found.re is _LIST_STOP:
+        # As the sentence splitter reads such a line: a name is capitalised words.
+        return found if all(w[:1].isupper() for w in found.group("name").split()) else None
     return found
 
 
