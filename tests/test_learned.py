@@ -235,6 +235,42 @@ def test_a_figureless_earlier_round_stays_apart_but_a_current_one_is_restated(
     assert sorted((m.headcount_min for m in found), key=lambda v: v or 0) == claims
 
 
+class _EveryUnnamedFigureAStatistic:
+    """Stands in for the trained models: every candidate without an employer that has a
+    figure is an industry-wide claim."""
+
+    keep_threshold = 0.35
+
+    def score(self, candidates: list[Any], floor: float = 0.0) -> tuple[Any, Any]:
+        import numpy as np
+
+        from headcount.model import KINDS
+
+        claim = np.array([0.9 if c.option.text is None and c.quantity else 0.0 for c in candidates])
+        kinds = np.zeros((len(candidates), len(KINDS)))
+        kinds[:, KINDS.index("aggregate")] = 1.0
+        return claim, kinds
+
+    def calibrated(self, scores: Any) -> Any:
+        return scores
+
+
+def test_an_industry_figure_needs_a_number_not_vague_words() -> None:
+    """ "Thousands of tech workers" is no statistic a reader can quote: vague words give a
+    range only for one named employer, so an industry-wide claim needs a number."""
+    from headcount.extract.candidates import analyse
+    from headcount.extract.learned import decide, to_mentions
+
+    text = (
+        "Tech layoffs slowed in March.\n\n"
+        "Thousands of tech workers were laid off across the industry last year. "
+        "Tech companies laid off 12,400 workers in March, according to the tracker."
+    )
+    analysed = analyse(Document.create(text, "tracker.txt", language="en"), gated=False)
+    found = to_mentions(analysed, decide(analysed, _EveryUnnamedFigureAStatistic()))  # type: ignore[arg-type]
+    assert [(m.kind, m.company, m.headcount_min) for m in found] == [("aggregate", None, 12400)]
+
+
 class _OneEmployersFiguresClaims(_EveryNamedFigureAClaim):
     """Stands in for the trained models: every candidate of one employer with a figure is a
     current round, the headline's the likeliest."""

@@ -20,7 +20,7 @@ from headcount.extract.cues import cue_words, in_gazetteer
 from headcount.extract.dates import ResolvedDate, find_dates
 from headcount.extract.decisions import Decisions
 from headcount.extract.places import is_country
-from headcount.extract.quantities import Quantity
+from headcount.extract.quantities import Quantity, is_vague
 from headcount.extract.sentences import Sentence
 from headcount.extract.units import find_units
 from headcount.model import KINDS, Kind, Mention
@@ -128,8 +128,10 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
         kind = KINDS[int(np.argmax(probabilities))]
         if not named and kind != "aggregate":
             kind = "aggregate" if candidate.quantity is not None else kind
-        if not named and candidate.quantity is None:
-            continue  # an aggregate needs a number
+        if not named and (candidate.quantity is None or is_vague(candidate.quantity)):
+            # An aggregate needs a number; vague words count only for one named employer
+            # ("thousands of tech workers" is no statistic: GUIDELINES.md, "Numbers").
+            continue
         if _figure_taken(candidate, kept):
             continue  # one figure of one sentence is one claim: the likelier reading has it
         if named and kind == "new" and _other_current_round(candidate, kept):

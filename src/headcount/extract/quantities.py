@@ -179,6 +179,12 @@ def find_quantities(text: str) -> Iterator[Quantity]:
         yield Quantity(m.start(), m.end(), lo, hi, approx, m.group(0))
 
 
+def is_vague(quantity: Quantity) -> bool:
+    """A count told in vague words ("thousands of", "several hundred"), not in a number."""
+    found = QUANTITY_RE.fullmatch(quantity.text.strip())
+    return found is not None and found.group("vague") is not None
+
+
 _FRACTIONS = {
     "half": 50.0, "a half": 50.0, "one half": 50.0, "a third": 33.0, "one third": 33.0,
     "one-third": 33.0, "two thirds": 66.7, "two-thirds": 66.7, "a quarter": 25.0,
