@@ -61,9 +61,9 @@ def test_cross_validated_accuracy_holds_its_floors(
     seen: list[set[str]] = []
     fitting = training.fit
 
-    def recording_fit(train: list[Labelled], names: list[str] | None = None) -> Any:
+    def recording_fit(train: list[Labelled], names: list[str] | None = None, seed: int = 7) -> Any:
         seen.append({d.gold.doc for d in train})
-        return fitting(train, names)
+        return fitting(train, names, seed)
 
     monkeypatch.setattr(training, "fit", recording_fit)
     predictions = cross_validate(data, 5)
@@ -367,3 +367,58 @@ def test_training_labels_a_claims_own_figure_not_any_number_inside_its_range() -
     # The workforce's size is at least 300 too, and 1,400 is as many as 8,000, but neither
     # is the claim's figure: a model taught they were would report them.
     assert ("Microsoft", 228000) not in labelled and ("Novartis", 1400) not in labelled
+
+
+@pytest.fixture(scope="module")
+def small_gold(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 40 web gold pages as a gold file of their own (texts read from ../shared)."""
+    _needs_shared()
+    root = tmp_path_factory.mktemp("shared")
+    (root / "data").symlink_to(SHARED / "data")
+    (root / "eval").mkdir()
+    lines = (SHARED / "eval" / "dev_gold_web.jsonl").read_text(encoding="utf-8").splitlines()
+    path = root / "eval" / "small_web.jsonl"
+    path.write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_another_seed_trains_another_model(
+    analysed: tuple[dict[str, list[Any]], list[Labelled]],
+) -> None:
+    _, data = analysed
+    some = data[:60]
+    assert fit(some, seed=8).to_json() != fit(some, seed=7).to_json()
+    assert fit(some, seed=8).to_json() == fit(some, seed=8).to_json()
+
+
+def test_eval_over_seeds_shows_how_far_each_figure_moves(small_gold: Path) -> None:
+    """`eval --cv K --seeds` cross-validates once per seed: each seed's figures are what
+    `eval --cv K` alone gives with that seed, and the means are what --floors checks."""
+    from headcount.learn.crossval import cross_validated
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["eval", "--cv", "2", "--seeds", "7,8", "--json", str(small_gold)])
+    assert result.exit_code == 0, result.output
+    f1 = json.loads(result.stdout)["sets"]["small_web"]["event_f1"]
+    assert set(f1["by_seed"]) == {"7", "8"}
+    assert f1["low"] <= f1["mean"] <= f1["high"]
+    assert f1["low"] == min(f1["by_seed"].values()) and f1["high"] == max(f1["by_seed"].values())
+    alone = cross_validated([small_gold], 2, seed=8).set_figures()["small_web"]["event_f1"]
+    assert f1["by_seed"]["8"] == alone
+
+    floors = small_gold.parent / "floors.json"
+    floors.write_text(json.dumps({"floors": {"event_f1": 0.999}}), encoding="utf-8")
+    failed = runner.invoke(
+        main, ["eval", "--cv", "2", "--seeds", "7,8", "--floors", str(floors), str(small_gold)]
+    )
+    assert failed.exit_code == 1
+    assert "mean (lowest–highest)" in failed.stdout
+    assert f"event_f1: {f1['mean']:.3f} is below the floor 0.999" in failed.stderr
+
+
+def test_eval_seeds_need_cross_validation_and_whole_numbers(small_gold: Path) -> None:
+    runner = CliRunner()
+    alone = runner.invoke(main, ["eval", "--seeds", "7,8", str(small_gold)])
+    assert alone.exit_code == 2 and "--seeds needs --cv" in alone.output
+    wrong = runner.invoke(main, ["eval", "--cv", "2", "--seeds", "7,x", str(small_gold)])
+    assert wrong.exit_code == 2 and "not a comma-separated list of whole numbers" in wrong.output

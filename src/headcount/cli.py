@@ -19,18 +19,11 @@ from headcount.cli_common import (
     published_option,
     redacted,
 )
-from headcount.cli_model import train_command
+from headcount.cli_model import eval_command, train_command
 from headcount.cli_scale import batch_command, feeds, watch_command
-from headcount.evaluate.report import (
-    DEFAULT_THRESHOLD,
-    check_floors,
-    evaluate,
-    format_report,
-    to_json,
-)
+from headcount.evaluate.report import DEFAULT_THRESHOLD
 from headcount.extract.pipeline import DEFAULT_EXTRACTOR, EXTRACTOR_SETTING, EXTRACTORS
 from headcount.ingest import RunReport, extract_inputs, import_file, ingest_inputs, sample_paths
-from headcount.learn.crossval import cross_validated
 from headcount.model import KINDS, Event
 from headcount.present.claims import format_table, mentions_to_csv, mentions_to_jsonl
 from headcount.present.events import (
@@ -417,72 +410,12 @@ def _db_exists(db: str) -> bool:
     return "://" in path or os.path.exists(path)
 
 
-@main.command(name="eval")
-@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Figures as JSON, per set and over all sets.")
-@click.option(
-    "--floors",
-    type=click.Path(exists=True, dir_okay=False),
-    help="Fail (exit 1) when a figure is below its floor in this JSON file.",
-)
-@click.option("--quiet", is_flag=True, help="Figures only, without misses and false positives.")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0.0, 1.0),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="Confidence a claim needs to count in the precision at threshold.",
-)
-@click.option(
-    "--rumor-as-new/--no-rumor-as-new",
-    default=None,
-    help="Score predicted rumor as new in every set (default: only in web: documents, "
-    "whose gold has no rumor kind).",
-)
-@click.option(
-    "--cv",
-    "folds",
-    type=click.IntRange(min=2),
-    default=None,
-    help="Cross-validate the learned extractor: train on the other folds' documents, "
-    "score each fold's documents (K folds by document).",
-)
-def eval_command(
-    gold: tuple[str, ...],
-    as_json: bool,
-    floors: str | None,
-    quiet: bool,
-    threshold: float,
-    rumor_as_new: bool | None,
-    folds: int | None,
-) -> None:
-    """Score extraction against gold files, each file a set: precision, recall, F1, field
-    agreement and kind confusion, by the rules of ../shared/eval/score.py. With --cv the
-    learned extractor is cross-validated; without, the chosen extractor is scored as shipped."""
-    if folds is not None:
-        ev = cross_validated(
-            list(gold),
-            folds,
-            threshold=threshold,
-            rumor_as_new=rumor_as_new,
-            progress=lambda m: click.echo(m, err=True),
-        )
-    else:
-        ev = evaluate(list(gold), threshold=threshold, rumor_as_new=rumor_as_new)
-    click.echo(to_json(ev) if as_json else format_report(ev, show_errors=not quiet))
-    if floors:
-        failures = check_floors(ev, floors)
-        for failure in failures:
-            click.echo(f"below floor: {failure}", err=True)
-        if failures:
-            sys.exit(1)
-
-
 # Feed watching and bulk runs live in their own module; they are sub-commands all the same.
 main.add_command(feeds)
 main.add_command(watch_command)
 main.add_command(batch_command)
 main.add_command(train_command)
+main.add_command(eval_command)
 
 
 if __name__ == "__main__":

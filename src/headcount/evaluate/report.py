@@ -260,9 +260,16 @@ def _one_line(text: str, limit: int = 160) -> str:
 def check_floors(ev: Evaluation, floors_path: str | Path) -> list[str]:
     """Figures below their pinned floor, as messages; empty when all hold. `floors` pins the
     figures of all sets together; `sets` (optional) pins one set's figures by set name."""
+    return check_figure_floors({**ev.set_figures(), ALL_SETS: ev.figures()}, floors_path)
+
+
+def check_figure_floors(
+    figures: Mapping[str, Mapping[str, float | None]], floors_path: str | Path
+) -> list[str]:
+    """As check_floors, for figures by set name ("all" for all sets together)."""
     spec = json.loads(Path(floors_path).read_text(encoding="utf-8"))
-    failures = _below(ev.figures(), spec.get("floors", {}), "")
-    per_set = ev.set_figures()
+    failures = _below(figures[ALL_SETS], spec.get("floors", {}), "")
+    per_set = {name: f for name, f in figures.items() if name != ALL_SETS}
     for name, floors in spec.get("sets", {}).items():
         if name not in per_set:
             failures.append(f"{name}: no such set among the gold files")

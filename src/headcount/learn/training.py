@@ -32,6 +32,9 @@ from headcount.extract.learned import decide, to_mentions
 from headcount.model import KINDS, Mention
 
 _KIND_INDEX: dict[str, int] = {kind: i for i, kind in enumerate(KINDS)}
+# LightGBM samples rows and features by this seed: the shipped model's. Another seed gives
+# another, equally good model (`headcount eval --cv K --seeds`).
+SEED = 7
 _PARAMS: dict[str, Any] = {
     "learning_rate": 0.03,
     "num_leaves": 31,
@@ -40,7 +43,6 @@ _PARAMS: dict[str, Any] = {
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
     "lambda_l2": 1.0,
-    "seed": 7,
     "deterministic": True,
     "force_row_wise": True,
     "num_threads": 1,
@@ -198,11 +200,13 @@ def feature_names(data: list[Labelled]) -> list[str]:
 INNER_FOLDS = 3
 
 
-def _train(rows: np.ndarray, labels: np.ndarray, objective: dict[str, Any]) -> Any:
+def _train(
+    rows: np.ndarray, labels: np.ndarray, objective: dict[str, Any], seed: int = SEED
+) -> Any:
     import lightgbm
 
     return lightgbm.train(
-        {**_PARAMS, **objective},
+        {**_PARAMS, **objective, "seed": seed},
         lightgbm.Dataset(rows, labels, free_raw_data=False),
         num_boost_round=ROUNDS,
     )
@@ -232,7 +236,7 @@ def isotonic(
     return points, [rates[0], *rates, rates[-1]]
 
 
-def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
+def fit(data: list[Labelled], names: list[str] | None = None, seed: int = SEED) -> Decisions:
     """The three models of Decisions. The second look is trained on first looks the first
     model gave without seeing the document (inner folds), as it will meet them on new pages."""
     names = names or feature_names(data)
@@ -247,20 +251,20 @@ def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
         )
 
     all_rows, all_labels = stacked(data)
-    first = _train(all_rows, (all_labels > 0).astype(int), binary)
+    first = _train(all_rows, (all_labels > 0).astype(int), binary, seed)
     context: dict[str, np.ndarray] = {}
     for fold in range(INNER_FOLDS):
         inner = [d for d in data if fold_of(d.gold.doc + "#inner", INNER_FOLDS) != fold]
         held = [d for d in data if fold_of(d.gold.doc + "#inner", INNER_FOLDS) == fold]
         inner_rows, inner_labels = stacked(inner)
-        model = _train(inner_rows, (inner_labels > 0).astype(int), binary)
+        model = _train(inner_rows, (inner_labels > 0).astype(int), binary, seed)
         looks = Decisions(names, model, None, None)
         for d in held:
             candidates = d.analysed.candidates
             context[d.gold.doc] = context_rows(candidates, looks.first_look(rows[d.gold.doc]))
     full_rows = {d.gold.doc: np.hstack([rows[d.gold.doc], context[d.gold.doc]]) for d in data}
     full = np.vstack([full_rows[d.gold.doc] for d in data])
-    claim = _train(full, (all_labels > 0).astype(int), binary)
+    claim = _train(full, (all_labels > 0).astype(int), binary, seed)
     held_scores: list[np.ndarray] = []
     held_labels: list[np.ndarray] = []
     for fold in range(INNER_FOLDS):
@@ -270,6 +274,7 @@ def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
             np.vstack([full_rows[d.gold.doc] for d in inner]),
             (np.concatenate([labels[d.gold.doc] for d in inner]) > 0).astype(int),
             binary,
+            seed,
         )
         for d in held:
             held_scores.append(np.asarray(second.predict(full_rows[d.gold.doc], num_threads=1)))
@@ -279,6 +284,7 @@ def fit(data: list[Labelled], names: list[str] | None = None) -> Decisions:
         full[positive],
         all_labels[positive] - 1,
         {"objective": "multiclass", "num_class": len(KINDS)},
+        seed,
     )
     calibration = isotonic(np.concatenate(held_scores), np.concatenate(held_labels))
     return Decisions(names, first, claim, kind, calibration=calibration)
@@ -339,16 +345,20 @@ def fold_of(doc: str, folds: int) -> int:
 
 
 def cross_validate(
-    data: list[Labelled], folds: int = 5, progress: Callable[[str], None] | None = None
+    data: list[Labelled],
+    folds: int = 5,
+    progress: Callable[[str], None] | None = None,
+    seed: int = SEED,
 ) -> dict[str, list[Mention]]:
-    """Held-out predictions for every document: doc id -> its claims."""
+    """Held-out predictions for every document: doc id -> its claims. `seed` is LightGBM's
+    (the folds do not depend on it)."""
     predictions: dict[str, list[Mention]] = {}
     for fold in range(folds):
         train = [d for d in data if fold_of(d.gold.doc, folds) != fold]
         test = [d for d in data if fold_of(d.gold.doc, folds) == fold]
         # Even which words are common enough to be features is learnt from the training
         # folds only.
-        model = fit(train, feature_names(train))
+        model = fit(train, feature_names(train), seed)
         for d in test:
             predictions[d.gold.doc] = to_mentions(d.analysed, decide(d.analysed, model))
         if progress:
