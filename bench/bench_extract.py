@@ -37,13 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from headcount.evaluate.gold import compose_text
-from headcount.extract.pipeline import extract_document
+from headcount.extract.pipeline import chosen_extractor, extract_document
 from headcount.extract.prefilter import may_contain_layoff
 from headcount.model import Document
 
 # The targets the project set itself; shown next to the measurements, never enforced.
 TARGET_GENERAL_DOCS_PER_S = 2_000.0  # issue 9 raised it from 1,000
-TARGET_CANDIDATES_DOCS_PER_S = 50.0
+# Job-cut articles: the rules' own target, and issue 9's bar for the learned extractor, which
+# parses every candidate sentence.
+TARGET_CANDIDATES_DOCS_PER_S = {"rules": 50.0, "learned": 30.0}
 TARGET_PEAK_MB = 1_000.0  # 1 GB, decimal like every other MB figure here
 
 GENERAL = "general"
@@ -604,6 +606,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory["peak_rss_self_after_tracemalloc_mb"] = round(rss_peak_mb(), 1)
 
     peak = max(memory["peak_rss_self_mb"], memory["peak_rss_worker_mb"] or 0.0)
+    candidates_target = TARGET_CANDIDATES_DOCS_PER_S[chosen_extractor()]
     targets = [
         {
             "name": "general corpus docs/s",
@@ -614,8 +617,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         {
             "name": "candidates docs/s",
             "measured": candidates_total["docs_per_s"],
-            "target": f">= {TARGET_CANDIDATES_DOCS_PER_S:,.0f}",
-            "mark": _mark(candidates_total["docs_per_s"] >= TARGET_CANDIDATES_DOCS_PER_S),
+            "target": f">= {candidates_target:,.0f} ({chosen_extractor()})",
+            "mark": _mark(candidates_total["docs_per_s"] >= candidates_target),
         },
         {
             "name": "peak memory MB (largest process)",
