@@ -369,6 +369,34 @@ def test_training_labels_a_claims_own_figure_not_any_number_inside_its_range() -
     assert ("Microsoft", 228000) not in labelled and ("Novartis", 1400) not in labelled
 
 
+def test_a_sentence_word_is_learned_only_when_enough_pages_use_it() -> None:
+    """The words of a candidate's sentence are features (when a round happened is spread over
+    them: "two months before that"), kept when enough training pages use them; a roundup that
+    repeats one sentence in a candidate per name and figure is still one page."""
+    from headcount.evaluate.gold import GoldDocument
+
+    def page(text: str, origin: str) -> Labelled:
+        document = Document.create(text, origin, language="en")
+        read = analyse(document, gated=False)
+        no_events: list[dict[str, Any]] = []
+        return Labelled(GoldDocument(origin, document, no_events), read, [0] * len(read.candidates))
+
+    companies = ["Acme", "Globex", "Initech", "Hooli", "Umbrella", "Vandelay", "Soylent", "Wonka"]
+    pages = [
+        page(f"{name} laid off {100 + i} workers two months before that.", f"p{i}.txt")
+        for i, name in enumerate(companies[: training.MIN_SENTENCE_WORD_PAGES])
+    ]
+    roundup = page(
+        "In Zanzibar, Acme laid off 10 workers, Globex 20, Initech 30 and Hooli 40.", "r.txt"
+    )
+    zanzibar = "w_sentence=zanzibar"
+    assert sum(zanzibar in c.features for c in roundup.analysed.candidates) >= 8
+    names = training.feature_names([*pages, roundup])
+    assert {"w_sentence=before", "w_sentence=months_before"} <= set(names)
+    assert zanzibar not in names
+    assert "w_sentence=before" not in training.feature_names([*pages[1:], roundup])
+
+
 @pytest.fixture(scope="module")
 def small_gold(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The first 40 web gold pages as a gold file of their own (texts read from ../shared)."""

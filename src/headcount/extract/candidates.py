@@ -28,7 +28,7 @@ from headcount.extract.cues import (
     is_source_name,
 )
 from headcount.extract.datafiles import alternation
-from headcount.extract.dates import is_date_name
+from headcount.extract.dates import is_date_name, reference_date
 from headcount.extract.english import load_english, word_class
 from headcount.extract.features import (
     cue_tokens,
@@ -42,6 +42,7 @@ from headcount.extract.features import (
     pairing_features,
     rule_features,
     sentence_features,
+    sentence_word_features,
 )
 from headcount.extract.names import (
     LOWER_WORD,
@@ -515,6 +516,8 @@ def analyse(document: Document, published: date | None = None, *, gated: bool = 
         total_figures += len(figures)
         roundup += int(bool(figures or percents) and any(o.text not in focus for o in options))
         per_sentence.append((sentence, parsed, cues, options, figures, percents))
+    reference = reference_date(document.text, published or document.published_at)
+    reference_year = reference.year if reference is not None else None
     doc_features = {
         "doc_candidate_sentences": float(len(per_sentence)),
         "doc_figures": float(total_figures),
@@ -528,6 +531,7 @@ def analyse(document: Document, published: date | None = None, *, gated: bool = 
             **doc_features,
             **sentence_features(sentence, sentence.index, len(sentences), parsed),
             **date_features(sentence.text, published or document.published_at),
+            **sentence_word_features(sentence.text, reference_year),
         }
         base["options"] = float(len(options))
         base["figures"] = float(len(figures))

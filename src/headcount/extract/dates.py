@@ -85,6 +85,18 @@ def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+
+
+def reference_date(text: str, published: date | None) -> date | None:
+    """The date a text's relative words count from: its publication date, or else the end of
+    the latest year it mentions ("in July" on an undated page about 2022 is July 2022)."""
+    if published is not None:
+        return published
+    years = [int(y) for y in _YEAR.findall(text)]
+    return date(max(years), 12, 31) if years else None
+
+
 def find_dates(text: str, published: date | None) -> list[ResolvedDate]:
     """Every date expression in the text, resolved where the publication date allows."""
     found: list[ResolvedDate] = []

@@ -86,6 +86,36 @@ def sentence_features(
     return f
 
 
+# What a sentence says about when and whether a round happened is spread over its words ("Two
+# months before that", "comes nine months after", "could affect"), more than any cue list
+# names: each word and each pair of adjacent words is a feature, and training keeps those seen
+# on enough pages (learn/training.py, MIN_SENTENCE_WORD_PAGES). A year is read against the
+# page's own ("in 2022" on a 2023 page is last year), so what is learnt holds for pages of any
+# year.
+SENTENCE_WORD = "w_sentence="
+_SENTENCE_TOKEN = re.compile(r"[a-z][a-z'’-]*|\b(?:19[5-9]\d|20[0-4]\d)\b")
+
+
+def _year_word(year: int, reference_year: int | None) -> str | None:
+    if reference_year is None:
+        return None
+    gap = reference_year - year
+    if gap < 0:
+        return "year_next"
+    return {0: "year_this", 1: "year_last"}.get(gap, "year_earlier")
+
+
+def sentence_word_features(text: str, reference_year: int | None) -> dict[str, float]:
+    words = [
+        word if not word[0].isdigit() else _year_word(int(word), reference_year)
+        for word in _SENTENCE_TOKEN.findall(text.lower())
+    ]
+    # A year with nothing to count from (an undated page that names none) is left out.
+    kept = [w for w in words if w is not None]
+    pairs = (f"{a}_{b}" for a, b in zip(kept, kept[1:], strict=False))
+    return {f"{SENTENCE_WORD}{w}": 1.0 for w in (*kept, *pairs)}
+
+
 def date_features(text: str, published: date | None) -> dict[str, float]:
     """How the sentence's dates sit against the publication date: the news is this week's,
     context is months or years earlier."""

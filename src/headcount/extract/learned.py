@@ -17,7 +17,7 @@ from headcount.extract.attributes import find_locations, find_reason
 from headcount.extract.candidates import Analysed, Candidate
 from headcount.extract.companies import normalize_company, registry_names, same_company, shortens
 from headcount.extract.cues import cue_words, in_gazetteer
-from headcount.extract.dates import ResolvedDate, find_dates
+from headcount.extract.dates import ResolvedDate, find_dates, reference_date
 from headcount.extract.decisions import Decisions
 from headcount.extract.places import is_country
 from headcount.extract.quantities import Quantity, is_vague
@@ -165,16 +165,8 @@ def decide(analysed: Analysed, decisions: Decisions, floor: float | None = None)
     return kept
 
 
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
-
-
 def _reference(analysed: Analysed) -> date | None:
-    """The publication date, or else the end of the latest year the page mentions: "in July"
-    on an undated page about 2022 is July 2022."""
-    if analysed.document.published_at is not None:
-        return analysed.document.published_at
-    years = [int(y) for y in _YEAR.findall(analysed.document.text)]
-    return date(max(years), 12, 31) if years else None
+    return reference_date(analysed.document.text, analysed.document.published_at)
 
 
 def _heading_date(

@@ -28,6 +28,7 @@ from headcount.evaluate.gold import GoldDocument
 from headcount.extract.candidates import Analysed, Candidate, analyse
 from headcount.extract.companies import normalize_company, same_company
 from headcount.extract.decisions import MODEL_FILE, Decisions, context_rows, shipped
+from headcount.extract.features import SENTENCE_WORD
 from headcount.extract.learned import decide, to_mentions
 from headcount.model import KINDS, Mention
 
@@ -186,15 +187,28 @@ def analyse_gold(docs: Iterable[GoldDocument]) -> list[Labelled]:
 MIN_WORD_COUNT = 5
 
 
+# A sentence's words are kept when this many training pages use them: counted by page, since
+# a roundup's sentence is repeated in one candidate per name and figure it holds.
+MIN_SENTENCE_WORD_PAGES = 8
+
+
 def feature_names(data: list[Labelled]) -> list[str]:
     counts: Counter[str] = Counter(
         name for d in data for c in d.analysed.candidates for name in c.features
     )
-    return sorted(
-        n
-        for n, k in counts.items()
-        if not n.startswith(("w_", "figure_head=")) or k >= MIN_WORD_COUNT
+    pages: Counter[str] = Counter(
+        name
+        for d in data
+        for name in {n for c in d.analysed.candidates for n in c.features}
+        if name.startswith(SENTENCE_WORD)
     )
+
+    def kept(name: str, count: int) -> bool:
+        if name.startswith(SENTENCE_WORD):
+            return pages[name] >= MIN_SENTENCE_WORD_PAGES
+        return not name.startswith(("w_", "figure_head=")) or count >= MIN_WORD_COUNT
+
+    return sorted(n for n, k in counts.items() if kept(n, k))
 
 
 INNER_FOLDS = 3
