@@ -85,7 +85,8 @@ def _month_shift(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
+# A year as news text names one (1950-2049).
+YEAR = re.compile(r"\b(?:19[5-9]\d|20[0-4]\d)\b")
 
 
 def reference_date(text: str, published: date | None) -> date | None:
@@ -93,7 +94,7 @@ def reference_date(text: str, published: date | None) -> date | None:
     the latest year it mentions ("in July" on an undated page about 2022 is July 2022)."""
     if published is not None:
         return published
-    years = [int(y) for y in _YEAR.findall(text)]
+    years = [int(y) for y in YEAR.findall(text)]
     return date(max(years), 12, 31) if years else None
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from headcount.extract.companies import normalize_company, same_company
 from headcount.extract.cues import count_cues, cue_words, is_source_name
-from headcount.extract.dates import find_dates
+from headcount.extract.dates import YEAR, find_dates
 from headcount.extract.english import word_class
 from headcount.extract.quantities import Quantity
 from headcount.extract.sentences import Sentence
@@ -93,7 +93,7 @@ def sentence_features(
 # page's own ("in 2022" on a 2023 page is last year), so what is learnt holds for pages of any
 # year.
 SENTENCE_WORD = "w_sentence="
-_SENTENCE_TOKEN = re.compile(r"[a-z][a-z'’-]*|\b(?:19[5-9]\d|20[0-4]\d)\b")
+_SENTENCE_TOKEN = re.compile(rf"[a-z][a-z'’-]*|{YEAR.pattern}")
 
 
 def _year_word(year: int, reference_year: int | None) -> str | None:
@@ -110,7 +110,7 @@ def sentence_word_features(text: str, reference_year: int | None) -> dict[str, f
         word if not word[0].isdigit() else _year_word(int(word), reference_year)
         for word in _SENTENCE_TOKEN.findall(text.lower())
     ]
-    # A year with nothing to count from (an undated page that names none) is left out.
+    # Without a reference (a caller that gives no page) a year is left out, not guessed.
     kept = [w for w in words if w is not None]
     pairs = (f"{a}_{b}" for a, b in zip(kept, kept[1:], strict=False))
     return {f"{SENTENCE_WORD}{w}": 1.0 for w in (*kept, *pairs)}
